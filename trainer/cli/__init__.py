@@ -1,0 +1,62 @@
+"""The ``trainer`` command line: plain text in, plain text (or JSON) out.
+
+Every user error ends in one readable message and a non-zero exit, never a traceback:
+exit 1 for bad content or input, 2 for a wrong command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from trainer import __version__
+from trainer.cli.errors import UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from trainer.cli import play, schema, scenarios, validate
+
+    parser = argparse.ArgumentParser(
+        prog="trainer",
+        description="Practise sales conversations with a buyer who asks one question: "
+        "was this a good use of my time?",
+    )
+    parser.add_argument("--version", action="version", version=f"trainer {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    play.register(commands)
+    scenarios.register(commands)
+    validate.register(commands)
+    schema.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not args_list:
+        from trainer.cli.play import run_default
+
+        return _guarded(lambda: run_default())
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return _guarded(lambda: int(args.handler(args)))
+
+
+def _guarded(action: object) -> int:
+    try:
+        return int(action())  # type: ignore[operator]
+    except UserError as exc:
+        print(f"trainer: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\ntrainer: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def entry() -> None:  # pragma: no cover - console script shim
+    sys.exit(main())

@@ -1,0 +1,256 @@
+"""``trainer play``: a practice conversation in the plain terminal, scripted or typed.
+
+With ``--script`` the whole script is checked before the first line is played, so a bad
+line never leaves half a session behind. Without it the trainee types line by line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trainer.cli.errors import UserError
+from trainer.cli.render import describe_outcome, describe_turn, header
+from trainer.content.finder import NotFound, find_scenario, open_library
+from trainer.content.library import ResolvedScenario
+from trainer.content.problems import ContentError
+from trainer.engine.session import InvalidTurn, Session, Turn
+from trainer.offline.assessor import OfflineAssessor
+from trainer.offline.buyer import OfflineBuyer
+from trainer.text import check_turn_text
+
+MAX_SCRIPT_BYTES = 2_000_000
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "play",
+        help="play a scenario in the terminal (typed, or from a script)",
+        description="Play a scenario. SCENARIO is a library id or a path to a scenario file.",
+    )
+    parser.add_argument("scenario", metavar="SCENARIO")
+    parser.add_argument(
+        "--script",
+        metavar="FILE",
+        help="seller turns, one per line ('-' reads standard input); blank lines are skipped",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument(
+        "--content",
+        metavar="DIR",
+        action="append",
+        type=Path,
+        help="a content folder with personas/ and scenarios/ (repeatable)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="varies the buyer's lines (default 0)")
+    parser.set_defaults(handler=run)
+
+
+@dataclass
+class ScriptLine:
+    number: int
+    text: str
+
+
+@dataclass
+class PlayResult:
+    session: Session
+    unplayed: list[ScriptLine] = field(default_factory=list)
+
+
+def load_setup(scenario: str, content: list[Path] | None) -> ResolvedScenario:
+    library = open_library(content)
+    try:
+        return find_scenario(scenario, library)
+    except NotFound as exc:
+        raise UserError(str(exc)) from None
+    except ContentError as exc:
+        raise UserError("the scenario cannot be loaded:\n" + str(exc)) from None
+
+
+def read_script(source: str) -> list[ScriptLine]:
+    """The script's seller turns, or a ``UserError`` naming every bad line."""
+    name = "standard input" if source == "-" else source
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"no script file at {source}") from None
+    except IsADirectoryError:
+        raise UserError(f"{source} is a folder; --script needs a text file") from None
+    except OSError as exc:
+        raise UserError(f"cannot read the script {source}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_SCRIPT_BYTES:
+        raise UserError(f"the script is {len(raw):,} bytes; at most {MAX_SCRIPT_BYTES:,}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UserError(
+            f"{name}:{line}: the script is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+            "save it as UTF-8"
+        ) from None
+    lines: list[ScriptLine] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        problem = check_turn_text(line)
+        if problem is not None:
+            column = f"{problem.column}:" if problem.column else ""
+            problems.append(f"{name}:{number}:{column} {problem.message}")
+            continue
+        lines.append(ScriptLine(number, line))
+    if problems:
+        raise UserError("the script has lines that cannot be played:\n" + "\n".join(problems))
+    if not lines:
+        raise UserError(f"the script {name} has no seller turns (every line is blank)")
+    return lines
+
+
+def new_session(setup: ResolvedScenario, seed: int) -> Session:
+    return Session(setup, OfflineBuyer(seed=seed), OfflineAssessor())
+
+
+async def play_script(session: Session, lines: list[ScriptLine]) -> PlayResult:
+    await session.start()
+    result = PlayResult(session)
+    for position, line in enumerate(lines):
+        if session.over:
+            result.unplayed = lines[position:]
+            break
+        await session.play(line.text)
+    return result
+
+
+def run(args: argparse.Namespace) -> int:
+    setup = load_setup(args.scenario, args.content)
+    if args.script is None:
+        if args.json:
+            raise UserError("--json needs --script (a typed conversation prints as it goes)", 2)
+        return interactive(new_session(setup, args.seed))
+    lines = read_script(args.script)
+    result = asyncio.run(play_script(new_session(setup, args.seed), lines))
+    if args.json:
+        json.dump(play_document(result), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print_transcript(result)
+    return 0
+
+
+# ------------------------------------------------------------------ output
+
+
+def turn_document(turn: Turn) -> dict[str, Any]:
+    a = turn.assessment
+    return {
+        "seller": turn.seller,
+        "buyer": turn.buyer,
+        "move": a.move,
+        "good_use": a.good_use,
+        "criteria": dict(a.criteria),
+        "evidence": list(a.evidence),
+        "tip": a.tip,
+        "patience": turn.state.patience,
+        "openness": turn.state.openness,
+        "disclosed": list(turn.disclosed_now),
+        "cause": turn.cause,
+        "changes": [{"field": c.field, "delta": c.delta, "cause": c.cause} for c in turn.changes],
+    }
+
+
+def play_document(result: PlayResult) -> dict[str, Any]:
+    session = result.session
+    breakdown = session.score()
+    return {
+        "scenario": session.setup.scenario.id,
+        "backend": session.buyer.name,
+        "opening": session.opening,
+        "turns": [turn_document(t) for t in session.turns],
+        "outcome": {
+            "ended_by": session.ended_by,
+            "score": breakdown.score,
+            "disclosed": list(session.state.disclosed),
+            "missed": [f.id for f in session.missed_facts],
+            "criteria": breakdown.criteria,
+        },
+        "unplayed": [{"line": line.number, "seller": line.text} for line in result.unplayed],
+    }
+
+
+def print_transcript(result: PlayResult) -> None:
+    session = result.session
+    out = sys.stdout
+    out.write(header(session.setup) + "\n\n")
+    out.write(f"{session.setup.persona.name.split()[0]}: {session.opening}\n\n")
+    for turn in session.turns:
+        out.write(describe_turn(session.setup, turn, feedback=True) + "\n\n")
+    out.write(describe_outcome(session) + "\n")
+    if result.unplayed:
+        numbers = ", ".join(str(line.number) for line in result.unplayed)
+        out.write(
+            f"\n{len(result.unplayed)} line(s) not played (script lines {numbers}): "
+            "the call had already ended.\n"
+        )
+
+
+# ------------------------------------------------------------------ typed
+
+
+def interactive(session: Session) -> int:
+    """A typed conversation: one line per turn; /end ends the call, /help lists commands."""
+    return asyncio.run(_interactive(session))
+
+
+async def _interactive(session: Session) -> int:
+    # One event loop for the whole conversation: a model client's connections live on it.
+    # input() blocks the loop, which is fine: nothing else runs while the trainee types.
+    setup = session.setup
+    first = setup.persona.name.split()[0]
+    opening = await session.start()
+    print(header(setup))
+    print(f"\nBrief: {setup.scenario.brief.situation.strip()}")
+    print("Type your turn and press Enter. /end ends the call, /help for more.\n")
+    print(f"{first}: {opening}\n")
+    while not session.over:
+        try:
+            line = input("You: ")
+        except EOFError:
+            print()
+            break
+        command = line.strip().lower()
+        if command in {"/end", "/quit", "/bye"}:
+            break
+        if command == "/help":
+            print("Commands: /end ends the call and shows the debrief; /brief shows the brief.\n")
+            continue
+        if command == "/brief":
+            print(setup.scenario.brief.situation.strip() + "\n")
+            continue
+        if not line.strip():
+            continue
+        try:
+            turn = await session.play(line)
+        except InvalidTurn as exc:
+            print(f"(not sent: {exc})\n")
+            continue
+        print(describe_turn(setup, turn, feedback=True, echo_seller=False) + "\n")
+    if not session.over:
+        await session.end_by_seller()
+    print(describe_outcome(session))
+    return 0
+
+
+def run_default() -> int:
+    """``trainer`` with no arguments: choose a scenario and practise."""
+    from trainer.cli.scenarios import choose_scenario
+
+    scenario_id = choose_scenario()
+    if scenario_id is None:
+        return 0
+    return interactive(new_session(load_setup(scenario_id, None), seed=0))

@@ -1,0 +1,80 @@
+"""Plain-text renderings of sessions for the terminal: transcript lines, verdicts and the
+outcome. Text is printed as it is; nothing here interprets markup."""
+
+from __future__ import annotations
+
+import textwrap
+
+from trainer.content.library import ResolvedScenario
+from trainer.engine.session import Session, Turn
+
+ENDINGS = {
+    "buyer": "the buyer ended the call",
+    "seller": "you ended the call",
+    "limit": "the call reached its limit",
+    "agreement": "the buyer agreed a next step",
+    None: "the call is still open",
+}
+
+
+def header(setup: ResolvedScenario) -> str:
+    persona = setup.persona
+    scenario = setup.scenario
+    return (
+        f"{scenario.title}\n"
+        f"{persona.name}, {persona.role}, {persona.organisation} · "
+        f"{scenario.setting.replace('_', ' ')} · {scenario.difficulty} · "
+        f"up to {scenario.limits.turns} turns"
+    )
+
+
+def _wrap(text: str, indent: str, first: str | None = None) -> str:
+    return textwrap.fill(
+        text, width=92, initial_indent=first or indent, subsequent_indent=indent
+    )
+
+
+def describe_turn(
+    setup: ResolvedScenario, turn: Turn, feedback: bool, echo_seller: bool = True
+) -> str:
+    first = setup.persona.name.split()[0]
+    lines = []
+    if echo_seller:
+        lines.append(_wrap(f"You: {turn.seller}", "   ", first=f"{turn.index:>2} "))
+    lines.append(_wrap(f"{first}: {turn.buyer}", "   "))
+    if feedback:
+        a = turn.assessment
+        lines.append(
+            f"   -> {a.move}, good use {a.good_use}/5 · patience {turn.state.patience} · "
+            f"openness {turn.state.openness}"
+        )
+        lines.append(_wrap(f"why: {turn.cause}", "      "))
+        if turn.disclosed_now:
+            lines.append(_wrap("learned: " + "; ".join(
+                f.fact for f in setup.persona.hidden_facts if f.id in turn.disclosed_now
+            ), "      "))
+        lines.append(_wrap(f"tip: {a.tip}", "      "))
+    return "\n".join(lines)
+
+
+def describe_outcome(session: Session) -> str:
+    breakdown = session.score()
+    turns = len(session.turns)
+    lines = [
+        f"Outcome: {ENDINGS[session.ended_by]} after {turns} turn{'s' if turns != 1 else ''}.",
+        f"Session score: {breakdown.score}/100"
+        + (f" ({breakdown.adjustment:+d}: {breakdown.adjustment_reason})"
+           if breakdown.adjustment else ""),
+    ]
+    if breakdown.criteria:
+        criteria = {c.id: c.name for c in session.setup.rubric.criteria}
+        lines.append("Criteria: " + ", ".join(
+            f"{criteria.get(k, k)} {v:.1f}" for k, v in breakdown.criteria.items()
+        ))
+    earned = session.earned_facts
+    missed = session.missed_facts
+    lines.append(f"Learned {len(earned)} of {len(earned) + len(missed)} hidden facts.")
+    for fact in missed:
+        hint = f" ({fact.hint})" if fact.hint else ""
+        lines.append(_wrap(f"missed: {fact.fact}{hint}", "  "))
+    return "\n".join(lines)

@@ -1,0 +1,359 @@
+"""The shape of authored content: personas, scenarios and rubrics.
+
+These models are the contract with enablement authors. Every model forbids unknown
+fields so a typo (``patiense:``) is an error pointing at its line rather than a silently
+ignored setting, and every field carries a description because the JSON Schemas built
+from these models are what editors show as completion and hover help.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MOVES: tuple[str, ...] = (
+    "pitch",
+    "pressure",
+    "discovery",
+    "insight",
+    "agenda",
+    "injection",
+    "other",
+)
+"""What a seller turn mainly does. The order is the tie-break order of the assessor."""
+
+Move = Literal["pitch", "pressure", "discovery", "insight", "agenda", "injection", "other"]
+
+Slug = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        min_length=1,
+        max_length=64,
+        description="Lower-case letters, digits, '-' and '_'; used to refer to this item.",
+    ),
+]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Line = Annotated[str, Field(min_length=1, max_length=1000)]
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class StrictModel(BaseModel):
+    """Base for every authored model: unknown fields are errors, values are not coerced
+    from the wrong YAML type (a quoted number stays a mistake the author hears about)."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, str_strip_whitespace=True
+    )
+
+
+# --------------------------------------------------------------------------- persona
+
+
+class Reaction(StrictModel):
+    """How a kind of move changes the buyer's state before the quality of the turn is
+    taken into account (see ``Sensitivity``)."""
+
+    patience: int = Field(ge=-100, le=100, description="Patience change, -100..100.")
+    openness: int = Field(ge=-100, le=100, description="Openness change, -100..100.")
+
+
+class Reactions(StrictModel):
+    """The persona's reaction rules, one per move, plus ``relevant_pitch``: product talk
+    that answers a need the buyer has already disclosed, which is not a premature pitch."""
+
+    pitch: Reaction
+    relevant_pitch: Reaction
+    pressure: Reaction
+    discovery: Reaction
+    insight: Reaction
+    agenda: Reaction
+    injection: Reaction
+    other: Reaction
+
+
+class Sensitivity(StrictModel):
+    """How strongly the quality of a turn (its good-use verdict) moves the buyer, per
+    verdict point above or below 3."""
+
+    patience: int = Field(default=3, ge=0, le=20, description="Patience per verdict point.")
+    openness: int = Field(default=3, ge=0, le=20, description="Openness per verdict point.")
+    words: int = Field(
+        default=90,
+        ge=20,
+        le=1000,
+        description="Turns longer than this many words cost patience: this buyer is busy.",
+    )
+
+
+class Disclosure(StrictModel):
+    """When a hidden fact may be disclosed. Both conditions must hold."""
+
+    openness: int = Field(
+        default=0, ge=0, le=100, description="Openness the buyer must have reached."
+    )
+    on_topic: bool = Field(
+        default=False,
+        description="The seller must ask a question (or offer an insight) that touches one "
+        "of the fact's topics.",
+    )
+
+
+class HiddenFact(StrictModel):
+    """Something the buyer knows but will not tell just anyone."""
+
+    id: Slug
+    fact: Text = Field(description="What is true, in plain words (shown in the debrief).")
+    topics: list[Line] = Field(
+        min_length=1,
+        description="Words or short phrases a question must touch for an on-topic "
+        "disclosure, e.g. 'budget', 'head count'.",
+    )
+    when: Disclosure = Field(default_factory=Disclosure)
+    reveal: Text = Field(description="How the buyer says it when it is disclosed.")
+    hint: Line | None = Field(
+        default=None, description="How a seller could have found this out (debrief)."
+    )
+
+
+class Concerns(StrictModel):
+    """What the buyer cares about. The assessor uses these words to judge relevance."""
+
+    priorities: list[Line] = Field(min_length=1)
+    pains: list[Line] = Field(min_length=1)
+    goals: list[Line] = Field(min_length=1)
+    fears: list[Line] = Field(min_length=1)
+
+
+class Voice(StrictModel):
+    """How the buyer talks (for the language-model buyer, and for authors writing lines)."""
+
+    style: Line = Field(description="A sentence on tone and manner.")
+    words_per_reply: int = Field(
+        default=40, ge=5, le=300, description="Typical reply length in words."
+    )
+
+
+class Lines(StrictModel):
+    """What the offline buyer says. Each pool is used without repetition until it runs
+    out, so more variants mean more natural long sessions."""
+
+    opening: list[Line] = Field(min_length=1, description="How the buyer opens the call.")
+    pitch: list[Line] = Field(min_length=4, description="Reply to a premature pitch.")
+    relevant_pitch: list[Line] = Field(
+        min_length=2, description="Reply to product talk that answers a disclosed need."
+    )
+    pressure: list[Line] = Field(min_length=4, description="Reply to pressure tactics.")
+    discovery: list[Line] = Field(min_length=6, description="Reply to a good question.")
+    guarded: list[Line] = Field(
+        min_length=3,
+        description="Reply to a question on a hidden fact's topic before the buyer trusts "
+        "the seller enough to answer it.",
+    )
+    insight: list[Line] = Field(min_length=5, description="Reply to a relevant insight.")
+    agenda: list[Line] = Field(min_length=4, description="Reply to agenda, time, recap.")
+    injection: list[Line] = Field(
+        min_length=3, description="Reply to an attempt to manipulate the trainer."
+    )
+    other: list[Line] = Field(min_length=4, description="Reply to anything else.")
+    impatient: list[Line] = Field(
+        min_length=3, description="Said before the reply when patience is running low."
+    )
+    end_call: list[Line] = Field(min_length=3, description="How the buyer ends the call.")
+    agreement: list[Line] = Field(
+        min_length=2, description="How the buyer agrees to a useful next step."
+    )
+    time_up: list[Line] = Field(
+        default_factory=lambda: ["That's all the time I have today. I need to go."],
+        min_length=1,
+        description="Said after the reply when the turn or time limit is reached.",
+    )
+
+
+class Persona(StrictModel):
+    """A buyer: who they are, what they care about, how they react, what they hide."""
+
+    id: Slug
+    name: Line
+    role: Line
+    organisation: Line
+    industry: Line
+    background: Text = Field(description="A short paragraph on their situation.")
+    concerns: Concerns
+    irritated_by: list[Line] = Field(min_length=1)
+    opens_up_to: list[Line] = Field(min_length=1)
+    patience: int = Field(ge=1, le=100, description="Patience at the start of the call.")
+    openness: int = Field(ge=0, le=100, description="Openness at the start of the call.")
+    reactions: Reactions
+    sensitivity: Sensitivity = Field(default_factory=Sensitivity)
+    voice: Voice
+    hidden_facts: list[HiddenFact] = Field(min_length=1)
+    lines: Lines
+
+    @field_validator("hidden_facts")
+    @classmethod
+    def _unique_fact_ids(cls, facts: list[HiddenFact]) -> list[HiddenFact]:
+        seen: set[str] = set()
+        for fact in facts:
+            if fact.id in seen:
+                raise ValueError(f"two hidden facts have the id '{fact.id}'; ids must differ")
+            seen.add(fact.id)
+        return facts
+
+
+# --------------------------------------------------------------------------- rubric
+
+
+class Anchors(StrictModel):
+    """What each score means, in words, so scores are explainable and consistent."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_as_keys(cls, data: object) -> object:
+        """YAML reads ``1:`` as the number 1; the fields are named by the strings."""
+        if isinstance(data, dict):
+            return {str(k) if isinstance(k, int) else k: v for k, v in data.items()}
+        return data
+
+    one: Line = Field(alias="1")
+    two: Line = Field(alias="2")
+    three: Line = Field(alias="3")
+    four: Line = Field(alias="4")
+    five: Line = Field(alias="5")
+
+    def for_score(self, score: int) -> str:
+        return (self.one, self.two, self.three, self.four, self.five)[score - 1]
+
+
+class Cues(StrictModel):
+    """Phrases the offline assessor looks for when scoring an extra criterion."""
+
+    raise_: list[Line] = Field(default_factory=list, alias="raise")
+    lower: list[Line] = Field(default_factory=list)
+
+
+class Criterion(StrictModel):
+    """One dimension of the rubric, scored 1 to 5 on every seller turn."""
+
+    id: Slug
+    name: Line
+    question: Line = Field(description="The question the judge answers for this criterion.")
+    weight: float = Field(default=1.0, ge=0, le=10)
+    anchors: Anchors
+    cues: Cues | None = Field(
+        default=None,
+        description="Only for extra criteria: phrases that raise or lower the offline score.",
+    )
+
+
+class Rubric(StrictModel):
+    """The rubric every turn is scored on; the headline question leads."""
+
+    id: Slug
+    title: Line
+    headline: Line
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @field_validator("criteria")
+    @classmethod
+    def _unique_criteria(cls, criteria: list[Criterion]) -> list[Criterion]:
+        ids = [c.id for c in criteria]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"criterion ids must differ; repeated: {', '.join(dupes)}")
+        return criteria
+
+
+# --------------------------------------------------------------------------- scenario
+
+Setting = Literal[
+    "cold_call",
+    "cold_email_reply",
+    "discovery_meeting",
+    "follow_up",
+    "end_of_quarter",
+    "renewal",
+    "demo",
+    "negotiation",
+]
+
+
+class Product(StrictModel):
+    """What the seller sells. Its vocabulary is how the assessor recognises product talk."""
+
+    name: Line
+    summary: Text
+    vocabulary: list[Line] = Field(
+        min_length=3, description="Words that mark talk about the product or the company."
+    )
+    proof_points: list[Line] = Field(default_factory=list)
+
+
+class Brief(StrictModel):
+    """What the seller knows before the call."""
+
+    situation: Text = Field(description="Why this call is happening, from the seller's side.")
+    product: Product
+    research: list[Line] = Field(
+        min_length=1, description="Public facts a prepared seller could have found."
+    )
+
+
+class Limits(StrictModel):
+    turns: int = Field(default=15, ge=1, le=100, description="Seller turns before the call ends.")
+    minutes: int | None = Field(default=None, ge=1, le=240, description="Time limit, if any.")
+
+
+class NextStep(StrictModel):
+    """When the buyer will agree to a next step the seller proposes."""
+
+    openness: int = Field(default=60, ge=0, le=100)
+    facts: int = Field(default=2, ge=0, le=50, description="Hidden facts disclosed first.")
+
+
+class RubricTweaks(StrictModel):
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="Criterion id to weight, overriding the default."
+    )
+    extra_criteria: list[Criterion] = Field(default_factory=list)
+
+
+class Certification(StrictModel):
+    pass_mark: int = Field(default=70, ge=0, le=100, description="Session score to pass.")
+    required_criteria: dict[str, Score] = Field(
+        default_factory=dict, description="Criterion id to the minimum average score needed."
+    )
+    attempts: int = Field(default=3, ge=1, le=100)
+
+
+class Scenario(StrictModel):
+    """A practice situation: a persona, a setting, and what the seller knows and aims for."""
+
+    id: Slug
+    title: Line
+    setting: Setting
+    persona: Slug = Field(description="The id of a persona in personas/.")
+    difficulty: Literal["easy", "medium", "hard"]
+    summary: Line
+    brief: Brief
+    objectives: list[Line] = Field(min_length=1)
+    limits: Limits = Field(default_factory=Limits)
+    next_step: NextStep = Field(default_factory=NextStep)
+    opening: Line | None = Field(
+        default=None, description="The buyer's first line, instead of the persona's own."
+    )
+    rubric: RubricTweaks = Field(default_factory=RubricTweaks)
+    certification: Certification = Field(default_factory=Certification)
+
+    @model_validator(mode="after")
+    def _extra_criteria_have_cues(self) -> Scenario:
+        for criterion in self.rubric.extra_criteria:
+            if criterion.cues is None:
+                raise ValueError(
+                    f"extra criterion '{criterion.id}' needs 'cues' (raise/lower phrases) "
+                    "so the offline assessor can score it"
+                )
+        return self

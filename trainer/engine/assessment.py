@@ -1,0 +1,50 @@
+"""What an assessor says about one seller turn."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from trainer.content.models import Move
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The verdict on one seller turn, with the evidence and a cause a trainee can read.
+
+    ``reason`` is short and specific ("product pitch before learning their priorities");
+    it becomes the cause of the buyer's state changes. ``relevant_pitch`` marks product
+    talk that answers a need the buyer already disclosed, which is not a premature pitch.
+    """
+
+    move: Move
+    good_use: int
+    criteria: dict[str, int]
+    evidence: tuple[str, ...]
+    tip: str
+    reason: str
+    relevant_pitch: bool = False
+    proposes_next_step: bool = False
+    words: int = 0
+    source: str = "offline"
+    flags: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.good_use <= 5:
+            raise ValueError(f"good_use must be 1..5, got {self.good_use}")
+        for name, score in self.criteria.items():
+            if not 1 <= score <= 5:
+                raise ValueError(f"criterion {name} must be 1..5, got {score}")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["evidence"] = list(self.evidence)
+        data["flags"] = list(self.flags)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Assessment:
+        values = dict(data)
+        values["evidence"] = tuple(values.get("evidence", ()))
+        values["flags"] = tuple(values.get("flags", ()))
+        return cls(**values)

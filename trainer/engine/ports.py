@@ -1,0 +1,95 @@
+"""The interfaces the engine depends on: who plays the buyer, who assesses, who records.
+
+Offline and language-model implementations plug in here. The contexts carry only what
+an implementation may use: the buyer's context holds the hidden facts the seller has
+*earned*, never the others, so a model-played buyer cannot leak what it was never told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from trainer.content.models import HiddenFact
+from trainer.content.library import ResolvedScenario
+from trainer.engine.assessment import Assessment
+from trainer.engine.state import BuyerState
+
+if TYPE_CHECKING:
+    from trainer.engine.session import Session, Turn
+
+EndedBy = Literal["buyer", "seller", "limit", "agreement"]
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One past seller turn and the buyer's reply, as assessors and buyers see history."""
+
+    seller: str
+    buyer: str
+
+
+@dataclass(frozen=True)
+class AssessContext:
+    """What an assessor knows when it judges a seller turn."""
+
+    setup: ResolvedScenario
+    seller_text: str
+    turn_index: int
+    state: BuyerState
+    history: Sequence[Exchange]
+
+
+@dataclass(frozen=True)
+class ReplyContext:
+    """What a buyer knows when it replies: the turn, its assessment, the new state, the
+    facts earned so far (and which of them were earned by this turn), and whether the
+    call ends with this reply."""
+
+    setup: ResolvedScenario
+    seller_text: str
+    turn_index: int
+    assessment: Assessment
+    state: BuyerState
+    earned_facts: tuple[HiddenFact, ...]
+    new_facts: tuple[HiddenFact, ...]
+    withheld_topic: bool
+    ending: EndedBy | None
+    history: Sequence[Exchange]
+
+
+class Assessor(Protocol):
+    """Judges a seller turn. Must not raise for ordinary seller text."""
+
+    name: str
+
+    async def assess(self, context: AssessContext) -> Assessment: ...
+
+
+class Buyer(Protocol):
+    """Plays the buyer. ``reply`` streams text chunks; an offline buyer yields it whole."""
+
+    name: str
+
+    async def opening(self, setup: ResolvedScenario) -> str: ...
+
+    def reply(self, context: ReplyContext) -> AsyncIterator[str]: ...
+
+
+class Recorder(Protocol):
+    """Persists a session as it happens: called once per committed turn and at the end."""
+
+    async def turn_committed(self, session: Session, turn: Turn) -> None: ...
+
+    async def session_ended(self, session: Session) -> None: ...
+
+
+class NullRecorder:
+    """Records nothing: for previews, tests and scripts that only print."""
+
+    async def turn_committed(self, session: Session, turn: Turn) -> None:
+        return None
+
+    async def session_ended(self, session: Session) -> None:
+        return None

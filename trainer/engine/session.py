@@ -1,0 +1,276 @@
+"""A practice session and the pipeline of one turn.
+
+One turn: assess the seller's words, update the buyer's state by the persona's rules,
+stream the buyer's reply from the new state, then commit and record. Nothing is
+committed until the reply is complete, so a reply cancelled half-way (Esc in the TUI, a
+dead connection) leaves the session exactly as it was and the trainee's text can be
+given back.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from trainer.content.library import ResolvedScenario
+from trainer.content.models import HiddenFact
+from trainer.engine.assessment import Assessment
+from trainer.engine.ports import (
+    AssessContext,
+    Assessor,
+    Buyer,
+    EndedBy,
+    Exchange,
+    NullRecorder,
+    Recorder,
+    ReplyContext,
+)
+from trainer.engine.reactions import react
+from trainer.engine.scoring import ScoreBreakdown, session_score
+from trainer.engine.state import BuyerState, StateChange
+from trainer.text import check_turn_text, clean_turn_text
+
+HISTORY_WINDOW = 6
+"""Past exchanges handed to assessors and buyers: enough for context, and it keeps a
+turn's cost flat however long the session runs."""
+
+
+class SessionOver(Exception):
+    """A turn was offered after the call ended."""
+
+
+class InvalidTurn(ValueError):
+    """The seller's text cannot be played (empty, control characters, too long)."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One committed exchange with everything needed to explain and audit it."""
+
+    index: int
+    seller: str
+    buyer: str
+    assessment: Assessment
+    changes: tuple[StateChange, ...]
+    state: BuyerState
+    disclosed_now: tuple[str, ...]
+    withheld_topic: bool
+    ended_by: EndedBy | None
+    elapsed: float
+
+    @property
+    def cause(self) -> str:
+        """All of this turn's state changes in one line, for compact displays."""
+        by_cause: dict[str, list[str]] = {}
+        for change in self.changes:
+            by_cause.setdefault(change.cause, []).append(f"{change.field} {change.delta:+d}")
+        parts = [f"{', '.join(fields)}: {cause}" for cause, fields in by_cause.items()]
+        parts += [f"disclosed {fact_id}" for fact_id in self.disclosed_now]
+        if self.withheld_topic:
+            parts.append("touched something the buyer is not ready to share")
+        return "; ".join(parts) if parts else "no change"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "seller": self.seller,
+            "buyer": self.buyer,
+            "assessment": self.assessment.to_dict(),
+            "changes": [
+                {"field": c.field, "delta": c.delta, "cause": c.cause} for c in self.changes
+            ],
+            "state": self.state.to_dict(),
+            "disclosed_now": list(self.disclosed_now),
+            "withheld_topic": self.withheld_topic,
+            "ended_by": self.ended_by,
+            "elapsed": round(self.elapsed, 3),
+        }
+
+
+# ------------------------------------------------------------------ turn events
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """The turn has been judged and the buyer's new state decided (not yet committed)."""
+
+    assessment: Assessment
+    changes: tuple[StateChange, ...]
+    state: BuyerState
+    new_facts: tuple[HiddenFact, ...]
+    ending: EndedBy | None
+
+
+@dataclass(frozen=True)
+class ReplyChunk:
+    text: str
+
+
+@dataclass(frozen=True)
+class TurnCommitted:
+    turn: Turn
+
+
+TurnEvent = Assessed | ReplyChunk | TurnCommitted
+
+
+@dataclass
+class Branch:
+    """Turns abandoned by a rewind, kept so the trainee can look back at them."""
+
+    from_index: int
+    turns: list[Turn]
+
+
+@dataclass
+class Session:
+    """A conversation between a trainee and a buyer over one scenario."""
+
+    setup: ResolvedScenario
+    buyer: Buyer
+    assessor: Assessor
+    recorder: Recorder = field(default_factory=NullRecorder)
+    clock: Callable[[], float] = time.monotonic
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    mode: str = "practice"
+    opening: str = ""
+    turns: list[Turn] = field(default_factory=list)
+    branches: list[Branch] = field(default_factory=list)
+    ended_by: EndedBy | None = None
+    started_at: float = 0.0
+
+    async def start(self) -> str:
+        """Begin the call: the buyer's opening line."""
+        self.started_at = self.clock()
+        self.opening = self.setup.scenario.opening or await self.buyer.opening(self.setup)
+        return self.opening
+
+    # ---------------------------------------------------------------- state
+
+    @property
+    def state(self) -> BuyerState:
+        if self.turns:
+            return self.turns[-1].state
+        persona = self.setup.persona
+        return BuyerState(patience=persona.patience, openness=persona.openness)
+
+    @property
+    def over(self) -> bool:
+        return self.ended_by is not None
+
+    @property
+    def elapsed(self) -> float:
+        return self.clock() - self.started_at if self.started_at else 0.0
+
+    def out_of_time(self) -> bool:
+        minutes = self.setup.scenario.limits.minutes
+        return minutes is not None and self.elapsed >= minutes * 60
+
+    @property
+    def earned_facts(self) -> tuple[HiddenFact, ...]:
+        disclosed = set(self.state.disclosed)
+        return tuple(f for f in self.setup.persona.hidden_facts if f.id in disclosed)
+
+    @property
+    def missed_facts(self) -> tuple[HiddenFact, ...]:
+        disclosed = set(self.state.disclosed)
+        return tuple(f for f in self.setup.persona.hidden_facts if f.id not in disclosed)
+
+    def history(self) -> list[Exchange]:
+        return [Exchange(t.seller, t.buyer) for t in self.turns[-HISTORY_WINDOW:]]
+
+    def score(self) -> ScoreBreakdown:
+        return session_score([t.assessment for t in self.turns], self.setup.rubric, self.ended_by)
+
+    # ---------------------------------------------------------------- the turn
+
+    async def take_turn(self, seller_text: str) -> AsyncIterator[TurnEvent]:
+        """Play one seller turn, yielding events as the pipeline advances.
+
+        Raises ``InvalidTurn`` for text that cannot be played and ``SessionOver`` once
+        the call has ended. If the consumer stops iterating before ``TurnCommitted``,
+        nothing about the session changes.
+        """
+        if self.over:
+            raise SessionOver(f"the call has ended ({self.ended_by})")
+        problem = check_turn_text(seller_text)
+        if problem is not None:
+            raise InvalidTurn(problem.message)
+        text = clean_turn_text(seller_text)
+        index = len(self.turns) + 1
+        before = self.state
+        history = self.history()
+
+        assessment = await self.assessor.assess(
+            AssessContext(self.setup, text, index, before, history)
+        )
+        reacted = react(self.setup, assessment, text, before, index, self.out_of_time())
+        yield Assessed(
+            assessment, reacted.changes, reacted.state, reacted.new_facts, reacted.ending
+        )
+
+        earned = tuple(
+            f for f in self.setup.persona.hidden_facts if f.id in reacted.state.disclosed
+        )
+        context = ReplyContext(
+            setup=self.setup,
+            seller_text=text,
+            turn_index=index,
+            assessment=assessment,
+            state=reacted.state,
+            earned_facts=earned,
+            new_facts=reacted.new_facts,
+            withheld_topic=reacted.withheld_topic,
+            ending=reacted.ending,
+            history=history,
+        )
+        parts: list[str] = []
+        async for chunk in self.buyer.reply(context):
+            parts.append(chunk)
+            yield ReplyChunk(chunk)
+
+        turn = Turn(
+            index=index,
+            seller=text,
+            buyer="".join(parts).strip(),
+            assessment=assessment,
+            changes=reacted.changes,
+            state=reacted.state,
+            disclosed_now=tuple(f.id for f in reacted.new_facts),
+            withheld_topic=reacted.withheld_topic,
+            ended_by=reacted.ending,
+            elapsed=self.elapsed,
+        )
+        self.turns.append(turn)
+        await self.recorder.turn_committed(self, turn)
+        if reacted.ending is not None:
+            self.ended_by = reacted.ending
+            await self.recorder.session_ended(self)
+        yield TurnCommitted(turn)
+
+    async def play(self, seller_text: str) -> Turn:
+        """Play one turn to the end and return it (for scripts and tests)."""
+        async for event in self.take_turn(seller_text):
+            if isinstance(event, TurnCommitted):
+                return event.turn
+        raise RuntimeError("the turn ended without being committed")  # pragma: no cover
+
+    async def end_by_seller(self) -> None:
+        if self.over:
+            return
+        self.ended_by = "seller"
+        await self.recorder.session_ended(self)
+
+    def rewind(self, to_index: int) -> list[Turn]:
+        """Go back to just after turn ``to_index`` (0 = the start); the abandoned turns
+        are kept as a branch. Returns them."""
+        if not 0 <= to_index < len(self.turns):
+            raise ValueError(f"can rewind to turns 0..{len(self.turns) - 1}, not {to_index}")
+        abandoned = self.turns[to_index:]
+        self.branches.append(Branch(to_index, abandoned))
+        del self.turns[to_index:]
+        self.ended_by = None
+        return abandoned

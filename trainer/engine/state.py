@@ -1,0 +1,62 @@
+"""The buyer's state and the changes to it, each with its cause."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+StateField = Literal["patience", "openness"]
+
+
+def clamp(value: int, low: int = 0, high: int = 100) -> int:
+    return max(low, min(high, value))
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """One change to the buyer's state and why it happened, for the UI and reports."""
+
+    field: StateField
+    delta: int
+    cause: str
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.delta:+d}: {self.cause}"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """A hidden fact the buyer revealed, and the condition that earned it."""
+
+    fact_id: str
+    cause: str
+
+
+@dataclass(frozen=True)
+class BuyerState:
+    """Patience and openness (0-100) and what the buyer has revealed so far."""
+
+    patience: int
+    openness: int
+    disclosed: tuple[str, ...] = field(default_factory=tuple)
+
+    def apply(self, changes: list[StateChange]) -> BuyerState:
+        patience, openness = self.patience, self.openness
+        for change in changes:
+            if change.field == "patience":
+                patience += change.delta
+            else:
+                openness += change.delta
+        return replace(self, patience=clamp(patience), openness=clamp(openness))
+
+    def disclose(self, fact_id: str) -> BuyerState:
+        if fact_id in self.disclosed:
+            return self
+        return replace(self, disclosed=(*self.disclosed, fact_id))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "patience": self.patience,
+            "openness": self.openness,
+            "disclosed": list(self.disclosed),
+        }

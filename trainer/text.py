@@ -1,0 +1,87 @@
+"""Plain-text helpers shared by the engine, the offline assessor and the front ends.
+
+Seller text arrives from keyboards, pastes and script files. It is data: it may hold
+escape sequences, stray control characters or 50 KB of pasted e-mail thread, and it is
+never interpreted. These helpers decide what is acceptable and normalise it for matching.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MAX_TURN_CHARS = 4000
+"""A seller turn longer than this is not a turn in a conversation; it is a paste."""
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class TurnTextProblem:
+    """Why a seller turn cannot be played, in words a trainee understands."""
+
+    message: str
+    column: int | None = None
+
+
+def check_turn_text(text: str) -> TurnTextProblem | None:
+    """None when ``text`` can be played as a seller turn, else what is wrong with it."""
+    if not text.strip():
+        return TurnTextProblem("the turn is empty; say something to the buyer")
+    match = _CONTROL.search(text.replace("\t", " "))
+    if match:
+        char = match.group()
+        name = "ESC (an escape sequence)" if char == "\x1b" else f"U+{ord(char):04X}"
+        return TurnTextProblem(
+            f"the turn contains a control character, {name}, at column {match.start() + 1}; "
+            "remove it and type plain text",
+            match.start() + 1,
+        )
+    if len(text) > MAX_TURN_CHARS:
+        return TurnTextProblem(
+            f"the turn is {len(text):,} characters; a turn can be at most "
+            f"{MAX_TURN_CHARS:,} — say it in fewer words, the buyer is busy"
+        )
+    return None
+
+
+def clean_turn_text(text: str) -> str:
+    """Tabs and runs of spaces become one space; the words are kept exactly."""
+    return _SPACE.sub(" ", text.replace("\t", " ")).strip()
+
+
+def normalise(text: str) -> str:
+    """Lower-case ASCII-ish form for matching: curly quotes and dashes flattened."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return _SPACE.sub(" ", text.replace("—", " - ").replace("–", " - "))
+
+
+def words(text: str) -> list[str]:
+    """The words of normalised text (apostrophes kept inside words: don't, we're)."""
+    return [w.replace("’", "'") for w in _WORD.findall(text)]
+
+
+def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex that finds any of the phrases as whole words, longest first."""
+    cleaned = sorted({normalise(p).strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    alternatives = "|".join(_phrase_regex(p) for p in cleaned)
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
+
+
+def _phrase_regex(phrase: str) -> str:
+    parts = [re.escape(w) for w in phrase.split()]
+    # a trailing "s" or "es" still matches: "detention fee" finds "detention fees"
+    return r"[\s-]+".join(parts) + r"(?:e?s)?"
+
+
+def squash(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, for logs and compact displays."""
+    flat = _SPACE.sub(" ", text).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
