@@ -134,6 +134,8 @@ def parse_yaml(path: Path, text: str, raw: bytes | None = None) -> YamlDocument 
         message = exc.problem or exc.context or "not valid YAML"
         if exc.context and exc.problem:
             message = f"{exc.problem} ({exc.context})"
+        if "'\\t'" in message:
+            message = "a tab character; YAML indentation must be spaces"
         return _at_mark(path, mark, message, _syntax_hint(message))
     except yaml.YAMLError as exc:
         return Problem(path, 1, 1, "", f"not valid YAML: {exc}")

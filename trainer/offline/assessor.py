@@ -42,9 +42,12 @@ class ScenarioCues:
     """Patterns built once per scenario: product talk, the buyer's world, the research."""
 
     product: re.Pattern[str] | None
+    brand: re.Pattern[str] | None
+    described: frozenset[str]
     world: frozenset[str]
     research: frozenset[str]
     facts: dict[str, re.Pattern[str] | None]
+    fact_words: dict[str, frozenset[str]]
     extra: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]]
 
 
@@ -95,7 +98,14 @@ def _build_cues(setup: ResolvedScenario) -> ScenarioCues:
     research = _content_words([*scenario.brief.research, persona.organisation])
     world -= product_words | _GENERIC_WORLD
     research -= product_words | _GENERIC_WORLD
+    # what the product does, in the words of its summary: product talk without its name
+    described = _content_words([product.summary, *product.proof_points])
+    described -= world | research | _GENERIC_WORLD
     facts = {f.id: phrase_pattern(f.topics) for f in persona.hidden_facts}
+    fact_words = {
+        f.id: frozenset(_content_words([f.fact, f.reveal]) - product_words - _GENERIC_WORLD)
+        for f in persona.hidden_facts
+    }
     extra: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
     for criterion in setup.rubric.criteria:
         if criterion.cues is not None:
@@ -105,9 +115,12 @@ def _build_cues(setup: ResolvedScenario) -> ScenarioCues:
             )
     return ScenarioCues(
         product=phrase_pattern([product.name, *product.vocabulary]),
+        brand=phrase_pattern([product.name]),
+        described=frozenset(described),
         world=frozenset(world),
         research=frozenset(research),
         facts=facts,
+        fact_words=fact_words,
         extra=extra,
     )
 
@@ -125,6 +138,9 @@ class Reading:
     pressure: list[str]
     self_talk: list[str]
     product: list[str]
+    brand: list[str]
+    commonplace: list[str]
+    described: list[str]
     leading: list[str]
     generic: list[str]
     impact: list[str]
@@ -139,10 +155,13 @@ class Reading:
     world: list[str]
     research: list[str]
     disclosed_topics: list[str]
+    echoes: list[str]
+    product_in_questions: int
     you: int
     we: int
     repeats: bool
     premature_meeting: list[str]
+    negated_pressure: bool
 
 
 def _all(pattern: re.Pattern[str] | None, text: str) -> list[str]:
@@ -161,29 +180,45 @@ def read_turn(context: AssessContext) -> Reading:
     text = normalise(original)
     tokens = words(text)
     sentences = _sentences(text)
-    questions = text.count("?")
+    questions = 0
     open_question = False
+    product_in_questions = 0
     for sentence in sentences:
+        if _is_agenda_sentence(sentence):
+            continue  # "is now a bad time?" asks for time, not about their world
+        if cue.SMALL_TALK.search(sentence):
+            continue  # "how was your weekend?" is not discovery
         opener = cue.DISCOVERY_OPENERS.match(sentence)
         if opener is None:
             # a question may follow a short lead-in: "quick one - how do you ...?"
             tail = re.split(r"[,;:-]\s+|\bso\s+|\band\s+", sentence)[-1]
             opener = cue.DISCOVERY_OPENERS.match(tail)
-        if opener is not None:
-            if not sentence.endswith("?"):
-                questions += 1 if _sounds_like_question(opener.group(0)) else 0
-            if re.match(r"(?:what|how|why|where|when|which|who|tell me|walk me|help me|"
-                        r"i'?m curious|curious|i'?d (?:love|like)|can you|could you|would you)",
-                        opener.group(0)):
-                open_question = True
+        asks = sentence.endswith("?") or (
+            opener is not None and _sounds_like_question(opener.group(0))
+        )
+        if not asks:
+            continue
+        questions += 1
+        product_in_questions += len(_all(cues.product, sentence))
+        if opener is not None and _OPEN_OPENER.match(opener.group(0)):
+            open_question = True
     stems = {_stem(t) for t in tokens if len(t) >= 4}
     world = sorted(stems & cues.world)
+    described = sorted(stems & cues.described)
     research = sorted(stems & cues.research)
     disclosed_topics = [
         fact_id
         for fact_id in context.state.disclosed
         if (pattern := cues.facts.get(fact_id)) is not None and pattern.search(text)
     ]
+    echoes = sorted(
+        {
+            word
+            for fact_id in context.state.disclosed
+            for word in cues.fact_words.get(fact_id, frozenset())
+            if word in stems
+        }
+    )
     you = sum(1 for t in tokens if t in {"you", "your", "you're", "yours", "you've", "you'd"})
     we = sum(1 for t in tokens if t in {"we", "our", "us", "we're", "we've", "ours", "i'm"})
     repeats = _repeats(text, context)
@@ -196,7 +231,10 @@ def read_turn(context: AssessContext) -> Reading:
         injection=_all(cue.INJECTION, text),
         pressure=_all(cue.PRESSURE, text),
         self_talk=_all(cue.SELF_TALK, text),
-        product=_all(cues.product, text),
+        product=_all(cues.product, _without_introduction(text, cues)),
+        brand=_all(cues.brand, _without_introduction(text, cues)),
+        commonplace=_all(cue.COMMONPLACE, text),
+        described=described,
         leading=_all(cue.LEADING, text),
         generic=_all(cue.GENERIC_QUALIFICATION, text),
         impact=_all(cue.IMPACT, text),
@@ -211,14 +249,45 @@ def read_turn(context: AssessContext) -> Reading:
         world=world,
         research=research,
         disclosed_topics=disclosed_topics,
+        echoes=echoes,
+        product_in_questions=product_in_questions,
         you=you,
         we=we,
         repeats=repeats,
         premature_meeting=_all(cue.PREMATURE_NEXT_STEP, text),
+        negated_pressure=cue.NEGATED_PRESSURE.search(text) is not None,
     )
 
 
+_OPEN_OPENER = re.compile(
+    r"(?:what|how|why|where|when|which|who|tell me|walk me|help me|i'?m curious|curious|"
+    r"i'?d (?:love|like)|can you|could you|would you)"
+)
+
+
+def _is_agenda_sentence(sentence: str) -> bool:
+    return bool(
+        cue.AGENDA_PERMISSION.search(sentence)
+        or cue.AGENDA_SUMMARY.search(sentence)
+        or cue.AGENDA_NEXT_STEP.search(sentence)
+    )
+
+
+_AUX_QUESTION = re.compile(
+    r"(?:do|did|does|have|has|is|are|was|were|can|could|would|will) (?:you|your|they|any|anyone)"
+)
+
+
+def _without_introduction(text: str, cues: ScenarioCues) -> str:
+    """"Sam from DockWise" introduces the seller; it is not product talk."""
+    if cues.brand is None:
+        return text
+    return re.sub(r"(?:from|at|with|here at|calling from) (?=" + cues.brand.pattern + ")", "", text)
+
+
 def _sounds_like_question(opener: str) -> bool:
+    if _AUX_QUESTION.match(opener):
+        return True
     return opener.startswith(
         ("what", "how", "why", "where", "when", "which", "who", "tell me", "walk me", "help me",
          "curious", "i'm curious", "i am curious", "can you", "could you", "would you")
@@ -241,16 +310,35 @@ def _repeats(text: str, context: AssessContext) -> bool:
 
 
 def classify(r: Reading) -> Move:
+    """The move: manipulation and pressure first (they spoil any turn), then leading
+    questions (pitches in disguise), then agenda when the turn is about the call itself,
+    then whichever of pitch, discovery, insight and agenda has the most evidence."""
     if r.injection:
         return "injection"
     product_talk = len(r.product) + len(r.self_talk)
-    if r.pressure and not (r.open_question and len(r.pressure) == 1 and product_talk == 0
-                           and r.questions >= 1 and not _strong_pressure(r)):
+    if r.pressure and not r.negated_pressure and not (
+        r.open_question and len(r.pressure) == 1 and product_talk == 0 and not _strong_pressure(r)
+    ):
         return "pressure"
-    if r.leading and (product_talk or r.premature_meeting):
+    if r.leading:
         return "pitch"
+    substance = r.world or r.research or r.impact or r.echoes or r.numbers
+    if (r.small_talk or r.flattery) and not substance:
+        return "other"
+    if r.commonplace and not r.numbers and not r.questions and len(r.self_talk) < 2:
+        return "insight"  # an attempt at insight, judged as one (and found thin)
+    agenda_cues = len(r.permission) + len(r.summary) + len(r.next_step)
+    if r.summary and len(r.self_talk) < 2:
+        return "agenda"
+    if agenda_cues and r.questions == 0 and not r.self_talk and not r.insight:
+        return "agenda"
+    question_product = min(r.product_in_questions, len(r.product))
     scores = {
-        "pitch": 2.0 * len(r.product) + 2.0 * len(r.self_talk) + 1.5 * len(r.leading),
+        "pitch": 2.0 * (len(r.product) - question_product)
+        + 0.5 * question_product
+        + 2.0 * len(r.self_talk)
+        + 1.0 * len(r.brand)
+        + (1.0 * len(r.described) if len(r.described) >= 2 else 0.0),
         "discovery": (2.5 if r.questions else 0.0)
         + (1.0 if r.open_question else 0.0)
         + 0.5 * min(len(r.impact), 2),
@@ -262,10 +350,9 @@ def classify(r: Reading) -> Move:
     best = max(scores, key=lambda k: scores[k])
     if scores[best] < 1.5:
         return "other"
-    # a question wins a close call against a summary or greeting that leads up to it
-    if best == "agenda" and r.open_question and r.questions and not r.summary and not r.next_step:
+    if best == "agenda" and r.open_question and r.questions and not r.next_step:
         return "discovery"
-    if best == "pitch" and r.insight and scores["insight"] >= scores["pitch"] - 1:
+    if best == "pitch" and r.insight and not (r.self_talk or r.brand) and scores["insight"] >= 2:
         return "insight"
     return best  # type: ignore[return-value]
 
@@ -278,62 +365,70 @@ def _strong_pressure(r: Reading) -> bool:
 # ------------------------------------------------------------------ verdict
 
 
+def _specific(r: Reading) -> bool:
+    """Uses what could be known about this buyer, or what they said."""
+    return bool(r.research or r.disclosed_topics or len(r.echoes) >= 2)
+
+
+def _ready_for_next_step(context: AssessContext) -> bool:
+    step = context.setup.scenario.next_step
+    state = context.state
+    return state.openness >= step.openness - 10 and len(state.disclosed) >= max(1, step.facts - 1)
+
+
 def verdict(r: Reading, move: Move, relevant: bool, context: AssessContext) -> int:
+    """Good use, 1..5: the move sets the range, the specifics place the turn in it."""
     if move == "injection":
         return 1
     if move == "pressure":
         soft = not _strong_pressure(r) and (r.questions or r.courtesy)
         return 2 if soft else 1
     if move == "other":
-        if r.flattery or r.n_words > 40:
-            return 1
-        return 2
+        return 1 if (r.flattery or r.n_words > 40) else 2
     score = 3
     if move == "pitch":
         if relevant:
-            score = 4
-            if r.n_words <= 45 and (r.questions or r.disclosed_topics):
-                score = 5
+            score = 5 if r.n_words <= 50 and (r.questions or len(r.echoes) >= 2) else 4
         else:
             heavy = len(r.product) + len(r.self_talk) >= 3 or r.leading or r.n_words > 60
             score = 1 if heavy else 2
     elif move == "discovery":
-        if r.open_question:
-            score += 1
-        if r.world or r.research or r.disclosed_topics or r.impact:
-            score += 1
-        if r.generic and not (r.research or r.disclosed_topics):
-            score -= 1 if (r.world or r.impact) else 2
+        score += 1 if r.open_question else 0
+        score += 1 if (_specific(r) or r.world or r.impact) else 0
+        if r.generic and not _specific(r):
+            score = 3 if r.world else 2
         if r.questions >= 3:
             score -= 1
-        if r.product or r.self_talk:
+        if r.self_talk or (r.product and not r.product_in_questions):
             score -= 1
         if r.repeats:
             score -= 2
     elif move == "insight":
-        substance = bool(r.numbers or r.world or r.research)
+        substance = bool(r.numbers or r.world or r.research or r.echoes)
         score = 4 if substance else 2
-        if r.numbers and (r.world or r.research):
+        if r.numbers and (r.world or r.research or r.echoes):
             score = 5
-        if r.product and not relevant:
+        if r.commonplace and not r.numbers:
+            score = 2
+        if r.self_talk and not relevant:
             score -= 1
     elif move == "agenda":
-        if r.summary and (context.state.disclosed or context.history):
-            score = 4
-        if r.permission and context.turn_index <= 2:
-            score = 4
+        specific = _specific(r) or bool(r.world or r.numbers)
         if r.next_step:
-            ready = context.state.openness >= context.setup.scenario.next_step.openness - 10 and (
-                len(context.state.disclosed) >= max(1, context.setup.scenario.next_step.facts - 1)
-            )
-            score = 4 if ready else 2
-            if ready and (r.summary or r.world or r.research or r.disclosed_topics):
+            score = 3 + (1 if specific else 0)
+            score += 1 if (_ready_for_next_step(context) or r.courtesy) else 0
+            if r.premature_meeting and not (_ready_for_next_step(context) or specific):
+                score -= 1
+        elif r.summary:
+            score = 5 if (len(r.echoes) >= 2 or r.disclosed_topics) else 4
+        else:
+            score = 4 if (specific or context.turn_index <= 2 or r.courtesy) else 3
+            if specific and (r.courtesy or r.open_question):
                 score = 5
-        if r.permission and r.open_question and (r.world or r.research):
-            score = 5
-    if r.n_words > context.setup.persona.sensitivity.words * 2:
+    limit = context.setup.persona.sensitivity.words
+    if r.n_words > limit * 2:
         score -= 2
-    elif r.n_words > context.setup.persona.sensitivity.words:
+    elif r.n_words > limit:
         score -= 1
     return max(1, min(5, score))
 
@@ -514,7 +609,9 @@ class OfflineAssessor:
 def assess_turn(context: AssessContext) -> Assessment:
     r = read_turn(context)
     move = classify(r)
-    relevant = move == "pitch" and bool(r.disclosed_topics) and not r.leading
+    relevant = move == "pitch" and (bool(r.disclosed_topics) or len(r.echoes) >= 2) and not (
+        r.leading
+    )
     good_use = verdict(r, move, relevant, context)
     persona = context.setup.persona
     criteria = criteria_scores(

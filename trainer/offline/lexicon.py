@@ -20,7 +20,7 @@ INJECTION = _compile(
     r"disregard (?:all |any |your |the )?(?:previous |prior |above )?\w*",
     r"forget (?:all |your |the )?(?:previous |prior )?(?:instructions|rules|prompt|persona)",
     r"system prompt",
-    r"system\s*:",
+    r"(?<![a-z] )system\s*:",
     r"\[\s*system\s*\]",
     r"</?\s*(?:system|seller|buyer|assistant|user|instructions?|transcript|turn|judge)\s*>",
     r"you are now",
@@ -30,8 +30,11 @@ INJECTION = _compile(
     r"pretend (?:to be|you(?:'re| are))",
     r"act as (?:if|an?|the)",
     r"role ?play as",
-    r"(?:the |this )?(?:judge|assessor|grader|scorer|evaluator|rubric|scoring)",
-    r"(?:score|rate|grade|mark) (?:this|me|my|the) (?:turn|answer|response|reply|message)?",
+    r"(?:the|your|this) (?:assessor|grader|scorer|evaluator|rubric|scoring (?:rules|system|model))",
+    r"(?:dear|hey|attention|note to (?:the)?) (?:judge|assessor|grader|evaluator)",
+    r"(?:judge|assessor|grader|evaluator)\s*[:,]",
+    r"(?:score|rate|grade|mark) (?:this|me|my|the)(?: (?:turn|answer|response|reply|message|seller))?"
+    r" (?:a |as )?(?:5|five|10|ten|100|highly|high|perfect|excellent)",
     r"give (?:me|this|this turn|my turn) (?:an? )?(?:5|five|full marks|top (?:score|marks)|a perfect)",
     r"(?:5|five) out of (?:5|five)",
     r"hidden (?:facts?|info(?:rmation)?|secrets?)",
@@ -43,7 +46,7 @@ INJECTION = _compile(
     r"override",
     r"end (?:the|this) (?:simulation|roleplay|role play|exercise)",
     r"out of character",
-    r"(?:assistant|user)\s*:",
+    r"(?<![a-z] )(?:assistant|user)\s*:",
     r"#{3,}",
     r"```",
 )
@@ -57,7 +60,24 @@ PRESSURE = _compile(
     r"end of (?:the |this |my )?(?:month|quarter|year|week|fiscal)",
     r"(?:quarter|month|year)[- ]end",
     r"(?:this|by|before) (?:friday|the weekend|tomorrow|end of day|eod|close of business)",
-    r"(?:sign|signed|signing|signature|ink) (?:the |this |it |today|off)?",
+    r"(?:sign|signed|signing)(?: (?:the|this|it|today|now|here|on the dotted))",
+    r"sign (?:up )?(?:today|now|this week|by)",
+    r"signature",
+    r"(?:lock|get) (?:the |this |it |your )?(?:[a-z-]+ )?in (?:today|now|this week|before)",
+    r"(?:lock|locking) (?:the |this |it |your )?(?:renewal|deal|order|price|contract|rate)",
+    r"let'?s (?:just )?(?:get|lock|sign|do|finali[sz]e|wrap) (?:a |the |this |it |that )?"
+    r"(?:contract|deal|order|paperwork|renewal|done|signed|in|up)",
+    r"(?:can|could|shall) we (?:just )?(?:agree|commit|sign|decide) (?:today|now|this week|to move forward)",
+    r"move forward (?:today|now|this week)",
+    r"(?:can|could) we get (?:the |this |a |your )?[a-z0-9-]+ (?:order|deal|contract|agreement|po|rollout|sign-?off)",
+    r"speak for themselves",
+    r"(?:sign|signing|signed) off (?:on )?.{0,40}(?:this week|today|by friday|now)",
+    r"anything stopping you",
+    r"(?:risk|mistake) you can'?t afford",
+    r"(?:would|will) be a (?:huge |big |costly )?mistake",
+    r"just accept",
+    r"(?:get|introduce) me (?:in front of|to|a meeting with|[a-z0-9-]+ minutes with|time with)",
+    r"get in front of",
     r"(?:get|have) (?:it|this|the (?:deal|order|contract|paperwork|po)) (?:signed|done|closed|over the line|through)",
     r"purchase order",
     r"\bpo\b",
@@ -66,7 +86,8 @@ PRESSURE = _compile(
     r"bump(?:ing)? (?:this|it|my)",
     r"touch(?:ing)? base",
     r"following up on (?:my|our|the) (?:email|message|call|voicemail|proposal|last)",
-    r"(?:did|have) you (?:get|see|had a chance to (?:look|read|review)|a chance to)",
+    r"did you (?:get|see|receive|read) my (?:email|message|note|proposal|voicemail|emails|messages)",
+    r"(?:have|did) you (?:had|get) a chance to",
     r"haven'?t heard back",
     r"(?:any|an) update(?:s)? (?:on|for) (?:my|our|the) (?:proposal|quote|email|offer)",
     r"limited[- ]time",
@@ -79,6 +100,9 @@ PRESSURE = _compile(
     r"close (?:this|the deal|it out|the quarter)",
     r"commit (?:to|today|now|this)",
     r"today only",
+    r"every (?:day|week|month) (?:you wait|you delay|that passes)",
+    r"(?:get|start) (?:the )?paperwork",
+    r"(?:get|keep) (?:things|this|it|the deal) moving",
     r"don'?t miss",
     r"last chance",
     r"before (?:it's|it is) too late",
@@ -87,31 +111,44 @@ PRESSURE = _compile(
 )
 
 SELF_TALK = _compile(
-    r"(?:our|my) (?:platform|solution|solutions|product|products|software|tool|tools|system|"
+    r"(?:our|my) (?:[a-z-]+ )?(?:platform|solution|solutions|product|products|software|tool|tools|system|"
     r"technology|tech|service|services|offering|features?|dashboard|app|suite|module|modules|"
     r"company|team|clients|customers|customer base|engineers|roadmap|pricing|approach|"
     r"methodology|api|integrations?|ai|sensors|algorithm)",
     r"we(?:'re| are) (?:the |a |an )?(?:leading|leader|market leader|best|only|number one|#1|"
     r"trusted|premier|fastest|top|industry|unique)",
     r"we (?:offer|provide|deliver|specialize|specialise|enable|empower|sell|build|make|"
+    r"help [a-z-]+ (?:run|cut|reduce|get|improve|manage|fix|stop|save|grow)|"
     r"help companies|help teams|help organizations|help organisations|help businesses|"
-    r"work with|partner with|integrate|have a|have an|have the|also have|can offer|"
-    r"can provide|can help you|can save|can cut|can reduce|guarantee)",
+    r"integrate|have a|have an|have the|also have|can offer|"
+    r"can provide|can help you|can save|can cut|can reduce|guarantee|can give|can show you|"
+    r"can set you up|can get you)",
     r"i(?:'m| am) (?:calling|reaching out|writing) (?:from|on behalf of)",
     r"i (?:represent|work for|work at)",
     r"(?:let me|i'?d love to|i want to|i'?d like to|allow me to) (?:show|tell|walk you through|"
     r"demo|present|share (?:our|what we|how we|a few of our))",
     r"(?:a|our|the) (?:quick |short |free )?demo",
+    r"demo (?:the|our|it|you|this)",
+    r"(?:our|the|an|my) (?:overview |intro |sales |product )?(?:deck|brochure|one-pager|datasheet|"
+    r"pricing tiers|price list)",
+    r"built (?:for|to|specifically)",
+    r"(?:tell|told|show|showed) you (?:a little |a bit |more |all )?about (?:how (?:it|we|this)|"
+    r"what (?:we|it)|our|us|the product|it|what this)",
     r"free trial",
     r"(?:trusted|used|loved|chosen) by",
     r"(?:fortune|inc\.?) \d+",
     r"case stud(?:y|ies)",
-    r"(?:leading|best[- ]in[- ]class|cutting[- ]edge|world[- ]class|state[- ]of[- ]the[- ]art|"
+    r"you can (?:export|see|pull|track|book|set up|connect|automate|flag|predict|search|"
+    r"match|plug|integrate|roll out|switch on|turn on)",
+    r"(?:industry[- ]leading|best[- ]in[- ]class|cutting[- ]edge|world[- ]class|state[- ]of[- ]the[- ]art|"
     r"revolutionary|award[- ]winning|seamless|seamlessly|all[- ]in[- ]one|end[- ]to[- ]end|"
     r"ai[- ]powered|next[- ]gen(?:eration)?|game[- ]chang(?:er|ing)|robust|powerful|innovative|"
     r"unique insights?|proprietary|turnkey|plug[- ]and[- ]play|single pane of glass)",
     r"roi",
     r"features? (?:like|such as|include)",
+    r"(?:new|latest|key|main|couple of|few|great|cool) features?",
+    r"(?:latest|new|recent) (?:release|version|update)",
+    r"(?:show|demo|walk (?:you )?through) (?:you )?how (?:the|our|it|this|we)",
     r"(?:it|which) (?:comes with|includes|offers|integrates|lets you|allows you|gives you)",
 )
 
@@ -119,6 +156,7 @@ LEADING = _compile(
     r"wouldn'?t you (?:agree|say|like|want)",
     r"don'?t you (?:think|agree|want)",
     r"isn'?t it (?:true|time)",
+    r"wouldn'?t (?:it|that) be",
     r"(?:would|are) you (?:be )?(?:interested|open) (?:in|to) (?:a |our |seeing|hearing|learning|"
     r"trying|a demo|a call|a meeting|a quick)",
     r"if i (?:could|can) show you",
@@ -137,7 +175,10 @@ DISCOVERY_OPENERS = _compile(
     r"where(?: do| does| is| are)?",
     r"when (?:do|does|did|is|are|you)",
     r"which",
-    r"who (?:else|owns|decides|is|are|would|on)",
+    r"who(?:'s| is| else| owns| decides| are| would| on| has| handles| covers| looks)",
+    r"hows",
+    r"whats",
+    r"give me your (?:honest )?(?:reaction|take|view|read)",
     r"tell me (?:about|how|what|why|where|more|a bit)",
     r"walk me through",
     r"help me understand",
@@ -156,7 +197,13 @@ GENERIC_QUALIFICATION = _compile(
     r"decision[- ]maker",
     r"(?:what'?s|what is) (?:your|the) (?:timeline|timeframe|time frame)",
     r"keeps? you up at night",
-    r"(?:biggest|main|top) (?:pain points?|challenges?)",
+    r"(?:biggest|main|top) (?:[a-z]+ )?(?:pain points?|challenges?|priorities|goals)",
+    r"(?:what'?s|what is) (?:your|the) (?:timeline|time frame|timeframe) (?:for|on|to)",
+    r"timeline for (?:making )?(?:a |the |your )?decision",
+    r"budget (?:looking|still|for this|like)",
+    r"(?:is|was) (?:the|there) budget",
+    r"how'?s everything",
+    r"how are things (?:going )?with",
     r"pain points?",
     r"what (?:are|is) your (?:challenges|goals|priorities)(?: this year)?\s*\?",
     r"any (?:challenges|issues|problems)\s*\?",
@@ -206,7 +253,12 @@ INSIGHT = _compile(
     r"one thing (?:we|i|that)",
     r"(?:what|something) (?:surprised|surprises) (?:us|me|people)",
     r"tend to",
-    r"usually (?:it'?s|the|comes|happens|isn'?t)",
+    r"usually",
+    r"we (?:usually|typically|often|generally|consistently) (?:see|find|hear)",
+    r"what we(?:'re| are) hearing",
+    r"(?:in|across|among|from) (?:the )?(?:[a-z-]+ ){0,3}(?:we|i) (?:work with|talk to|speak with|"
+    r"look at|support|see)",
+    r"^when [a-z0-9 ,/'-]{5,80}, (?:the|most|they|you|it|denials|teams|usage|committees)",
     r"isn'?t (?:usually|the) .{0,30}(?:it'?s|but)",
     r"rather than",
     r"instead of",
@@ -228,10 +280,16 @@ AGENDA_PERMISSION = _compile(
     r"(?:is it|would it be|would you be) (?:ok|okay|alright|all right|fine) (?:if|to|with)",
     r"(?:mind|okay|ok) if i",
     r"may i",
-    r"(?:can|could) i (?:have|take|ask|borrow) (?:a |two |a few |one |30 |thirty |five )?"
-    r"(?:minutes?|moment|seconds?|question|quick question)",
+    r"(?:can|could) i (?:have|take|ask|borrow|get) (?:[a-z0-9]+ ){0,2}"
+    r"(?:minutes?|moments?|seconds?|question|quick question)",
+    r"(?:say|tell you|explain) why i(?:'m| am)? (?:called|calling|reached out|rang)",
     r"respect(?:ing)? your time",
-    r"i(?:'ll| will) (?:be brief|keep (?:it|this) (?:short|brief))",
+    r"i(?:'ll| will) (?:be brief|keep (?:it|this) (?:as )?(?:short|brief|quick))",
+    r"keep (?:to|within) your (?:[a-z0-9-]+ )?minutes",
+    r"(?:i'?d like to|let'?s|can we|could we|let me) (?:use|spend|focus) (?:these|the|this|our|the next|"
+    r"our) (?:[a-z0-9-]+ )?(?:minutes|time|call|meeting)",
+    r"(?:we'?re|we are) (?:at|about|nearly|almost) .{0,25}minutes",
+    r"take something off the table",
     r"(?:the )?(?:reason|purpose) (?:i'?m calling|for (?:my|the|this) (?:call|email|meeting)|"
     r"of (?:my|the|this) (?:call|email|meeting))",
     r"(?:i'?m|i am) calling (?:because|about|since)",
@@ -244,9 +302,14 @@ AGENDA_PERMISSION = _compile(
     r"before we (?:start|begin|wrap|finish|go)",
     r"what would (?:you|make this) (?:like to|want to|need to) (?:get out of|cover|a good use)",
     r"good use of (?:your|our) time",
+    r"worth your time",
+    r"(?:in|for|with) the (?:next |remaining )?[a-z0-9-]+ minutes",
 )
 
 AGENDA_SUMMARY = _compile(
+    r"(?:so |to |let me )?check i(?:'ve| have)? (?:got|understood|have) (?:it|that|this|your|the)",
+    r"if i(?:'ve| have)? got (?:it|that|this)",
+    r"play (?:that|it|this) back",
     r"(?:let me|to|so to|can i|if i can|let me just) (?:recap|summari[sz]e|play (?:that|it) back|"
     r"make sure i (?:understood|understand|heard|got))",
     r"so what i'?m hearing",
@@ -256,13 +319,21 @@ AGENDA_SUMMARY = _compile(
     r"in (?:short|summary)",
     r"so (?:the|your) (?:main|big|real|key) (?:issue|problem|priority|concern)",
     r"did i (?:get|understand) that right",
+    r"make sure i(?:'ve| have)? (?:got|understood|heard) (?:this|that|it|you) (?:right|correctly)",
+    r"did i miss anything",
+    r"(?:have|did) i (?:missed|miss) (?:anything|something)",
     r"have i got (?:that|this) right",
 )
 
 AGENDA_NEXT_STEP = _compile(
     r"next step",
-    r"(?:would|does) it (?:make sense|help|be useful|be worth)",
-    r"(?:shall|should) we",
+    r"(?:would|does|will) it (?:make sense|help|be useful|be worth|be easier|be better)",
+    r"would (?:a|an|it) .{0,50}be (?:useful|helpful|worth)",
+    r"(?:shall|should) (?:we|i)",
+    r"what if (?:we|i) (?:set|book|schedule|met|meet|ran|run|came|come|sent|send|pulled|brought)",
+    r"(?:came|come) back (?:to you )?(?:after|in|next|when|on|with)",
+    r"(?:set up|book|schedule|get|find) (?:a |an )?(?:half an hour|hour|[a-z0-9-]+ minutes)",
+    r"(?:set|book|schedule) (?:up )?(?:a|an) (?:[a-z0-9-]+ )?(?:review|call|meeting|session|check-in)",
     r"how about (?:we|i)",
     r"(?:would|could) (?:it|that) help if",
     r"i(?:'ll| will| can| could) (?:send|share|bring|put together|pull together|follow up with|"
@@ -282,12 +353,18 @@ AGENDA_NEXT_STEP = _compile(
 
 COURTESY = _compile(
     r"no pressure",
+    r"not (?:asking|going to ask|here to ask|trying to) (?:you )?(?:to |for )?(?:sign|buy|commit|an order|a decision|sell)",
+    r"not to sell",
+    r"(?:that'?s|it'?s) (?:completely |totally )?fine",
     r"(?:when|whenever|if) (?:it|that) (?:suits|works for) you",
     r"your (?:call|decision|timing|timeline)",
     r"(?:only|just) if (?:it'?s|it is) (?:useful|helpful|relevant)",
     r"(?:happy|fine|okay|ok) (?:either way|if not|to wait)",
     r"no (?:rush|hurry)",
     r"on your (?:timeline|terms|schedule)",
+    r"if (?:it|this|that) (?:isn'?t|is not|wasn'?t) (?:relevant|useful|helpful|a fit)",
+    r"(?:you )?tell me if (?:it'?s|it is|this is) worth",
+    r"we stop there",
 )
 
 FLATTERY = _compile(
@@ -305,7 +382,11 @@ SMALL_TALK = _compile(
     r"(?:the |your )?weekend",
     r"how are (?:you|things)(?: doing)?(?: today)?",
     r"how'?s (?:it going|your day|your week|things)",
-    r"(?:did you )?(?:see|watch|catch) the (?:game|match)",
+    r"(?:did you )?(?:see|watch|catch) the (?:[a-z]+ )?(?:game|match)",
+    r"how (?:was|were) (?:your|the) (?:weekend|holiday|trip|vacation|week)",
+    r"how'?s your (?:week|day|weekend|morning|afternoon)(?: going)?",
+    r"what a (?:summer|week|winter|day|year|spring)",
+    r"haha|lol",
     r"football|baseball|basketball|soccer|golf",
     r"vacation|holiday plans",
     r"hope (?:you'?re|you are|all is) (?:well|good|doing well)",
@@ -314,4 +395,29 @@ SMALL_TALK = _compile(
 PREMATURE_NEXT_STEP = _compile(
     r"(?:book|schedule|set up|get) (?:a |an |the )?(?:demo|meeting|call|presentation|trial|pilot)",
     r"(?:15|20|30|fifteen|twenty|thirty) minutes (?:to|for) (?:show|demo|walk)",
+)
+
+NEGATED_PRESSURE = _compile(
+    r"(?:not|never|won'?t be|isn'?t|no need to) (?:asking|going to ask|here to ask|pushing|"
+    r"trying to (?:push|rush|get you to)|rushing)(?: you)?(?: to| for)?",
+    r"not to sell",
+    r"no (?:paperwork|contract|commitment|signature)",
+)
+
+COMMONPLACE = _compile(
+    r"(?:is|are) (?:changing|evolving|transforming|moving|shifting)(?: (?:really|so|very))?"
+    r"(?: fast| quickly| rapidly)?",
+    r"(?:is|are) (?:going|undergoing) (?:through )?(?:a |an )?(?:big |huge |massive )?"
+    r"(?:digital )?(?:transformation|change|shift)",
+    r"digital transformation",
+    r"more important than ever",
+    r"(?:is|are) the future",
+    r"(?:really |so )?(?:tough|hard|challenging|crazy) (?:right now|out there|these days)",
+    r"every (?:team|company|business|firm|one|organi[sz]ation) is (?:rethinking|talking|going|moving|"
+    r"looking)",
+    r"everyone(?:'s| is) (?:going|moving|doing|talking about)",
+    r"these days",
+    r"nowadays",
+    r"more and more",
+    r"in today'?s (?:world|market|environment|economy)",
 )

@@ -1,0 +1,42 @@
+"""Shared fixtures. Every test runs with HOME and the XDG folders pointed at a temporary
+directory, so nothing can read or write the user's real configuration or data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from trainer.content.library import Library, load_library
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    for name in ("TRAINER_CONTENT", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    yield
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    lib = load_library([REPO])
+    assert not lib.problems, "\n".join(str(p) for p in lib.problems)
+    return lib
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A content folder holding copies of one starter persona and scenario, to break."""
+    (tmp_path / "personas").mkdir()
+    (tmp_path / "scenarios").mkdir()
+    for folder, name in (("personas", "dana-okafor"), ("scenarios", "cold-call-cold-chain")):
+        text = (REPO / folder / f"{name}.yaml").read_text(encoding="utf-8")
+        (tmp_path / folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return tmp_path

@@ -1,0 +1,94 @@
+"""The human-labelled seller turns in tests/data/labelled_turns.yaml, replayed through an
+assessor with the context each label describes (which facts were already disclosed)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from trainer.content.library import Library
+from trainer.engine.assessment import Assessment
+from trainer.engine.ports import AssessContext, Assessor
+from trainer.engine.state import BuyerState
+
+LABELS = Path(__file__).parent / "data" / "labelled_turns.yaml"
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    scenario: str
+    text: str
+    move: str
+    good_use: int
+    disclosed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    label: Label
+    assessment: Assessment
+
+    @property
+    def move_ok(self) -> bool:
+        return self.assessment.move == self.label.move
+
+    @property
+    def within_one(self) -> bool:
+        return abs(self.assessment.good_use - self.label.good_use) <= 1
+
+
+def load_labels() -> list[Label]:
+    data = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    return [
+        Label(
+            id=row["id"],
+            scenario=row["scenario"],
+            text=row["text"],
+            move=row["move"],
+            good_use=int(row["good_use"]),
+            disclosed=tuple(row.get("disclosed") or ()),
+        )
+        for row in data["turns"]
+    ]
+
+
+def context_for(label: Label, library: Library) -> AssessContext:
+    """Each disclosed fact stands for a couple of turns of good conversation before."""
+    setup = library.resolve(label.scenario)
+    persona = setup.persona
+    openness = min(100, persona.openness + 15 * len(label.disclosed))
+    state = BuyerState(persona.patience, openness, label.disclosed)
+    return AssessContext(setup, label.text, 1 + 2 * len(label.disclosed), state, ())
+
+
+def evaluate(assessor: Assessor, library: Library, labels: list[Label]) -> list[Result]:
+    async def run() -> list[Result]:
+        return [
+            Result(label, await assessor.assess(context_for(label, library))) for label in labels
+        ]
+
+    return asyncio.run(run())
+
+
+def summary(results: list[Result]) -> str:
+    n = len(results)
+    moves = sum(r.move_ok for r in results)
+    within = sum(r.within_one for r in results)
+    confusion = Counter((r.label.move, r.assessment.move) for r in results if not r.move_ok)
+    lines = [
+        f"{n} turns: move accuracy {moves / n:.1%}, good use within 1: {within / n:.1%}",
+        "confusions (label -> assessed): "
+        + ", ".join(f"{a}->{b} x{c}" for (a, b), c in confusion.most_common()),
+    ]
+    for r in results:
+        if not (r.move_ok and r.within_one):
+            lines.append(
+                f"  {r.label.id}: label {r.label.move}/{r.label.good_use}, got "
+                f"{r.assessment.move}/{r.assessment.good_use}: {r.label.text[:110]}"
+            )
+    return "\n".join(lines)
