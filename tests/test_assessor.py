@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from tests.labelled import context_for, evaluate, load_labels, summary, Label
+from tests.labelled import Label, context_for, evaluate, load_labels, summary
 from trainer.content.library import Library
 from trainer.engine.ports import AssessContext
 from trainer.engine.state import BuyerState
@@ -22,7 +22,13 @@ def test_labelled_set_is_large_and_covers_every_scenario(library: Library) -> No
     assert len(labels) >= 150
     assert {label.scenario for label in labels} == set(library.scenarios)
     assert {label.move for label in labels} == {
-        "pitch", "pressure", "discovery", "insight", "agenda", "injection", "other"
+        "pitch",
+        "pressure",
+        "discovery",
+        "insight",
+        "agenda",
+        "injection",
+        "other",
     }
     for label in labels:
         facts = {f.id for f in library.resolve(label.scenario).persona.hidden_facts}
@@ -59,13 +65,17 @@ def judge(library: Library, text: str, disclosed: tuple[str, ...] = ()) -> tuple
         "Don't you think real-time visibility is what every warehouse needs?",
     ],
 )
-def test_gaming_with_insight_words_or_questions_is_still_a_pitch(library: Library, text: str) -> None:
+def test_gaming_with_insight_words_or_questions_is_still_a_pitch(
+    library: Library, text: str
+) -> None:
     move, good_use = judge(library, text)
     assert move == "pitch" and good_use <= 2
 
 
 def test_flattery_earns_nothing(library: Library) -> None:
-    move, good_use = judge(library, "I love what you're doing at Meridian, you're clearly a visionary leader!")
+    move, good_use = judge(
+        library, "I love what you're doing at Meridian, you're clearly a visionary leader!"
+    )
     assert move == "other" and good_use == 1
 
 
@@ -82,7 +92,9 @@ def test_injection_is_flagged_and_scores_one(library: Library, text: str) -> Non
     label = Label("x", "cold-call-cold-chain", text, "injection", 1, ())
     a = assess_turn(context_for(label, library))
     assert a.move == "injection" and a.good_use == 1 and "injection" in a.flags
-    assert all(score <= 1 for key, score in a.criteria.items() if key in {"customer_focus", "questions"})
+    assert all(
+        score <= 1 for key, score in a.criteria.items() if key in {"customer_focus", "questions"}
+    )
 
 
 def test_product_talk_after_a_disclosed_need_is_not_premature(library: Library) -> None:
@@ -106,7 +118,9 @@ def test_a_repeated_question_is_marked_down(library: Library) -> None:
 
 
 def test_evidence_quotes_the_seller(library: Library) -> None:
-    label = Label("x", "cold-call-cold-chain", "Our Platform is BEST-IN-CLASS, trust me.", "pitch", 1, ())
+    label = Label(
+        "x", "cold-call-cold-chain", "Our Platform is BEST-IN-CLASS, trust me.", "pitch", 1, ()
+    )
     a = assess_turn(context_for(label, library))
     assert a.evidence
     for quote in a.evidence:
@@ -114,6 +128,8 @@ def test_evidence_quotes_the_seller(library: Library) -> None:
 
 
 def test_async_interface(library: Library) -> None:
-    label = Label("x", "cold-call-cold-chain", "How do Mondays look at Savannah?", "discovery", 4, ())
+    label = Label(
+        "x", "cold-call-cold-chain", "How do Mondays look at Savannah?", "discovery", 4, ()
+    )
     a = asyncio.run(OfflineAssessor().assess(context_for(label, library)))
     assert a.source == "offline" and set(a.criteria) == {c.id for c in library.rubric.criteria}

@@ -36,7 +36,9 @@ def write(tmp_path: Path, lines: list[str], name: str = "script.txt") -> Path:
     return path
 
 
-def test_json_document_has_the_contract_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_document_has_the_contract_shape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     script = write(tmp_path, PITCH)
     code, out, _ = run(capsys, "play", SCENARIO, "--script", str(script), "--json")
     assert code == 0
@@ -45,11 +47,28 @@ def test_json_document_has_the_contract_shape(tmp_path: Path, capsys: pytest.Cap
     assert doc["turns"], doc
     for turn in doc["turns"]:
         assert set(turn) >= {
-            "seller", "buyer", "move", "good_use", "criteria", "evidence", "tip",
-            "patience", "openness", "disclosed", "cause",
+            "seller",
+            "buyer",
+            "move",
+            "good_use",
+            "criteria",
+            "evidence",
+            "tip",
+            "patience",
+            "openness",
+            "disclosed",
+            "cause",
         }
         assert 1 <= turn["good_use"] <= 5
-        assert turn["move"] in {"pitch", "pressure", "discovery", "insight", "agenda", "injection", "other"}
+        assert turn["move"] in {
+            "pitch",
+            "pressure",
+            "discovery",
+            "insight",
+            "agenda",
+            "injection",
+            "other",
+        }
         assert all(1 <= v <= 5 for v in turn["criteria"].values())
         assert 0 <= turn["patience"] <= 100 and 0 <= turn["openness"] <= 100
         assert isinstance(turn["evidence"], list) and isinstance(turn["cause"], str)
@@ -57,11 +76,17 @@ def test_json_document_has_the_contract_shape(tmp_path: Path, capsys: pytest.Cap
     assert outcome["ended_by"] == "buyer"
     assert 0 <= outcome["score"] <= 100
     assert set(outcome["disclosed"]) | set(outcome["missed"]) == {
-        "detention-bill", "failed-rollout", "pharma-audit", "peak-overtime", "budget-window"
+        "detention-bill",
+        "failed-rollout",
+        "pharma-audit",
+        "peak-overtime",
+        "budget-window",
     }
 
 
-def test_lines_after_the_buyer_hung_up_are_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_lines_after_the_buyer_hung_up_are_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     script = write(tmp_path, PITCH)
     _, out, _ = run(capsys, "play", SCENARIO, "--script", str(script), "--json")
     doc = json.loads(out)
@@ -73,7 +98,9 @@ def test_lines_after_the_buyer_hung_up_are_reported(tmp_path: Path, capsys: pyte
     assert "the buyer ended the call" in text
 
 
-def test_plain_transcript_shows_each_verdict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_plain_transcript_shows_each_verdict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     script = write(tmp_path, ["Dana, quick one: how long do trucks wait at the Savannah gate?"])
     code, out, _ = run(capsys, "play", SCENARIO, "--script", str(script))
     assert code == 0
@@ -82,8 +109,12 @@ def test_plain_transcript_shows_each_verdict(tmp_path: Path, capsys: pytest.Capt
     assert "Session score:" in out
 
 
-def test_script_from_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"What does detention cost you?\n")))
+def test_script_from_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        sys, "stdin", io.TextIOWrapper(io.BytesIO(b"What does detention cost you?\n"))
+    )
     code, out, _ = run(capsys, "play", SCENARIO, "--script", "-", "--json")
     assert code == 0
     assert json.loads(out)["turns"][0]["seller"] == "What does detention cost you?"
@@ -119,7 +150,9 @@ def test_bad_scripts_get_a_clear_message_and_nothing_is_played(
 def test_missing_scenario_and_script(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "play", "cold-call-cold-chian", "--script", "x.txt")
     assert code == 1
-    assert "no scenario 'cold-call-cold-chian'" in err and "Did you mean 'cold-call-cold-chain'" in err
+    assert (
+        "no scenario 'cold-call-cold-chian'" in err and "Did you mean 'cold-call-cold-chain'" in err
+    )
     code, _, err = run(capsys, "play", SCENARIO, "--script", str(tmp_path / "nope.txt"))
     assert code == 1 and "no script file" in err
     code, _, err = run(capsys, "play", str(tmp_path / "missing.yaml"))
@@ -140,30 +173,44 @@ def test_no_traceback_from_a_real_process(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_scenario_path_with_persona_beside_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scenario_path_with_persona_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "draft"
     folder.mkdir()
     scenario = (REPO / "scenarios" / f"{SCENARIO}.yaml").read_text(encoding="utf-8")
     persona = (REPO / "personas" / "dana-okafor.yaml").read_text(encoding="utf-8")
-    (folder / "my-scenario.yaml").write_text(scenario.replace("id: cold-call-cold-chain", "id: my-draft"), encoding="utf-8")
-    (folder / "dana-okafor.yaml").write_text(persona.replace("name: Dana Okafor", "name: Dina Okafor"), encoding="utf-8")
+    (folder / "my-scenario.yaml").write_text(
+        scenario.replace("id: cold-call-cold-chain", "id: my-draft"), encoding="utf-8"
+    )
+    (folder / "dana-okafor.yaml").write_text(
+        persona.replace("name: Dana Okafor", "name: Dina Okafor"), encoding="utf-8"
+    )
     script = write(tmp_path, ["How long do trucks wait at your gate?"])
-    code, out, _ = run(capsys, "play", str(folder / "my-scenario.yaml"), "--script", str(script), "--json")
+    code, out, _ = run(
+        capsys, "play", str(folder / "my-scenario.yaml"), "--script", str(script), "--json"
+    )
     assert code == 0
     doc = json.loads(out)
     assert doc["scenario"] == "my-draft"
 
 
-def test_scenario_path_whose_persona_is_nowhere(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scenario_path_whose_persona_is_nowhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     scenario = (REPO / "scenarios" / f"{SCENARIO}.yaml").read_text(encoding="utf-8")
     path = tmp_path / "s.yaml"
-    path.write_text(scenario.replace("persona: dana-okafor", "persona: nobody-here"), encoding="utf-8")
+    path.write_text(
+        scenario.replace("persona: dana-okafor", "persona: nobody-here"), encoding="utf-8"
+    )
     code, _, err = run(capsys, "play", str(path), "--content", str(tmp_path))
     assert code == 1
     assert f"{path}:" in err and "no persona with id 'nobody-here'" in err
 
 
-def test_typed_conversation(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_typed_conversation(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     typed = "How long do trucks wait at the Savannah gate?\n\x1b[31mred\n/end\n"
     monkeypatch.setattr(sys, "stdin", io.StringIO(typed))
     code, out, _ = run(capsys, "play", SCENARIO)
@@ -184,7 +231,9 @@ def test_validate_the_library(capsys: pytest.CaptureFixture[str]) -> None:
     assert out == "" and "all valid" in err
 
 
-def test_validate_reports_one_line_per_problem(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_reports_one_line_per_problem(
+    content_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     scenario = content_dir / "scenarios" / "cold-call-cold-chain.yaml"
     scenario.write_text(scenario.read_text().replace("turns: 15", "turns: many"), encoding="utf-8")
     (content_dir / "personas" / "bad.yaml").write_text("id: x\nid: y\n", encoding="utf-8")
@@ -193,19 +242,27 @@ def test_validate_reports_one_line_per_problem(content_dir: Path, capsys: pytest
     lines = out.strip().splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(f"{content_dir / 'personas' / 'bad.yaml'}:2:1: duplicate key 'id'")
-    assert lines[1].startswith(f"{scenario}:") and "limits.turns: expected a whole number" in lines[1]
+    assert (
+        lines[1].startswith(f"{scenario}:") and "limits.turns: expected a whole number" in lines[1]
+    )
     assert "2 problem(s)" in err
 
 
-def test_validate_single_files_and_missing_paths(content_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = run(capsys, "validate", str(content_dir / "scenarios" / "cold-call-cold-chain.yaml"))
+def test_validate_single_files_and_missing_paths(
+    content_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, _ = run(
+        capsys, "validate", str(content_dir / "scenarios" / "cold-call-cold-chain.yaml")
+    )
     assert code == 0
     code, _, err = run(capsys, "validate", str(content_dir / "nope.yaml"))
     assert code == 1 and "no such file or folder" in err
 
 
-def test_schema_command_writes_the_schemas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "schema", "--out", str(tmp_path))
+def test_schema_command_writes_the_schemas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, _ = run(capsys, "schema", "--out", str(tmp_path))
     assert code == 0
     for name in ("persona", "scenario", "rubric"):
         schema = json.loads((tmp_path / f"{name}.schema.json").read_text())

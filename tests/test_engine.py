@@ -36,12 +36,17 @@ async def test_events_come_in_pipeline_order(library: Library) -> None:
 
 async def test_every_state_change_carries_its_cause(library: Library) -> None:
     persona = library.resolve(SCENARIO).persona
-    session = make(library, assessment("pitch", 1, reason="product pitch before learning their priorities"))
+    session = make(
+        library, assessment("pitch", 1, reason="product pitch before learning their priorities")
+    )
     await session.start()
     turn = await session.play("DockWise is the leading platform.")
     rule = persona.reactions.pitch
     expected_patience = rule.patience - 2 * persona.sensitivity.patience
-    assert StateChange("patience", expected_patience, "product pitch before learning their priorities") in turn.changes
+    assert (
+        StateChange("patience", expected_patience, "product pitch before learning their priorities")
+        in turn.changes
+    )
     assert turn.state.patience == persona.patience + expected_patience
     assert "patience " in turn.cause and "product pitch" in turn.cause
 
@@ -87,7 +92,9 @@ async def test_time_limit_uses_the_injected_clock(library: Library) -> None:
     )
     now = [1000.0]
     session = Session(
-        setup.__class__(limited, setup.persona, setup.rubric, setup.scenario_source, setup.persona_source),
+        setup.__class__(
+            limited, setup.persona, setup.rubric, setup.scenario_source, setup.persona_source
+        ),
         ChunkedBuyer(),
         ScriptedAssessor(),
         clock=lambda: now[0],
@@ -161,7 +168,9 @@ async def test_markup_is_just_text(library: Library) -> None:
 
 
 async def test_rewind_keeps_the_abandoned_branch(library: Library) -> None:
-    session = make(library, assessment("discovery", 5), assessment("pitch", 1), assessment("pitch", 1))
+    session = make(
+        library, assessment("discovery", 5), assessment("pitch", 1), assessment("pitch", 1)
+    )
     await session.start()
     await session.play("Good question?")
     await session.play("Our platform.")

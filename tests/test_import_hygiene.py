@@ -26,7 +26,9 @@ def test_core_imports_no_textual_rich_or_openai() -> None:
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'rich', 'openai', 'httpx', 'httpx2'})\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""
 
 

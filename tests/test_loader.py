@@ -170,7 +170,10 @@ def test_no_as_a_value_gives_a_located_message(content_dir: Path) -> None:
     problem = only(result)
     assert problem.field == "hidden_facts.0.when.on_topic"
     line = line_of(path, "on_topic: no")
-    assert (problem.line, problem.column) == (line, path.read_text().splitlines()[line - 1].index("no}") + 1)
+    assert (problem.line, problem.column) == (
+        line,
+        path.read_text().splitlines()[line - 1].index("no}") + 1,
+    )
     assert problem.message == "expected true or false, got no"
 
 

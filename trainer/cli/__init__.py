@@ -15,7 +15,7 @@ from trainer.cli.errors import UserError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from trainer.cli import play, schema, scenarios, validate
+    from trainer.cli import play, scenarios, schema, validate
 
     parser = argparse.ArgumentParser(
         prog="trainer",

@@ -29,9 +29,7 @@ def header(setup: ResolvedScenario) -> str:
 
 
 def _wrap(text: str, indent: str, first: str | None = None) -> str:
-    return textwrap.fill(
-        text, width=92, initial_indent=first or indent, subsequent_indent=indent
-    )
+    return textwrap.fill(text, width=92, initial_indent=first or indent, subsequent_indent=indent)
 
 
 def describe_turn(
@@ -50,9 +48,15 @@ def describe_turn(
         )
         lines.append(_wrap(f"why: {turn.cause}", "      "))
         if turn.disclosed_now:
-            lines.append(_wrap("learned: " + "; ".join(
-                f.fact for f in setup.persona.hidden_facts if f.id in turn.disclosed_now
-            ), "      "))
+            lines.append(
+                _wrap(
+                    "learned: "
+                    + "; ".join(
+                        f.fact for f in setup.persona.hidden_facts if f.id in turn.disclosed_now
+                    ),
+                    "      ",
+                )
+            )
         lines.append(_wrap(f"tip: {a.tip}", "      "))
     return "\n".join(lines)
 
@@ -63,14 +67,18 @@ def describe_outcome(session: Session) -> str:
     lines = [
         f"Outcome: {ENDINGS[session.ended_by]} after {turns} turn{'s' if turns != 1 else ''}.",
         f"Session score: {breakdown.score}/100"
-        + (f" ({breakdown.adjustment:+d}: {breakdown.adjustment_reason})"
-           if breakdown.adjustment else ""),
+        + (
+            f" ({breakdown.adjustment:+d}: {breakdown.adjustment_reason})"
+            if breakdown.adjustment
+            else ""
+        ),
     ]
     if breakdown.criteria:
         criteria = {c.id: c.name for c in session.setup.rubric.criteria}
-        lines.append("Criteria: " + ", ".join(
-            f"{criteria.get(k, k)} {v:.1f}" for k, v in breakdown.criteria.items()
-        ))
+        lines.append(
+            "Criteria: "
+            + ", ".join(f"{criteria.get(k, k)} {v:.1f}" for k, v in breakdown.criteria.items())
+        )
     earned = session.earned_facts
     missed = session.missed_facts
     lines.append(f"Learned {len(earned)} of {len(earned) + len(missed)} hidden facts.")

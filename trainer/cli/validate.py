@@ -14,8 +14,8 @@ from pathlib import Path
 from trainer.cli.errors import UserError
 from trainer.content.finder import content_roots
 from trainer.content.library import (
-    Library,
     YAML_SUFFIXES,
+    Library,
     check_references,
     load_library,
     load_persona_file,

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from trainer.content.models import Criterion, Persona, Rubric, Scenario
 from trainer.content.problems import ContentError, Problem
@@ -19,6 +22,7 @@ from trainer.content.validation import validate_document
 from trainer.content.yaml_loader import YamlDocument, key_node_at, parse_yaml, read_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ class Library:
     personas: dict[str, LoadedPersona] = field(default_factory=dict)
     scenarios: dict[str, LoadedScenario] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    rubric: Rubric = field(default_factory=lambda: default_rubric())
+    rubric: Rubric = field(default_factory=lambda: _default_rubric())
 
     def resolve(self, scenario_id: str) -> ResolvedScenario:
         """The scenario with its persona; ``KeyError`` if either is not in the library."""
@@ -89,6 +93,10 @@ class Library:
             scenario_source=loaded.source,
             persona_source=persona.source,
         )
+
+
+def _default_rubric() -> Rubric:
+    return default_rubric()
 
 
 def sha256_of(raw: bytes) -> str:
@@ -133,22 +141,24 @@ def yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
 
 
-def load_persona_file(path: Path) -> LoadedPersona | list[Problem]:
-    return _load(path, Persona, LoadedPersona)
-
-
-def load_scenario_file(path: Path) -> LoadedScenario | list[Problem]:
-    return _load(path, Scenario, LoadedScenario)
-
-
-def _load(path: Path, model, wrapper):  # type: ignore[no-untyped-def]
+def _read_item(path: Path, model: type[M]) -> tuple[M, Source] | list[Problem]:
     doc = read_yaml(path)
     if isinstance(doc, Problem):
         return [doc]
     item = validate_document(doc, model)
     if isinstance(item, list):
         return item
-    return wrapper(item, Source(path, sha256_of(doc.raw), doc))
+    return item, Source(path, sha256_of(doc.raw), doc)
+
+
+def load_persona_file(path: Path) -> LoadedPersona | list[Problem]:
+    read = _read_item(path, Persona)
+    return read if isinstance(read, list) else LoadedPersona(*read)
+
+
+def load_scenario_file(path: Path) -> LoadedScenario | list[Problem]:
+    read = _read_item(path, Scenario)
+    return read if isinstance(read, list) else LoadedScenario(*read)
 
 
 def load_library(roots: list[Path], extra_scenarios: list[Path] | None = None) -> Library:
@@ -244,7 +254,9 @@ def check_references(library: Library, loaded: LoadedScenario) -> list[Problem]:
             else scenario.certification.required_criteria
         )
         loc: tuple[str, ...] = (
-            ("rubric", "weights") if section == "weights" else ("certification", "required_criteria")
+            ("rubric", "weights")
+            if section == "weights"
+            else ("certification", "required_criteria")
         )
         for criterion_id in keys:
             if criterion_id not in known_criteria:

@@ -43,9 +43,7 @@ class StrictModel(BaseModel):
     """Base for every authored model: unknown fields are errors, values are not coerced
     from the wrong YAML type (a quoted number stays a mistake the author hears about)."""
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, str_strip_whitespace=True
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, str_strip_whitespace=True)
 
 
 # --------------------------------------------------------------------------- persona

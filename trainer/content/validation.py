@@ -69,7 +69,9 @@ def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     )
 
 
-def _explain(model: type[BaseModel], loc: tuple[int | str, ...], error: ErrorDetails) -> tuple[str, str]:
+def _explain(
+    model: type[BaseModel], loc: tuple[int | str, ...], error: ErrorDetails
+) -> tuple[str, str]:
     kind = error["type"]
     value: Any = error.get("input")
     ctx = error.get("ctx") or {}
@@ -86,7 +88,7 @@ def _explain(model: type[BaseModel], loc: tuple[int | str, ...], error: ErrorDet
         if isinstance(value, (bool, int, float)):
             return (
                 f"expected text, got {_yaml_kind(value)} {value!r}",
-                "put the value in quotes, e.g. \"1.10\" or \"no\"",
+                'put the value in quotes, e.g. "1.10" or "no"',
             )
         return f"expected text, got {_yaml_kind(value)}", "write the value as text"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
@@ -95,13 +97,22 @@ def _explain(model: type[BaseModel], loc: tuple[int | str, ...], error: ErrorDet
             "write a number without quotes, such as 20 or -15",
         )
     if kind in {"float_type", "float_parsing"}:
-        return f"expected a number, got {_yaml_kind(value)} {_short(value)}", "write a number such as 1.5"
+        return (
+            f"expected a number, got {_yaml_kind(value)} {_short(value)}",
+            "write a number such as 1.5",
+        )
     if kind == "bool_type":
         return f"expected true or false, got {_short(value)}", "write true or false"
     if kind in {"list_type"}:
-        return f"expected a list, got {_yaml_kind(value)}", "write each item on its own line starting with '- '"
+        return (
+            f"expected a list, got {_yaml_kind(value)}",
+            "write each item on its own line starting with '- '",
+        )
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return f"expected a set of fields, got {_yaml_kind(value)}", "indent 'field: value' lines under this key"
+        return (
+            f"expected a set of fields, got {_yaml_kind(value)}",
+            "indent 'field: value' lines under this key",
+        )
     if kind == "too_short":
         need = ctx.get("min_length")
         have = ctx.get("actual_length")

@@ -24,7 +24,7 @@ MAX_FILE_BYTES = 1_000_000
 
 
 class _YamlProblem(Exception):
-    def __init__(self, message: str, mark: yaml.Mark | None, hint: str = "") -> None:
+    def __init__(self, message: str, mark: Any, hint: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.mark = mark
@@ -49,8 +49,8 @@ class StrictLoader(yaml.SafeLoader):
 
     yaml_implicit_resolvers = _core_schema_resolvers()
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
             raise _YamlProblem(
                 f"aliases (*{event.anchor}) are not allowed",
@@ -64,12 +64,12 @@ class StrictLoader(yaml.SafeLoader):
                 event.start_mark,
                 "remove the '&' name and write values out in full",
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, Node] = {}
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             try:
                 first = seen.get(key)
             except TypeError:
@@ -126,7 +126,7 @@ def parse_yaml(path: Path, text: str, raw: bytes | None = None) -> YamlDocument 
     loader = StrictLoader(text)
     try:
         root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None  # type: ignore[no-untyped-call]
+        data = loader.construct_document(root) if root is not None else None
     except _YamlProblem as exc:
         return _at_mark(path, exc.mark, exc.message, exc.hint)
     except yaml.MarkedYAMLError as exc:
@@ -144,7 +144,7 @@ def parse_yaml(path: Path, text: str, raw: bytes | None = None) -> YamlDocument 
     return YamlDocument(path, data, root, raw if raw is not None else text.encode())
 
 
-def _at_mark(path: Path, mark: yaml.Mark | None, message: str, hint: str = "") -> Problem:
+def _at_mark(path: Path, mark: Any, message: str, hint: str = "") -> Problem:
     line = mark.line + 1 if mark else 1
     column = mark.column + 1 if mark else 1
     return Problem(path, line, column, "", message, hint)
@@ -196,5 +196,5 @@ def key_node_at(root: Node | None, loc: tuple[int | str, ...]) -> Node | None:
         return None
     for key_node, _ in parent.value:
         if isinstance(key_node, ScalarNode) and key_node.value == str(loc[-1]):
-            return key_node  # type: ignore[no-any-return]
+            return key_node
     return None

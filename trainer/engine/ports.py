@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from trainer.content.models import HiddenFact
 from trainer.content.library import ResolvedScenario
+from trainer.content.models import HiddenFact
 from trainer.engine.assessment import Assessment
 from trainer.engine.state import BuyerState
 

@@ -21,17 +21,192 @@ from trainer.offline.tips import tip_for
 from trainer.text import normalise, phrase_pattern, words
 
 _STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers him his how i if in into is it its
-    itself just me more most my no nor not now of off on once only or other our ours out over
-    own same she should so some such than that the their theirs them then there these they
-    this those through to too under until up very was we were what when where which while who
-    whom why will with would you your yours yourself one two three four five six new get got
-    make made last next first year years month months week weeks day days time times way ways
-    thing things lot much many every per across around still even well back like want need
-    said says say know think company companies customer customers business team teams people
-    work working help inc llc plc ltd group""".split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "new",
+        "get",
+        "got",
+        "make",
+        "made",
+        "last",
+        "next",
+        "first",
+        "year",
+        "years",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "time",
+        "times",
+        "way",
+        "ways",
+        "thing",
+        "things",
+        "lot",
+        "much",
+        "many",
+        "every",
+        "per",
+        "across",
+        "around",
+        "still",
+        "even",
+        "well",
+        "back",
+        "like",
+        "want",
+        "need",
+        "said",
+        "says",
+        "say",
+        "know",
+        "think",
+        "company",
+        "companies",
+        "customer",
+        "customers",
+        "business",
+        "team",
+        "teams",
+        "people",
+        "work",
+        "working",
+        "help",
+        "inc",
+        "llc",
+        "plc",
+        "ltd",
+        "group",
+    ]
 )
 
 _GENERIC_WORLD = frozenset({"cost", "costs", "money", "value", "good", "better", "best", "use"})
@@ -189,12 +364,22 @@ def read_turn(context: AssessContext) -> Reading:
         if cue.SMALL_TALK.search(sentence):
             continue  # "how was your weekend?" is not discovery
         opener = cue.DISCOVERY_OPENERS.match(sentence)
+        from_tail = False
         if opener is None:
             # a question may follow a short lead-in: "quick one - how do you ...?"
             tail = re.split(r"[,;:-]\s+|\bso\s+|\band\s+", sentence)[-1]
             opener = cue.DISCOVERY_OPENERS.match(tail)
+            from_tail = opener is not None
+        # without a question mark, only a question-shaped start of a clause after a comma
+        # counts ("the gate's been busy, who covers it"), never a trailing "where we can..."
         asks = sentence.endswith("?") or (
-            opener is not None and _sounds_like_question(opener.group(0))
+            opener is not None
+            and _sounds_like_question(opener.group(0))
+            and (
+                not from_tail
+                or _AUX_QUESTION.match(opener.group(0)) is not None
+                or opener.group(0).startswith(("who", "how", "hows", "whats", "what's"))
+            )
         )
         if not asks:
             continue
@@ -279,7 +464,7 @@ _AUX_QUESTION = re.compile(
 
 
 def _without_introduction(text: str, cues: ScenarioCues) -> str:
-    """"Sam from DockWise" introduces the seller; it is not product talk."""
+    """ "Sam from DockWise" introduces the seller; it is not product talk."""
     if cues.brand is None:
         return text
     return re.sub(r"(?:from|at|with|here at|calling from) (?=" + cues.brand.pattern + ")", "", text)
@@ -289,8 +474,24 @@ def _sounds_like_question(opener: str) -> bool:
     if _AUX_QUESTION.match(opener):
         return True
     return opener.startswith(
-        ("what", "how", "why", "where", "when", "which", "who", "tell me", "walk me", "help me",
-         "curious", "i'm curious", "i am curious", "can you", "could you", "would you")
+        (
+            "what",
+            "how",
+            "why",
+            "where",
+            "when",
+            "which",
+            "who",
+            "tell me",
+            "walk me",
+            "help me",
+            "curious",
+            "i'm curious",
+            "i am curious",
+            "can you",
+            "could you",
+            "would you",
+        )
     )
 
 
@@ -316,8 +517,15 @@ def classify(r: Reading) -> Move:
     if r.injection:
         return "injection"
     product_talk = len(r.product) + len(r.self_talk)
-    if r.pressure and not r.negated_pressure and not (
-        r.open_question and len(r.pressure) == 1 and product_talk == 0 and not _strong_pressure(r)
+    if (
+        r.pressure
+        and not r.negated_pressure
+        and not (
+            r.open_question
+            and len(r.pressure) == 1
+            and product_talk == 0
+            and not _strong_pressure(r)
+        )
     ):
         return "pressure"
     if r.leading:
@@ -565,7 +773,9 @@ def _reason(r: Reading, move: Move, relevant: bool, good_use: int) -> str:
             return "generic qualifying question"
         return "a question, but not a sharp one"
     if move == "insight":
-        return "a relevant insight about their world" if good_use >= 4 else "insight with no substance"
+        return (
+            "a relevant insight about their world" if good_use >= 4 else "insight with no substance"
+        )
     if move == "agenda":
         if r.next_step:
             return "proposed a next step" if good_use >= 4 else "asked for a next step too early"
@@ -609,8 +819,8 @@ class OfflineAssessor:
 def assess_turn(context: AssessContext) -> Assessment:
     r = read_turn(context)
     move = classify(r)
-    relevant = move == "pitch" and (bool(r.disclosed_topics) or len(r.echoes) >= 2) and not (
-        r.leading
+    relevant = (
+        move == "pitch" and (bool(r.disclosed_topics) or len(r.echoes) >= 2) and not (r.leading)
     )
     good_use = verdict(r, move, relevant, context)
     persona = context.setup.persona

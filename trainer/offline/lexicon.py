@@ -129,6 +129,13 @@ SELF_TALK = _compile(
     r"demo|present|share (?:our|what we|how we|a few of our))",
     r"(?:a|our|the) (?:quick |short |free )?demo",
     r"demo (?:the|our|it|you|this)",
+    r"(?:share|tell you about|show you|walk you through) (?:some |a few |the |our |all the )?"
+    r"(?:exciting |new |latest |big )?(?:updates?|news|features?|improvements?|enhancements?)",
+    r"(?:excited|happy|thrilled|glad|delighted) to (?:show|share|walk you through|tell you|"
+    r"present|demo|announce)",
+    r"walk you through (?:everything|what'?s new|our|the new|the latest)",
+    r"what'?s new (?:in|with)",
+    r"exciting (?:updates?|news|features?|release|things)",
     r"(?:our|the|an|my) (?:overview |intro |sales |product )?(?:deck|brochure|one-pager|datasheet|"
     r"pricing tiers|price list)",
     r"built (?:for|to|specifically)",
