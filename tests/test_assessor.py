@@ -9,6 +9,7 @@ import pytest
 
 from tests.labelled import Label, context_for, evaluate, load_labels, summary
 from trainer.content.library import Library
+from trainer.content.models import MOVES
 from trainer.engine.ports import AssessContext
 from trainer.engine.state import BuyerState
 from trainer.offline.assessor import OfflineAssessor, assess_turn
@@ -21,15 +22,7 @@ def test_labelled_set_is_large_and_covers_every_scenario(library: Library) -> No
     labels = load_labels()
     assert len(labels) >= 150
     assert {label.scenario for label in labels} == set(library.scenarios)
-    assert {label.move for label in labels} == {
-        "pitch",
-        "pressure",
-        "discovery",
-        "insight",
-        "agenda",
-        "injection",
-        "other",
-    }
+    assert {label.move for label in labels} == set(MOVES)
     for label in labels:
         facts = {f.id for f in library.resolve(label.scenario).persona.hidden_facts}
         assert set(label.disclosed) <= facts, label.id

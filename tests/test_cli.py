@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from trainer.cli import main
+from trainer.content.models import MOVES
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = "cold-call-cold-chain"
@@ -60,15 +61,7 @@ def test_json_document_has_the_contract_shape(
             "cause",
         }
         assert 1 <= turn["good_use"] <= 5
-        assert turn["move"] in {
-            "pitch",
-            "pressure",
-            "discovery",
-            "insight",
-            "agenda",
-            "injection",
-            "other",
-        }
+        assert turn["move"] in MOVES
         assert all(1 <= v <= 5 for v in turn["criteria"].values())
         assert 0 <= turn["patience"] <= 100 and 0 <= turn["openness"] <= 100
         assert isinstance(turn["evidence"], list) and isinstance(turn["cause"], str)

@@ -34,12 +34,16 @@ def only(problems: list[Problem]) -> Problem:
     return problems[0]
 
 
-def load_scenario(path: Path) -> list[Problem]:
+def problems_in(path: Path, model: type[Persona] | type[Scenario] = Scenario) -> list[Problem]:
     doc = read_yaml(path)
     if isinstance(doc, Problem):
         return [doc]
-    result = validate_document(doc, Scenario)
+    result = validate_document(doc, model)
     return result if isinstance(result, list) else []
+
+
+def load_scenario(path: Path) -> list[Problem]:
+    return problems_in(path, Scenario)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -100,11 +104,7 @@ def test_unknown_field_suggests_the_right_one(content_dir: Path) -> None:
 def test_unknown_nested_field(content_dir: Path) -> None:
     path = content_dir / "personas" / "dana-okafor.yaml"
     edit(path, "  words_per_reply: 35", "  words_per_reply: 35\n  accent: southern")
-    doc = read_yaml(path)
-    assert isinstance(doc, YamlDocument)
-    result = validate_document(doc, Persona)
-    assert isinstance(result, list)
-    problem = only(result)
+    problem = only(problems_in(path, Persona))
     assert problem.field == "voice.accent"
     assert (problem.line, problem.column) == (line_of(path, "accent: southern"), 3)
     assert "style" in problem.hint or "words_per_reply" in problem.hint
@@ -163,11 +163,7 @@ def test_no_stays_a_string_and_is_reported_where_a_boolean_is_expected() -> None
 def test_no_as_a_value_gives_a_located_message(content_dir: Path) -> None:
     path = content_dir / "personas" / "dana-okafor.yaml"
     edit(path, "when: {openness: 30, on_topic: true}", "when: {openness: 30, on_topic: no}")
-    doc = read_yaml(path)
-    assert isinstance(doc, YamlDocument)
-    result = validate_document(doc, Persona)
-    assert isinstance(result, list)
-    problem = only(result)
+    problem = only(problems_in(path, Persona))
     assert problem.field == "hidden_facts.0.when.on_topic"
     line = line_of(path, "on_topic: no")
     assert (problem.line, problem.column) == (
