@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import sys
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,7 +215,7 @@ async def _interactive(session: Session) -> int:
     first = setup.persona.name.split()[0]
     opening = await session.start()
     print(header(setup))
-    print(f"\nBrief: {setup.scenario.brief.situation.strip()}")
+    print("\n" + textwrap.fill(f"Brief: {setup.scenario.brief.situation.strip()}", 92))
     print("Type your turn and press Enter. /end ends the call, /help for more.\n")
     print(f"{first}: {opening}\n")
     while not session.over:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from pathlib import Path
 
 from trainer.content.finder import open_library
@@ -58,7 +59,9 @@ def choose_scenario() -> str | None:
     for number, sid in enumerate(ids, start=1):
         r = library.resolve(sid)
         print(f"  {number}. {r.scenario.title} ({r.scenario.difficulty})")
-        print(f"     {r.scenario.summary}")
+        print(
+            textwrap.fill(r.scenario.summary, 88, initial_indent="     ", subsequent_indent="     ")
+        )
     for problem in library.problems:
         print(f"  (not loaded: {problem})")
     while True:

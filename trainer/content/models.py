@@ -150,7 +150,13 @@ class Lines(StrictModel):
         "the seller enough to answer it.",
     )
     insight: list[Line] = Field(min_length=5, description="Reply to a relevant insight.")
-    agenda: list[Line] = Field(min_length=4, description="Reply to agenda, time, recap.")
+    agenda: list[Line] = Field(
+        min_length=4, description="Reply to a purpose, a request for time, or a next step."
+    )
+    recap: list[Line] = Field(
+        default_factory=list,
+        description="Reply to a summary of what the buyer said; agenda lines if empty.",
+    )
     injection: list[Line] = Field(
         min_length=3, description="Reply to an attempt to manipulate the trainer."
     )

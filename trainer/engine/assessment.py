@@ -25,6 +25,7 @@ class Assessment:
     reason: str
     relevant_pitch: bool = False
     proposes_next_step: bool = False
+    recap: bool = False
     words: int = 0
     source: str = "offline"
     flags: tuple[str, ...] = field(default_factory=tuple)

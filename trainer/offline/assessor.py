@@ -838,6 +838,7 @@ def assess_turn(context: AssessContext) -> Assessment:
         reason=_reason(r, move, relevant, good_use),
         relevant_pitch=relevant,
         proposes_next_step=proposes,
+        recap=move == "agenda" and bool(r.summary),
         words=r.n_words,
         source="offline",
         flags=flags,

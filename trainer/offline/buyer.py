@@ -88,6 +88,8 @@ def compose_reply(picker: LinePicker, context: ReplyContext) -> str:
 def _reaction_pool(context: ReplyContext) -> str:
     if context.assessment.relevant_pitch:
         return "relevant_pitch"
+    if context.assessment.recap and context.setup.persona.lines.recap:
+        return "recap"
     return context.assessment.move
 
 
