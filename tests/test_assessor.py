@@ -126,3 +126,15 @@ def test_async_interface(library: Library) -> None:
     )
     a = asyncio.run(OfflineAssessor().assess(context_for(label, library)))
     assert a.source == "offline" and set(a.criteria) == {c.id for c in library.rubric.criteria}
+
+
+def test_a_straight_answer_to_a_buyer_who_asked_is_not_premature(library: Library) -> None:
+    answer = "Straight answer: Vaultline keeps backup copies your own admins can't delete, and restores iManage on a tested schedule. Firms your size pay $60,000 to $110,000 a year."
+    asked = assess_turn(
+        context_for(Label("a", "solution-first-legal-it", answer, "pitch", 3, ()), library)
+    )
+    assert asked.move == "pitch" and asked.relevant_pitch and asked.good_use >= 3
+    assert asked.reason == "a straight answer to what they asked"
+    setup = library.resolve("solution-first-legal-it")
+    later = assess_turn(AssessContext(setup, answer, 6, BuyerState(50, 20), ()))
+    assert not later.relevant_pitch and later.good_use <= 2

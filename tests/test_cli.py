@@ -269,15 +269,21 @@ def test_scenarios_listing(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(ids) >= 6 and SCENARIO in ids
 
 
-def test_bare_trainer_offers_a_choice_then_plays(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("9\n1\nHow long do trucks wait at your gate?\n/end\n"))
+def test_bare_trainer_offers_a_choice_then_plays(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO("9\n1\nHow long do trucks wait at your gate?\n/end\n")
+    )
     code, out, _ = run(capsys)
     assert code == 0
     assert "Scenario number (1-" in out and "Type a number from 1 to" in out
     assert "Outcome: you ended the call after 1 turn." in out
 
 
-def test_bare_trainer_quits_cleanly(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bare_trainer_quits_cleanly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("q\n"))
     code, _, _ = run(capsys)
     assert code == 0

@@ -46,8 +46,32 @@ def test_weights_and_extra_criteria_make_the_effective_rubric(content_dir: Path)
 
 def test_extra_criterion_is_scored_by_its_cues(content_dir: Path) -> None:
     library = with_extra(content_dir)
-    named = assess_turn(context_for(Label("a", "cold-call-cold-chain", "How long do trucks wait at Savannah since the second dock opened?", "discovery", 5, ()), library))
-    vague = assess_turn(context_for(Label("b", "cold-call-cold-chain", "Does every warehouse you run have this across all your sites?", "discovery", 2, ()), library))
+    named = assess_turn(
+        context_for(
+            Label(
+                "a",
+                "cold-call-cold-chain",
+                "How long do trucks wait at Savannah since the second dock opened?",
+                "discovery",
+                5,
+                (),
+            ),
+            library,
+        )
+    )
+    vague = assess_turn(
+        context_for(
+            Label(
+                "b",
+                "cold-call-cold-chain",
+                "Does every warehouse you run have this across all your sites?",
+                "discovery",
+                2,
+                (),
+            ),
+            library,
+        )
+    )
     assert named.criteria["names_the_site"] == 5
     assert vague.criteria["names_the_site"] == 1
 
@@ -55,10 +79,16 @@ def test_extra_criterion_is_scored_by_its_cues(content_dir: Path) -> None:
 def test_weights_change_the_session_score(content_dir: Path, library: Library) -> None:
     tweaked = with_extra(content_dir)
     text = "Our platform, DockWise, is best in class with a dashboard, carrier portal, integrations, real-time visibility and AI-powered features for every warehouse team that wants them."
-    base = assess_turn(context_for(Label("a", "cold-call-cold-chain", text, "pitch", 1, ()), library))
-    heavy = assess_turn(context_for(Label("a", "cold-call-cold-chain", text, "pitch", 1, ()), tweaked))
+    base = assess_turn(
+        context_for(Label("a", "cold-call-cold-chain", text, "pitch", 1, ()), library)
+    )
+    heavy = assess_turn(
+        context_for(Label("a", "cold-call-cold-chain", text, "pitch", 1, ()), tweaked)
+    )
     plain_score = session_score([base], library.resolve("cold-call-cold-chain").rubric, None).score
-    tweaked_score = session_score([heavy], tweaked.resolve("cold-call-cold-chain").rubric, None).score
+    tweaked_score = session_score(
+        [heavy], tweaked.resolve("cold-call-cold-chain").rubric, None
+    ).score
     assert plain_score != tweaked_score
 
 

@@ -349,6 +349,11 @@ class Scenario(StrictModel):
     opening: Line | None = Field(
         default=None, description="The buyer's first line, instead of the persona's own."
     )
+    buyer_asked_for_product: bool = Field(
+        default=False,
+        description="The buyer opens by asking what you sell: a brief, straight answer in "
+        "the first two turns answers them and is not a premature pitch.",
+    )
     rubric: RubricTweaks = Field(default_factory=RubricTweaks)
     certification: Certification = Field(default_factory=Certification)
 

@@ -584,6 +584,17 @@ def _ready_for_next_step(context: AssessContext) -> bool:
     return state.openness >= step.openness - 10 and len(state.disclosed) >= max(1, step.facts - 1)
 
 
+def _answers_their_request(r: Reading, context: AssessContext) -> bool:
+    """A short, straight answer to a buyer who opened by asking what we sell."""
+    asked = context.setup.scenario.buyer_asked_for_product
+    # straight means it answers (a price, a number) or hands the conversation back (a
+    # question); a list of features with neither is still a feature dump
+    straight = bool(r.numbers) or r.questions > 0
+    return (
+        asked and context.turn_index <= 2 and r.n_words <= 70 and len(r.self_talk) <= 1 and straight
+    )
+
+
 def verdict(r: Reading, move: Move, relevant: bool, context: AssessContext) -> int:
     """Good use, 1..5: the move sets the range, the specifics place the turn in it."""
     if move == "injection":
@@ -761,6 +772,8 @@ def _reason(r: Reading, move: Move, relevant: bool, good_use: int) -> str:
     if move == "pressure":
         return "pressure on the buyer (" + ", ".join(dict.fromkeys(r.pressure[:2])) + ")"
     if move == "pitch":
+        if relevant and not (r.disclosed_topics or r.echoes):
+            return "a straight answer to what they asked"
         if relevant:
             return "product talk that answers a need they disclosed"
         return "product pitch before learning their priorities"
@@ -820,7 +833,9 @@ def assess_turn(context: AssessContext) -> Assessment:
     r = read_turn(context)
     move = classify(r)
     relevant = (
-        move == "pitch" and (bool(r.disclosed_topics) or len(r.echoes) >= 2) and not (r.leading)
+        move == "pitch"
+        and not r.leading
+        and (bool(r.disclosed_topics) or len(r.echoes) >= 2 or _answers_their_request(r, context))
     )
     good_use = verdict(r, move, relevant, context)
     persona = context.setup.persona
