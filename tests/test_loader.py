@@ -52,6 +52,18 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def yaml_problem(tmp_path: Path, content: str | bytes) -> Problem:
+    """The problem the strict reader reports for a file with this content."""
+    path = tmp_path / "file.yaml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    problem = read_yaml(path)
+    assert isinstance(problem, Problem), problem
+    return problem
+
+
 def line_of(path: Path, needle: str) -> int:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if needle in line:
@@ -60,20 +72,14 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def test_syntax_error_points_at_the_line(tmp_path: Path) -> None:
-    path = tmp_path / "s.yaml"
-    path.write_text("id: x\ntitle: [unclosed\nsetting: cold_call\n", encoding="utf-8")
-    problem = read_yaml(path)
-    assert isinstance(problem, Problem)
+    problem = yaml_problem(tmp_path, "id: x\ntitle: [unclosed\nsetting: cold_call\n")
     assert (problem.line, problem.column) == (3, 8)
-    assert str(problem).startswith(f"{path}:3:8: ")
+    assert str(problem).startswith(f"{problem.path}:3:8: ")
     assert problem.hint
 
 
 def test_tab_indentation_gets_a_hint(tmp_path: Path) -> None:
-    path = tmp_path / "s.yaml"
-    path.write_text("id: x\nbrief:\n\tsituation: y\n", encoding="utf-8")
-    problem = read_yaml(path)
-    assert isinstance(problem, Problem)
+    problem = yaml_problem(tmp_path, "id: x\nbrief:\n\tsituation: y\n")
     assert problem.line == 3
     assert "tab" in problem.message and "spaces" in problem.hint
 
@@ -124,19 +130,13 @@ def test_unknown_persona_is_a_reference_error(content_dir: Path) -> None:
 
 
 def test_duplicate_key_is_refused_at_the_second(tmp_path: Path) -> None:
-    path = tmp_path / "p.yaml"
-    path.write_text("id: a\nname: Ann\nrole: CFO\nname: Bea\n", encoding="utf-8")
-    problem = read_yaml(path)
-    assert isinstance(problem, Problem)
+    problem = yaml_problem(tmp_path, "id: a\nname: Ann\nrole: CFO\nname: Bea\n")
     assert (problem.line, problem.column) == (4, 1)
     assert problem.message == "duplicate key 'name' (first at line 2)"
 
 
 def test_alias_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "p.yaml"
-    path.write_text("a: &x [1, 2]\nb: *x\n", encoding="utf-8")
-    problem = read_yaml(path)
-    assert isinstance(problem, Problem)
+    problem = yaml_problem(tmp_path, "a: &x [1, 2]\nb: *x\n")
     assert (problem.line, problem.column) == (1, 4)
     assert "anchors (&x) are not allowed" in problem.message
 
@@ -147,10 +147,7 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
         f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
         for i in range(8)
     )
-    path = tmp_path / "bomb.yaml"
-    path.write_text(bomb, encoding="utf-8")
-    problem = read_yaml(path)
-    assert isinstance(problem, Problem)
+    problem = yaml_problem(tmp_path, bomb)
     assert "not allowed" in problem.message
 
 
@@ -183,10 +180,7 @@ def test_number_where_text_is_expected_suggests_quotes(content_dir: Path) -> Non
 
 
 def test_non_utf8_file(tmp_path: Path) -> None:
-    path = tmp_path / "p.yaml"
-    path.write_bytes(b"id: a\nname: Andr\xe9\n")
-    problem = read_yaml(path)
-    assert isinstance(problem, Problem)
+    problem = yaml_problem(tmp_path, b"id: a\nname: Andr\xe9\n")
     assert (problem.line, problem.column) == (2, 11)
     assert "not UTF-8" in problem.message
 
