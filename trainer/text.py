@@ -79,9 +79,3 @@ def _phrase_regex(phrase: str) -> str:
     parts = [re.escape(w) for w in phrase.split()]
     # a trailing "s" or "es" still matches: "detention fee" finds "detention fees"
     return r"[\s-]+".join(parts) + r"(?:e?s)?"
-
-
-def squash(text: str, limit: int) -> str:
-    """One line of at most ``limit`` characters, for logs and compact displays."""
-    flat = _SPACE.sub(" ", text).strip()
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

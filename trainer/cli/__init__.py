@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from trainer import __version__
 from trainer.cli.errors import UserError
@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list:
         from trainer.cli.play import run_default
 
-        return _guarded(lambda: run_default())
+        return _guarded(run_default)
     args = parser.parse_args(args_list)
     if args.command is None:
         parser.print_help()
@@ -45,9 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _guarded(lambda: int(args.handler(args)))
 
 
-def _guarded(action: object) -> int:
+def _guarded(action: Callable[[], int]) -> int:
     try:
-        return int(action())  # type: ignore[operator]
+        return action()
     except UserError as exc:
         print(f"trainer: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -42,10 +42,3 @@ class Assessment:
         data["evidence"] = list(self.evidence)
         data["flags"] = list(self.flags)
         return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Assessment:
-        values = dict(data)
-        values["evidence"] = tuple(values.get("evidence", ()))
-        values["flags"] = tuple(values.get("flags", ()))
-        return cls(**values)

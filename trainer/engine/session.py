@@ -135,7 +135,6 @@ class Session:
     recorder: Recorder = field(default_factory=NullRecorder)
     clock: Callable[[], float] = time.monotonic
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    mode: str = "practice"
     opening: str = ""
     turns: list[Turn] = field(default_factory=list)
     branches: list[Branch] = field(default_factory=list)
