@@ -287,3 +287,18 @@ def test_bare_trainer_quits_cleanly(
     monkeypatch.setattr(sys, "stdin", io.StringIO("q\n"))
     code, _, _ = run(capsys)
     assert code == 0
+
+
+def test_validate_a_file_that_is_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "personas"
+    path.mkdir()
+    (path / "latin1.yaml").write_bytes(b"id: andre\nname: Andr\xe9\n")
+    code, out, err = run(capsys, "validate", str(path / "latin1.yaml"))
+    assert code == 1
+    assert (
+        out.strip()
+        == f"{path / 'latin1.yaml'}:2:11: the file is not UTF-8 text (byte 0xe9) (hint: save the file as UTF-8 in your editor)"
+    )
+    assert "Traceback" not in err
