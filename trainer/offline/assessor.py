@@ -212,6 +212,10 @@ _STOPWORDS = frozenset(
 _GENERIC_WORLD = frozenset({"cost", "costs", "money", "value", "good", "better", "best", "use"})
 
 
+ExtraPatterns = dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]]
+"""Per extra criterion: the phrases that raise its score and those that lower it."""
+
+
 @dataclass(frozen=True)
 class ScenarioCues:
     """Patterns built once per scenario: product talk, the buyer's world, the research."""
@@ -223,7 +227,7 @@ class ScenarioCues:
     research: frozenset[str]
     facts: dict[str, re.Pattern[str] | None]
     fact_words: dict[str, frozenset[str]]
-    extra: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]]
+    extra: ExtraPatterns
 
 
 def _content_words(lines: list[str]) -> set[str]:
@@ -281,7 +285,7 @@ def _build_cues(setup: ResolvedScenario) -> ScenarioCues:
         f.id: frozenset(_content_words([f.fact, f.reveal]) - product_words - _GENERIC_WORLD)
         for f in persona.hidden_facts
     }
-    extra: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
+    extra: ExtraPatterns = {}
     for criterion in setup.rubric.criteria:
         if criterion.cues is not None:
             extra[criterion.id] = (
@@ -407,6 +411,7 @@ def read_turn(context: AssessContext) -> Reading:
     you = sum(1 for t in tokens if t in {"you", "your", "you're", "yours", "you've", "you'd"})
     we = sum(1 for t in tokens if t in {"we", "our", "us", "we're", "we've", "ours", "i'm"})
     repeats = _repeats(text, context)
+    product_text = _without_introduction(text, cues)
     return Reading(
         text=text,
         original=original,
@@ -416,8 +421,8 @@ def read_turn(context: AssessContext) -> Reading:
         injection=_all(cue.INJECTION, text),
         pressure=_all(cue.PRESSURE, text),
         self_talk=_all(cue.SELF_TALK, text),
-        product=_all(cues.product, _without_introduction(text, cues)),
-        brand=_all(cues.brand, _without_introduction(text, cues)),
+        product=_all(cues.product, product_text),
+        brand=_all(cues.brand, product_text),
         commonplace=_all(cue.COMMONPLACE, text),
         described=described,
         leading=_all(cue.LEADING, text),
@@ -656,7 +661,13 @@ def verdict(r: Reading, move: Move, relevant: bool, context: AssessContext) -> i
 
 
 def criteria_scores(
-    r: Reading, move: Move, relevant: bool, good_use: int, criteria: list[Criterion], limit: int
+    r: Reading,
+    move: Move,
+    relevant: bool,
+    good_use: int,
+    criteria: list[Criterion],
+    limit: int,
+    extra: ExtraPatterns,
 ) -> dict[str, int]:
     pitchy = move == "pitch" and not relevant
     scores: dict[str, int] = {}
@@ -750,16 +761,18 @@ def criteria_scores(
     for criterion in criteria:
         if criterion.id in scores:
             continue
-        scores[criterion.id] = _extra_criterion(criterion, r.text)
+        scores[criterion.id] = _extra_criterion(extra.get(criterion.id), r.text)
     return {c.id: scores[c.id] for c in criteria}
 
 
-def _extra_criterion(criterion: Criterion, text: str) -> int:
-    cues = criterion.cues
-    if cues is None:
+def _extra_criterion(
+    patterns: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None, text: str
+) -> int:
+    """An author's extra criterion, scored by its raise and lower phrases (built once)."""
+    if patterns is None:
         return 3
-    raise_hits = _all(phrase_pattern(cues.raise_), text)
-    lower_hits = _all(phrase_pattern(cues.lower), text)
+    raise_hits = _all(patterns[0], text)
+    lower_hits = _all(patterns[1], text)
     return max(1, min(5, 3 + min(2, len(raise_hits)) - min(2, len(lower_hits))))
 
 
@@ -840,7 +853,13 @@ def assess_turn(context: AssessContext) -> Assessment:
     good_use = verdict(r, move, relevant, context)
     persona = context.setup.persona
     criteria = criteria_scores(
-        r, move, relevant, good_use, context.setup.rubric.criteria, persona.sensitivity.words
+        r,
+        move,
+        relevant,
+        good_use,
+        context.setup.rubric.criteria,
+        persona.sensitivity.words,
+        scenario_cues(context.setup).extra,
     )
     proposes = bool(r.next_step) and move == "agenda"
     flags = ("injection",) if move == "injection" else ()
