@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 from trainer.content.models import Move
 
@@ -36,9 +35,3 @@ class Assessment:
         for name, score in self.criteria.items():
             if not 1 <= score <= 5:
                 raise ValueError(f"criterion {name} must be 1..5, got {score}")
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["evidence"] = list(self.evidence)
-        data["flags"] = list(self.flags)
-        return data

@@ -13,7 +13,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import HiddenFact
@@ -72,22 +71,6 @@ class Turn:
         if self.withheld_topic:
             parts.append("touched something the buyer is not ready to share")
         return "; ".join(parts) if parts else "no change"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "seller": self.seller,
-            "buyer": self.buyer,
-            "assessment": self.assessment.to_dict(),
-            "changes": [
-                {"field": c.field, "delta": c.delta, "cause": c.cause} for c in self.changes
-            ],
-            "state": self.state.to_dict(),
-            "disclosed_now": list(self.disclosed_now),
-            "withheld_topic": self.withheld_topic,
-            "ended_by": self.ended_by,
-            "elapsed": round(self.elapsed, 3),
-        }
 
 
 # ------------------------------------------------------------------ turn events
@@ -168,15 +151,18 @@ class Session:
         minutes = self.setup.scenario.limits.minutes
         return minutes is not None and self.elapsed >= minutes * 60
 
+    def _facts(self, state: BuyerState, disclosed: bool) -> tuple[HiddenFact, ...]:
+        return tuple(
+            f for f in self.setup.persona.hidden_facts if (f.id in state.disclosed) == disclosed
+        )
+
     @property
     def earned_facts(self) -> tuple[HiddenFact, ...]:
-        disclosed = set(self.state.disclosed)
-        return tuple(f for f in self.setup.persona.hidden_facts if f.id in disclosed)
+        return self._facts(self.state, disclosed=True)
 
     @property
     def missed_facts(self) -> tuple[HiddenFact, ...]:
-        disclosed = set(self.state.disclosed)
-        return tuple(f for f in self.setup.persona.hidden_facts if f.id not in disclosed)
+        return self._facts(self.state, disclosed=False)
 
     def history(self) -> list[Exchange]:
         return [Exchange(t.seller, t.buyer) for t in self.turns[-HISTORY_WINDOW:]]
@@ -211,9 +197,7 @@ class Session:
             assessment, reacted.changes, reacted.state, reacted.new_facts, reacted.ending
         )
 
-        earned = tuple(
-            f for f in self.setup.persona.hidden_facts if f.id in reacted.state.disclosed
-        )
+        earned = self._facts(reacted.state, disclosed=True)
         context = ReplyContext(
             setup=self.setup,
             seller_text=text,

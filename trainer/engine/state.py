@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Literal
 
 StateField = Literal["patience", "openness"]
 
@@ -53,10 +53,3 @@ class BuyerState:
         if fact_id in self.disclosed:
             return self
         return replace(self, disclosed=(*self.disclosed, fact_id))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "patience": self.patience,
-            "openness": self.openness,
-            "disclosed": list(self.disclosed),
-        }

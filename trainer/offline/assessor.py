@@ -20,194 +20,21 @@ from trainer.offline import lexicon as cue
 from trainer.offline.tips import tip_for
 from trainer.text import normalise, phrase_pattern, words
 
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "him",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "new",
-        "get",
-        "got",
-        "make",
-        "made",
-        "last",
-        "next",
-        "first",
-        "year",
-        "years",
-        "month",
-        "months",
-        "week",
-        "weeks",
-        "day",
-        "days",
-        "time",
-        "times",
-        "way",
-        "ways",
-        "thing",
-        "things",
-        "lot",
-        "much",
-        "many",
-        "every",
-        "per",
-        "across",
-        "around",
-        "still",
-        "even",
-        "well",
-        "back",
-        "like",
-        "want",
-        "need",
-        "said",
-        "says",
-        "say",
-        "know",
-        "think",
-        "company",
-        "companies",
-        "customer",
-        "customers",
-        "business",
-        "team",
-        "teams",
-        "people",
-        "work",
-        "working",
-        "help",
-        "inc",
-        "llc",
-        "plc",
-        "ltd",
-        "group",
-    ]
-)
+_STOPWORD_TEXT = """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers him his how i if in into
+    is it its itself just me more most my no nor not now of off on once only or other
+    our ours out over own same she should so some such than that the their theirs them
+    then there these they this those through to too under until up very was we were what
+    when where which while who whom why will with would you your yours yourself one two
+    three four five six new get got make made last next first year years month months
+    week weeks day days time times way ways thing things lot much many every per across
+    around still even well back like want need said says say know think company
+    companies customer customers business team teams people work working help inc llc
+    plc ltd group
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _GENERIC_WORLD = frozenset({"cost", "costs", "money", "value", "good", "better", "best", "use"})
 
@@ -222,6 +49,7 @@ class ScenarioCues:
 
     product: re.Pattern[str] | None
     brand: re.Pattern[str] | None
+    introduction: re.Pattern[str] | None
     described: frozenset[str]
     world: frozenset[str]
     research: frozenset[str]
@@ -235,7 +63,7 @@ def _content_words(lines: list[str]) -> set[str]:
     for line in lines:
         for word in words(normalise(line)):
             if len(word) >= 4 and word not in _STOPWORDS and not word.isdigit():
-                found.add(word.rstrip("s") if len(word) > 4 else word)
+                found.add(_stem(word))
     return found
 
 
@@ -292,9 +120,14 @@ def _build_cues(setup: ResolvedScenario) -> ScenarioCues:
                 phrase_pattern(criterion.cues.raise_),
                 phrase_pattern(criterion.cues.lower),
             )
+    brand = phrase_pattern([product.name])
     return ScenarioCues(
         product=phrase_pattern([product.name, *product.vocabulary]),
-        brand=phrase_pattern([product.name]),
+        brand=brand,
+        # "Sam from DockWise" introduces the seller; it is not product talk
+        introduction=re.compile(r"(?:from|at|with|here at|calling from) (?=" + brand.pattern + ")")
+        if brand is not None
+        else None,
         described=frozenset(described),
         world=frozenset(world),
         research=frozenset(research),
@@ -411,7 +244,7 @@ def read_turn(context: AssessContext) -> Reading:
     you = sum(1 for t in tokens if t in {"you", "your", "you're", "yours", "you've", "you'd"})
     we = sum(1 for t in tokens if t in {"we", "our", "us", "we're", "we've", "ours", "i'm"})
     repeats = _repeats(text, context)
-    product_text = _without_introduction(text, cues)
+    product_text = cues.introduction.sub("", text) if cues.introduction else text
     return Reading(
         text=text,
         original=original,
@@ -450,7 +283,7 @@ def read_turn(context: AssessContext) -> Reading:
 
 
 _OPEN_OPENER = re.compile(
-    r"(?:what|how|why|where|when|which|who|tell me|walk me|help me|i'?m curious|curious|"
+    r"(?:what|how|why|where|when|which|who|tell me|walk me|help me|(?:i'?m |i am )?curious|"
     r"i'?d (?:love|like)|can you|could you|would you)"
 )
 
@@ -468,36 +301,8 @@ _AUX_QUESTION = re.compile(
 )
 
 
-def _without_introduction(text: str, cues: ScenarioCues) -> str:
-    """ "Sam from DockWise" introduces the seller; it is not product talk."""
-    if cues.brand is None:
-        return text
-    return re.sub(r"(?:from|at|with|here at|calling from) (?=" + cues.brand.pattern + ")", "", text)
-
-
 def _sounds_like_question(opener: str) -> bool:
-    if _AUX_QUESTION.match(opener):
-        return True
-    return opener.startswith(
-        (
-            "what",
-            "how",
-            "why",
-            "where",
-            "when",
-            "which",
-            "who",
-            "tell me",
-            "walk me",
-            "help me",
-            "curious",
-            "i'm curious",
-            "i am curious",
-            "can you",
-            "could you",
-            "would you",
-        )
-    )
+    return bool(_AUX_QUESTION.match(opener) or _OPEN_OPENER.match(opener))
 
 
 def _repeats(text: str, context: AssessContext) -> bool:
