@@ -21,7 +21,18 @@ def _isolated_home(
     monkeypatch.setenv("HOME", str(home))
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(name, str(home / name.lower()))
-    for name in ("TRAINER_CONTENT", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+    for name in (
+        "TRAINER_CONTENT",
+        "TRAINER_STORE",
+        "TRAINER_TRAINEE",
+        "TRAINER_ORG_KEY",
+        "TRAINER_CONFIG",
+        "TRAINER_XAPI_HOMEPAGE",
+        "TRAINER_LRS_USERNAME",
+        "TRAINER_LRS_PASSWORD",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     yield
 

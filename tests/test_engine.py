@@ -9,6 +9,7 @@ from trainer.content.library import Library
 from trainer.engine.session import (
     Assessed,
     InvalidTurn,
+    NotAllowed,
     ReplyChunk,
     Session,
     SessionOver,
@@ -176,12 +177,23 @@ async def test_rewind_keeps_the_abandoned_branch(library: Library) -> None:
     await session.play("Our platform.")
     await session.play("Our platform again.")
     state_after_first = session.turns[0].state
-    abandoned = session.rewind(1)
+    abandoned = await session.rewind(1)
     assert [t.index for t in abandoned] == [2, 3]
     assert session.state == state_after_first
     assert session.branches[0].from_index == 1
     turn = await session.play("Another good question?")
     assert turn.index == 2
+
+
+async def test_certification_cannot_be_rewound(library: Library) -> None:
+    session = make(library, assessment("discovery", 5), assessment("pitch", 1))
+    session.mode = "certification"
+    await session.start()
+    await session.play("Good question?")
+    await session.play("Our platform.")
+    with pytest.raises(NotAllowed):
+        await session.rewind(1)
+    assert len(session.turns) == 2 and not session.branches
 
 
 async def test_history_given_to_backends_is_bounded(library: Library) -> None:

@@ -12,10 +12,12 @@ from collections.abc import Callable, Sequence
 
 from trainer import __version__
 from trainer.cli.errors import UserError
+from trainer.config import ConfigError
+from trainer.store.errors import StoreError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from trainer.cli import play, scenarios, schema, validate
+    from trainer.cli import certify, play, scenarios, schema, validate, verify
 
     parser = argparse.ArgumentParser(
         prog="trainer",
@@ -25,9 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"trainer {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     play.register(commands)
+    certify.register(commands)
     scenarios.register(commands)
     validate.register(commands)
     schema.register(commands)
+    verify.register(commands)
     return parser
 
 
@@ -51,6 +55,9 @@ def _guarded(action: Callable[[], int]) -> int:
     except UserError as exc:
         print(f"trainer: {exc}", file=sys.stderr)
         return exc.exit_code
+    except (StoreError, ConfigError) as exc:
+        print(f"trainer: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("\ntrainer: interrupted", file=sys.stderr)
         return 130

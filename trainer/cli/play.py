@@ -16,24 +16,23 @@ from pathlib import Path
 from typing import Any
 
 from trainer.cli.errors import UserError
-from trainer.cli.render import describe_outcome, describe_turn, header
+from trainer.cli.render import describe_certification, describe_outcome, describe_turn, header
+from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
 from trainer.content.finder import NotFound, find_scenario, open_library
 from trainer.content.library import ResolvedScenario
 from trainer.content.problems import ContentError
+from trainer.engine.ports import Mode
 from trainer.engine.session import InvalidTurn, Session, Turn
 from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.buyer import OfflineBuyer
+from trainer.store.recorder import StoreRecorder
 from trainer.text import check_turn_text
 
 MAX_SCRIPT_BYTES = 2_000_000
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        "play",
-        help="play a scenario in the terminal (typed, or from a script)",
-        description="Play a scenario. SCENARIO is a library id or a path to a scenario file.",
-    )
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by ``play`` and ``certify``."""
     parser.add_argument("scenario", metavar="SCENARIO")
     parser.add_argument(
         "--script",
@@ -49,7 +48,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="a content folder with personas/ and scenarios/ (repeatable)",
     )
     parser.add_argument("--seed", type=int, default=0, help="varies the buyer's lines (default 0)")
-    parser.set_defaults(handler=run)
+    add_store_options(parser)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "play",
+        help="practise a scenario in the terminal (typed, or from a script)",
+        description="Play a scenario. SCENARIO is a library id or a path to a scenario file. "
+        "The session is recorded in the results store as it is played.",
+    )
+    add_run_options(parser)
+    parser.add_argument(
+        "--no-record", action="store_true", help="do not keep this session in the results store"
+    )
+    parser.set_defaults(handler=run, mode="practice")
 
 
 @dataclass
@@ -62,6 +75,7 @@ class ScriptLine:
 class PlayResult:
     session: Session
     unplayed: list[ScriptLine] = field(default_factory=list)
+    recorder: StoreRecorder | None = None
 
 
 def load_setup(scenario: str, content: list[Path] | None) -> ResolvedScenario:
@@ -113,34 +127,69 @@ def read_script(source: str) -> list[ScriptLine]:
     return lines
 
 
-def new_session(setup: ResolvedScenario, seed: int) -> Session:
-    return Session(setup, OfflineBuyer(seed=seed), OfflineAssessor())
+def backend_settings(seed: int) -> dict[str, Any]:
+    """What a record says about who played the buyer and who judged (never a key)."""
+    return {"buyer": "offline", "assessor": "offline", "seed": seed}
+
+
+def new_session(
+    setup: ResolvedScenario,
+    seed: int,
+    mode: Mode = "practice",
+    recorder: StoreRecorder | None = None,
+) -> Session:
+    session = Session(setup, OfflineBuyer(seed=seed), OfflineAssessor(), mode=mode)
+    if recorder is not None:
+        session.recorder = recorder
+    return session
+
+
+def make_recorder(args: argparse.Namespace, seed: int) -> StoreRecorder | None:
+    if getattr(args, "no_record", False):
+        return None
+    settings = settings_from(args)
+    if not settings.trainee:
+        raise UserError("the trainee name is empty; pass --trainee NAME", 2)
+    store, ledger = open_store(settings)
+    print_notices(store)
+    return StoreRecorder(store, ledger, settings.trainee, backend_settings(seed), seed)
 
 
 async def play_script(session: Session, lines: list[ScriptLine]) -> PlayResult:
+    """Play the script's lines; a script that runs out before the call ends is the
+    seller leaving the call, so the session ends (and is recorded) either way."""
     await session.start()
     result = PlayResult(session)
+    if isinstance(session.recorder, StoreRecorder):
+        result.recorder = session.recorder
     for position, line in enumerate(lines):
         if session.over:
             result.unplayed = lines[position:]
             break
         await session.play(line.text)
+    if not session.over:
+        await session.end_by_seller()
     return result
 
 
 def run(args: argparse.Namespace) -> int:
+    mode: Mode = args.mode
     setup = load_setup(args.scenario, args.content)
-    if args.script is None:
-        if args.json:
-            raise UserError("--json needs --script (a typed conversation prints as it goes)", 2)
-        return interactive(new_session(setup, args.seed))
-    lines = read_script(args.script)
-    result = asyncio.run(play_script(new_session(setup, args.seed), lines))
+    if args.script is None and args.json:
+        raise UserError("--json needs --script (a typed conversation prints as it goes)", 2)
+    lines = read_script(args.script) if args.script is not None else None
+    recorder = make_recorder(args, args.seed)
+    session = new_session(setup, args.seed, mode, recorder)
+    if lines is None:
+        return interactive(session)
+    result = asyncio.run(play_script(session, lines))
     if args.json:
         json.dump(play_document(result), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         print_transcript(result)
+    if recorder is not None:
+        print_notices(recorder.store)
     return 0
 
 
@@ -168,8 +217,10 @@ def turn_document(turn: Turn) -> dict[str, Any]:
 def play_document(result: PlayResult) -> dict[str, Any]:
     session = result.session
     breakdown = session.score()
-    return {
+    document: dict[str, Any] = {
         "scenario": session.setup.scenario.id,
+        "mode": session.mode,
+        "session": session.id,
         "backend": session.buyer.name,
         "opening": session.opening,
         "turns": [turn_document(t) for t in session.turns],
@@ -182,6 +233,13 @@ def play_document(result: PlayResult) -> dict[str, Any]:
         },
         "unplayed": [{"line": line.number, "seller": line.text} for line in result.unplayed],
     }
+    recorder = result.recorder
+    if recorder is not None:
+        document["trainee"] = recorder.trainee
+        document["store"] = str(recorder.store.root)
+        if recorder.certification is not None:
+            document["certification"] = recorder.certification
+    return document
 
 
 def print_transcript(result: PlayResult) -> None:
@@ -192,6 +250,8 @@ def print_transcript(result: PlayResult) -> None:
     for turn in session.turns:
         out.write(describe_turn(session.setup, turn, feedback=True) + "\n\n")
     out.write(describe_outcome(session) + "\n")
+    if result.recorder is not None and result.recorder.certification is not None:
+        out.write(describe_certification(result.recorder.certification) + "\n")
     if result.unplayed:
         numbers = ", ".join(str(line.number) for line in result.unplayed)
         out.write(
@@ -213,11 +273,17 @@ async def _interactive(session: Session) -> int:
     # input() blocks the loop, which is fine: nothing else runs while the trainee types.
     setup = session.setup
     first = setup.persona.name.split()[0]
-    opening = await session.start()
+    feedback = session.mode == "practice"
+    resumed = bool(session.turns)
+    opening = session.opening if resumed else await session.start()
     print(header(setup))
+    if session.mode == "certification":
+        print("Certification attempt: no feedback, hints or rewinds until the call ends.")
     print("\n" + textwrap.fill(f"Brief: {setup.scenario.brief.situation.strip()}", 92))
     print("Type your turn and press Enter. /end ends the call, /help for more.\n")
     print(f"{first}: {opening}\n")
+    for turn in session.turns:
+        print(describe_turn(setup, turn, feedback=feedback) + "\n")
     while not session.over:
         try:
             line = input("You: ")
@@ -240,10 +306,16 @@ async def _interactive(session: Session) -> int:
         except InvalidTurn as exc:
             print(f"(not sent: {exc})\n")
             continue
-        print(describe_turn(setup, turn, feedback=True, echo_seller=False) + "\n")
+        print(describe_turn(setup, turn, feedback=feedback, echo_seller=False) + "\n")
     if not session.over:
         await session.end_by_seller()
     print(describe_outcome(session))
+    recorder = session.recorder
+    if isinstance(recorder, StoreRecorder):
+        if recorder.certification is not None:
+            print(describe_certification(recorder.certification))
+        print(f"\nSaved as session {session.id[:8]} in {recorder.store.root}")
+        print_notices(recorder.store)
     return 0
 
 
@@ -254,4 +326,6 @@ def run_default() -> int:
     scenario_id = choose_scenario()
     if scenario_id is None:
         return 0
-    return interactive(new_session(load_setup(scenario_id, None), seed=0))
+    setup = load_setup(scenario_id, None)
+    recorder = make_recorder(argparse.Namespace(), seed=0)
+    return interactive(new_session(setup, seed=0, recorder=recorder))

@@ -4,6 +4,7 @@ outcome. Text is printed as it is; nothing here interprets markup."""
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from trainer.content.library import ResolvedScenario
 from trainer.engine.session import Session, Turn
@@ -85,4 +86,18 @@ def describe_outcome(session: Session) -> str:
     for fact in missed:
         hint = f" ({fact.hint})" if fact.hint else ""
         lines.append(_wrap(f"missed: {fact.fact}{hint}", "  "))
+    return "\n".join(lines)
+
+
+def describe_certification(result: dict[str, Any]) -> str:
+    """The verdict on a certification attempt, with every reason it failed."""
+    verdict = "PASSED" if result["passed"] else "NOT PASSED"
+    attempt = result.get("attempt")
+    allowed = result.get("attempts_allowed")
+    counted = f" · attempt {attempt} of {allowed}" if attempt and allowed else ""
+    lines = [
+        f"Certification: {verdict} · score {result['score']} (pass mark {result['pass_mark']})"
+        f"{counted} · record {str(result['record'])[:12]}"
+    ]
+    lines += [f"  - {reason}" for reason in result.get("reasons", [])]
     return "\n".join(lines)

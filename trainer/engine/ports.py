@@ -17,9 +17,10 @@ from trainer.engine.assessment import Assessment
 from trainer.engine.state import BuyerState
 
 if TYPE_CHECKING:
-    from trainer.engine.session import Session, Turn
+    from trainer.engine.session import Branch, Session, Turn
 
 EndedBy = Literal["buyer", "seller", "limit", "agreement"]
+Mode = Literal["practice", "certification"]
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,15 @@ class Buyer(Protocol):
 
 
 class Recorder(Protocol):
-    """Persists a session as it happens: called once per committed turn and at the end."""
+    """Persists a session as it happens: at the start, once per committed turn, after a
+    rewind and at the end. A recorder that raises stops the session where it is: the
+    turn that failed to record is not committed."""
+
+    async def session_started(self, session: Session) -> None: ...
 
     async def turn_committed(self, session: Session, turn: Turn) -> None: ...
+
+    async def rewound(self, session: Session, branch: Branch) -> None: ...
 
     async def session_ended(self, session: Session) -> None: ...
 
@@ -88,7 +95,13 @@ class Recorder(Protocol):
 class NullRecorder:
     """Records nothing: for previews, tests and scripts that only print."""
 
+    async def session_started(self, session: Session) -> None:
+        return None
+
     async def turn_committed(self, session: Session, turn: Turn) -> None:
+        return None
+
+    async def rewound(self, session: Session, branch: Branch) -> None:
         return None
 
     async def session_ended(self, session: Session) -> None:

@@ -23,6 +23,7 @@ from trainer.engine.ports import (
     Buyer,
     EndedBy,
     Exchange,
+    Mode,
     NullRecorder,
     Recorder,
     ReplyContext,
@@ -43,6 +44,10 @@ class SessionOver(Exception):
 
 class InvalidTurn(ValueError):
     """The seller's text cannot be played (empty, control characters, too long)."""
+
+
+class NotAllowed(Exception):
+    """The action is not allowed in this session's mode (rewind in certification)."""
 
 
 @dataclass(frozen=True)
@@ -110,12 +115,17 @@ class Branch:
 
 @dataclass
 class Session:
-    """A conversation between a trainee and a buyer over one scenario."""
+    """A conversation between a trainee and a buyer over one scenario.
+
+    In ``certification`` mode the engine refuses rewinds; hiding feedback and hints is
+    the front end's part, since the engine still needs every assessment to score.
+    """
 
     setup: ResolvedScenario
     buyer: Buyer
     assessor: Assessor
     recorder: Recorder = field(default_factory=NullRecorder)
+    mode: Mode = "practice"
     clock: Callable[[], float] = time.monotonic
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     opening: str = ""
@@ -128,7 +138,19 @@ class Session:
         """Begin the call: the buyer's opening line."""
         self.started_at = self.clock()
         self.opening = self.setup.scenario.opening or await self.buyer.opening(self.setup)
+        await self.recorder.session_started(self)
         return self.opening
+
+    def restore(
+        self, opening: str, turns: list[Turn], branches: list[Branch], ended_by: EndedBy | None
+    ) -> None:
+        """Continue a stored session (after a crash): its turns are taken as played, and
+        the clock resumes from the last turn's elapsed time."""
+        self.opening = opening
+        self.turns = list(turns)
+        self.branches = list(branches)
+        self.ended_by = ended_by
+        self.started_at = self.clock() - (turns[-1].elapsed if turns else 0.0)
 
     # ---------------------------------------------------------------- state
 
@@ -227,8 +249,10 @@ class Session:
             ended_by=reacted.ending,
             elapsed=self.elapsed,
         )
-        self.turns.append(turn)
+        # Recorded before it is appended: a turn that cannot be stored is not committed,
+        # so the front end can give the text back instead of showing a turn that is lost.
         await self.recorder.turn_committed(self, turn)
+        self.turns.append(turn)
         if reacted.ending is not None:
             self.ended_by = reacted.ending
             await self.recorder.session_ended(self)
@@ -247,13 +271,16 @@ class Session:
         self.ended_by = "seller"
         await self.recorder.session_ended(self)
 
-    def rewind(self, to_index: int) -> list[Turn]:
+    async def rewind(self, to_index: int) -> list[Turn]:
         """Go back to just after turn ``to_index`` (0 = the start); the abandoned turns
         are kept as a branch. Returns them."""
+        if self.mode == "certification":
+            raise NotAllowed("a certification attempt cannot be rewound")
         if not 0 <= to_index < len(self.turns):
             raise ValueError(f"can rewind to turns 0..{len(self.turns) - 1}, not {to_index}")
-        abandoned = self.turns[to_index:]
-        self.branches.append(Branch(to_index, abandoned))
+        branch = Branch(to_index, self.turns[to_index:])
+        await self.recorder.rewound(self, branch)
+        self.branches.append(branch)
         del self.turns[to_index:]
         self.ended_by = None
-        return abandoned
+        return branch.turns

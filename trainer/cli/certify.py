@@ -1,0 +1,24 @@
+"""``trainer certify``: a recorded, judged attempt with no feedback until the call ends.
+
+The same runner as ``trainer play``; the session's mode makes the difference: the engine
+refuses rewinds, the front end hides verdicts and hints, the store counts the attempt
+against the scenario's limit and the ledger signs the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from trainer.cli.play import add_run_options, run
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "certify",
+        help="a certification attempt: no feedback until the end, recorded and signed",
+        description="Take a certification attempt at SCENARIO. The pass mark, required "
+        "criteria and number of attempts come from the scenario. With --script and --json "
+        "the attempt runs unattended and the JSON document gains a 'certification' entry.",
+    )
+    add_run_options(parser)
+    parser.set_defaults(handler=run, mode="certification")

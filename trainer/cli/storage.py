@@ -1,0 +1,43 @@
+"""Command-line access to the results store: the shared options and opening it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from trainer.config import Settings, resolve_settings
+from trainer.store.ledger import Ledger
+from trainer.store.repository import Store
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("results")
+    group.add_argument(
+        "--store",
+        metavar="DIR",
+        help="results folder (default: $TRAINER_STORE, the config file, or your data folder)",
+    )
+    group.add_argument(
+        "--trainee",
+        metavar="NAME",
+        help="who is training (default: $TRAINER_TRAINEE, the config file, or your login)",
+    )
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return resolve_settings(
+        store=getattr(args, "store", None), trainee=getattr(args, "trainee", None)
+    )
+
+
+def open_store(settings: Settings) -> tuple[Store, Ledger]:
+    store = Store.open(Path(settings.store))
+    return store, Ledger(store, settings.org_key)
+
+
+def print_notices(store: Store) -> None:
+    """Say what the store had to do (files moved aside, indexes rebuilt), once."""
+    for notice in store.notices:
+        print(f"trainer: note: {notice}", file=sys.stderr)
+    store.notices.clear()

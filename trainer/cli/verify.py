@@ -1,0 +1,61 @@
+"""``trainer verify``: check every certification record; exit 1 naming each bad one."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.content.finder import open_library
+from trainer.content.library import Library
+from trainer.content.problems import ContentError
+from trainer.store.verify import CurrentHashes, verify
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "verify",
+        help="check that no certification record was altered, removed or outdated",
+        description="Check every certification record in the store: its hash, its signature "
+        "(with the organisation key in TRAINER_ORG_KEY or the config), its place in the "
+        "chain, its transcript, and whether its scenario, persona or rubric changed since. "
+        "Exits 0 when every record checks out, 1 otherwise.",
+    )
+    parser.add_argument("--content", metavar="DIR", action="append", type=Path)
+    add_store_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def hashes_from(library: Library) -> CurrentHashes:
+    cache: dict[str, dict[str, str] | None] = {}
+
+    def current(scenario_id: str) -> dict[str, str] | None:
+        if scenario_id not in cache:
+            try:
+                cache[scenario_id] = (
+                    library.resolve(scenario_id).content_hashes
+                    if scenario_id in library.scenarios
+                    else None
+                )
+            except ContentError:
+                cache[scenario_id] = None
+        return cache[scenario_id]
+
+    return current
+
+
+def run(args: argparse.Namespace) -> int:
+    store, ledger = open_store(settings_from(args))
+    report = verify(store, ledger, hashes_from(open_library(args.content)))
+    print_notices(store)
+    for finding in report.findings:
+        print(f"BAD  {finding}")
+    plural = "s" if report.checked != 1 else ""
+    if report.ok:
+        print(f"{report.checked} certification record{plural} checked: all check out.")
+        return 0
+    print(
+        f"{report.checked} certification record{plural} checked: "
+        f"{len(report.findings)} problem{'s' if len(report.findings) != 1 else ''}."
+    )
+    return 1

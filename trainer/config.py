@@ -1,0 +1,103 @@
+"""Where the trainer keeps results and who is training: flags over environment over a
+config file.
+
+The config file is TOML in the user config dir (``trainer config-path`` prints it). It is
+read, never written by the core, so a team can hand out one file. Secrets (the
+organisation key) may come from the environment so they stay out of shared files.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_config_dir, user_data_dir
+
+APP_NAME = "trainer"
+STORE_ENV = "TRAINER_STORE"
+TRAINEE_ENV = "TRAINER_TRAINEE"
+ORG_KEY_ENV = "TRAINER_ORG_KEY"
+CONFIG_ENV = "TRAINER_CONFIG"
+XAPI_HOME_ENV = "TRAINER_XAPI_HOMEPAGE"
+DEFAULT_XAPI_HOME = "https://trainer.invalid"
+
+KNOWN_KEYS = {"trainee", "store", "org_key", "xapi_homepage"}
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file and the line."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved settings, with where each came from for ``trainer doctor``-style output."""
+
+    store: Path
+    trainee: str
+    org_key: bytes | None
+    xapi_homepage: str
+
+
+def config_path() -> Path:
+    explicit = os.environ.get(CONFIG_ENV)
+    if explicit:
+        return Path(explicit)
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def default_store() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "store"
+
+
+def read_config_file(path: Path | None = None) -> dict[str, str]:
+    """The config file's keys, or ``{}`` when there is none. Unknown keys are an error:
+    a misspelt ``trainee`` would otherwise be silently ignored."""
+    path = path or config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the config file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f'{path}: {exc} (the file is TOML: key = "value")') from None
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(KNOWN_KEYS))})"
+        )
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f'{path}: {key} must be text in quotes, like {key} = "..."')
+        values[key] = value.strip()
+    return values
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "trainee"
+
+
+def resolve_settings(store: Path | str | None = None, trainee: str | None = None) -> Settings:
+    """Flags (the arguments) over environment over the config file over defaults."""
+    file = read_config_file()
+    store_value = store or os.environ.get(STORE_ENV) or file.get("store")
+    trainee_value = trainee or os.environ.get(TRAINEE_ENV) or file.get("trainee") or login_name()
+    key_value = os.environ.get(ORG_KEY_ENV) or file.get("org_key")
+    homepage = os.environ.get(XAPI_HOME_ENV) or file.get("xapi_homepage") or DEFAULT_XAPI_HOME
+    return Settings(
+        store=Path(store_value).expanduser() if store_value else default_store(),
+        trainee=trainee_value.strip(),
+        org_key=key_value.encode("utf-8") if key_value else None,
+        xapi_homepage=homepage.rstrip("/"),
+    )

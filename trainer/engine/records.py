@@ -1,0 +1,130 @@
+"""Turns as plain JSON-ready dicts and back, for the store, exports and resuming.
+
+A record holds everything needed to show, audit and re-score a turn without the
+session that made it. ``transcript_digest`` is what certification records sign: any
+edit to a stored turn's words, scores or state changes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any, cast, get_args
+
+from trainer.content.models import Move
+from trainer.engine.assessment import Assessment
+from trainer.engine.ports import EndedBy
+from trainer.engine.session import Turn
+from trainer.engine.state import BuyerState, StateChange, StateField
+
+MOVES = frozenset(get_args(Move))
+ENDINGS = frozenset(get_args(EndedBy))
+
+
+class BadRecord(ValueError):
+    """A stored turn is missing fields or has values the engine cannot accept."""
+
+
+def assessment_record(a: Assessment) -> dict[str, Any]:
+    return {
+        "move": a.move,
+        "good_use": a.good_use,
+        "criteria": dict(a.criteria),
+        "evidence": list(a.evidence),
+        "tip": a.tip,
+        "reason": a.reason,
+        "relevant_pitch": a.relevant_pitch,
+        "proposes_next_step": a.proposes_next_step,
+        "recap": a.recap,
+        "words": a.words,
+        "source": a.source,
+        "flags": list(a.flags),
+    }
+
+
+def turn_record(turn: Turn) -> dict[str, Any]:
+    return {
+        "index": turn.index,
+        "seller": turn.seller,
+        "buyer": turn.buyer,
+        "assessment": assessment_record(turn.assessment),
+        "changes": [{"field": c.field, "delta": c.delta, "cause": c.cause} for c in turn.changes],
+        "state": {
+            "patience": turn.state.patience,
+            "openness": turn.state.openness,
+            "disclosed": list(turn.state.disclosed),
+        },
+        "disclosed_now": list(turn.disclosed_now),
+        "withheld_topic": turn.withheld_topic,
+        "ended_by": turn.ended_by,
+        "elapsed": round(turn.elapsed, 3),
+    }
+
+
+def assessment_from_record(data: dict[str, Any]) -> Assessment:
+    move = data["move"]
+    if move not in MOVES:
+        raise BadRecord(f"unknown move {move!r}")
+    return Assessment(
+        move=cast(Move, move),
+        good_use=int(data["good_use"]),
+        criteria={str(k): int(v) for k, v in data["criteria"].items()},
+        evidence=tuple(str(e) for e in data["evidence"]),
+        tip=str(data["tip"]),
+        reason=str(data["reason"]),
+        relevant_pitch=bool(data.get("relevant_pitch", False)),
+        proposes_next_step=bool(data.get("proposes_next_step", False)),
+        recap=bool(data.get("recap", False)),
+        words=int(data.get("words", 0)),
+        source=str(data.get("source", "offline")),
+        flags=tuple(str(f) for f in data.get("flags", ())),
+    )
+
+
+def turn_from_record(data: dict[str, Any]) -> Turn:
+    """The turn a record describes; ``BadRecord`` if it is not one."""
+    try:
+        changes = []
+        for change in data["changes"]:
+            if change["field"] not in ("patience", "openness"):
+                raise BadRecord(f"unknown state field {change['field']!r}")
+            changes.append(
+                StateChange(
+                    cast(StateField, change["field"]), int(change["delta"]), change["cause"]
+                )
+            )
+        ended_by = data.get("ended_by")
+        if ended_by is not None and ended_by not in ENDINGS:
+            raise BadRecord(f"unknown ending {ended_by!r}")
+        state = data["state"]
+        return Turn(
+            index=int(data["index"]),
+            seller=str(data["seller"]),
+            buyer=str(data["buyer"]),
+            assessment=assessment_from_record(data["assessment"]),
+            changes=tuple(changes),
+            state=BuyerState(
+                int(state["patience"]),
+                int(state["openness"]),
+                tuple(str(f) for f in state["disclosed"]),
+            ),
+            disclosed_now=tuple(str(f) for f in data["disclosed_now"]),
+            withheld_topic=bool(data["withheld_topic"]),
+            ended_by=cast(EndedBy | None, ended_by),
+            elapsed=float(data["elapsed"]),
+        )
+    except BadRecord:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BadRecord(f"not a turn record ({type(exc).__name__}: {exc})") from None
+
+
+def canonical_json(value: Any) -> bytes:
+    """One byte sequence per value: sorted keys, no spaces, UTF-8. Hashes are taken of it."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def transcript_digest(opening: str, turns: Sequence[dict[str, Any]]) -> str:
+    """SHA-256 of the opening and the turn records, in order."""
+    return hashlib.sha256(canonical_json({"opening": opening, "turns": list(turns)})).hexdigest()

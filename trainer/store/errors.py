@@ -1,0 +1,23 @@
+"""What can go wrong with the store, as messages a trainee or an admin can act on."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked; the message says why and what to do."""
+
+
+class StoreBusy(StoreError):
+    """Another process held a lock for too long."""
+
+
+class NewerStore(StoreError):
+    """The store or a record was written by a newer trainer than this one."""
+
+
+class AttemptsUsed(StoreError):
+    """The trainee has used every certification attempt the scenario allows."""
+
+
+class SessionNotFound(StoreError):
+    """No stored session matches the id (or the prefix) given."""

@@ -1,0 +1,154 @@
+"""The engine's ``Recorder`` over the store: a session is on disk as it is played.
+
+File writes run in a thread so a front end's event loop keeps drawing while a turn is
+fsynced. A thread cannot be cancelled half-way, which is what we want: once started,
+a write finishes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from trainer.engine.certification import CertificationResult, judge_attempt
+from trainer.engine.records import transcript_digest, turn_record
+from trainer.engine.session import Branch, Session, Turn
+from trainer.store.ledger import Ledger
+from trainer.store.migrations import Record
+from trainer.store.repository import Store, StoredSession
+
+
+def outcome_record(session: Session) -> Record:
+    breakdown = session.score()
+    return {
+        "score": breakdown.score,
+        "turns_part": breakdown.turns_part,
+        "adjustment": breakdown.adjustment,
+        "adjustment_reason": breakdown.adjustment_reason,
+        "criteria": breakdown.criteria,
+        "turns": len(session.turns),
+        "disclosed": list(session.state.disclosed),
+        "missed": [f.id for f in session.missed_facts],
+    }
+
+
+def certification_body(
+    header: Record, session: Session, result: CertificationResult, turns: list[Record]
+) -> Record:
+    """What a certification record says, before the ledger chains and signs it."""
+    return {
+        "kind": "certification",
+        "trainee": header["trainee"],
+        "scenario": header["scenario"],
+        "session": header["id"],
+        "attempt": header.get("attempt"),
+        "mode": "certification",
+        "score": result.score,
+        "passed": result.passed,
+        "pass_mark": result.pass_mark,
+        "required": {
+            r.criterion: {"minimum": r.minimum, "got": r.got, "met": r.met} for r in result.required
+        },
+        "reasons": list(result.reasons),
+        "criteria": session.score().criteria,
+        "ended_by": session.ended_by,
+        "turns": len(session.turns),
+        "content_hashes": header["content_hashes"],
+        "backend": header["backend"],
+        "transcript_sha256": transcript_digest(header.get("opening", ""), turns),
+        "supersedes": None,
+    }
+
+
+def stored_turn_records(stored: StoredSession) -> list[Record]:
+    """The main-line turn records as the engine wrote them, without the store's own keys."""
+    return [
+        {k: v for k, v in t.items() if k not in ("v", "seq", "branch")} for t in stored.main_line()
+    ]
+
+
+@dataclass
+class StoreRecorder:
+    """Records one session for one trainee. ``certification`` is set when a
+    certification attempt ends, for the front end to report."""
+
+    store: Store
+    ledger: Ledger
+    trainee: str
+    backend: dict[str, Any]
+    seed: int | None = None
+    header: Record = field(default_factory=dict)
+    certification: Record | None = None
+
+    async def session_started(self, session: Session) -> None:
+        setup = session.setup
+        header: Record = {
+            "id": session.id,
+            "trainee": self.trainee,
+            "mode": session.mode,
+            "scenario": setup.scenario.id,
+            "title": setup.scenario.title,
+            "persona": setup.persona.id,
+            "content_hashes": setup.content_hashes,
+            "backend": self.backend,
+            "seed": self.seed,
+            "opening": session.opening,
+            "ended_by": None,
+            "ended_at": None,
+            "attempt": None,
+            "outcome": None,
+            "certification": None,
+        }
+        limit = setup.scenario.certification.attempts if session.mode == "certification" else None
+        self.header = await asyncio.to_thread(self.store.begin_session, header, limit)
+
+    def resume(self, header: Record) -> None:
+        """Attach to a stored session being continued (its header is already stored)."""
+        self.header = {**self.store.claim(self.trainee, str(header["id"])), "resumed": True}
+
+    async def turn_committed(self, session: Session, turn: Turn) -> None:
+        await asyncio.to_thread(
+            self.store.append_turn, self.trainee, session.id, {**turn_record(turn)}
+        )
+
+    async def rewound(self, session: Session, branch: Branch) -> None:
+        await asyncio.to_thread(self.store.mark_branch, self.trainee, session.id, branch.from_index)
+
+    async def session_ended(self, session: Session) -> None:
+        await asyncio.to_thread(self.finish, session, "ended")
+
+    def finish(self, session: Session, status: str) -> Record:
+        """End the stored session; for certification, chain a record into the ledger
+        first (found again, not duplicated, if an earlier run got that far)."""
+        changes: Record = {
+            "status": status,
+            "ended_by": session.ended_by,
+            "outcome": outcome_record(session),
+        }
+        if session.mode == "certification":
+            rules = session.setup.scenario.certification
+            result = judge_attempt(session.score(), rules, len(session.turns), session.ended_by)
+            turns = [turn_record(t) for t in session.turns]
+            existing = (
+                [r for r in self.ledger.for_session(session.id) if r.get("kind") == "certification"]
+                if self.header.get("resumed")
+                else []
+            )
+            record = (
+                existing[-1]
+                if existing
+                else self.ledger.append(certification_body(self.header, session, result, turns))
+            )
+            self.certification = {
+                "passed": bool(record["passed"]),
+                "record": record["id"],
+                "score": record["score"],
+                "pass_mark": record["pass_mark"],
+                "attempt": record.get("attempt"),
+                "attempts_allowed": rules.attempts,
+                "reasons": list(record.get("reasons", [])),
+            }
+            changes["certification"] = {"passed": record["passed"], "record": record["id"]}
+        self.header = self.store.finish_session(self.trainee, session.id, changes)
+        return self.header

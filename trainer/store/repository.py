@@ -1,0 +1,506 @@
+"""The results store: sessions, turns and summaries per trainee, on TinyDB files.
+
+This is the small repository interface the rest of the trainer uses; nothing outside
+``trainer.store`` touches a file or a TinyDB object. Each write is one locked
+read-modify-write of one small file (see ``layout.py``), so a turn is on disk, fsynced,
+before the trainee sees it committed, and a kill loses at most the turn in flight.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from trainer.store.atomic import UnreadableFile, read_json_file, write_json_atomically
+from trainer.store.errors import AttemptsUsed, NewerStore, SessionNotFound, StoreError
+from trainer.store.layout import Layout, trainee_key, trainee_slug
+from trainer.store.migrations import SCHEMA_VERSION, STORE_FORMAT, Record, upgrade
+from trainer.store.shard import (
+    QuarantinedFile,
+    locked,
+    open_db,
+    quarantine,
+    remove_stale_temp_files,
+)
+
+T = TypeVar("T")
+
+SUMMARY_FIELDS = (
+    "id",
+    "trainee",
+    "mode",
+    "scenario",
+    "title",
+    "started_at",
+    "ended_at",
+    "status",
+    "ended_by",
+    "attempt",
+    "owner",
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """A session as stored: its header and every turn record in the order committed
+    (``branch`` is set on turns a rewind abandoned)."""
+
+    header: Record
+    turns: list[Record]
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return str(self.header["id"])
+
+    def main_line(self) -> list[Record]:
+        return [t for t in self.turns if t.get("branch") is None]
+
+    def branches(self) -> dict[int, list[Record]]:
+        grouped: dict[int, list[Record]] = {}
+        for turn in self.turns:
+            if turn.get("branch") is not None:
+                grouped.setdefault(int(turn["branch"]), []).append(turn)
+        return grouped
+
+
+@dataclass
+class Store:
+    """A store folder. ``notices`` collects what a user should hear about (files moved
+    aside, indexes rebuilt) without stopping the command."""
+
+    root: Path
+    now: Callable[[], datetime] = utc_now
+    host: str = field(default_factory=socket.gethostname)
+    pid: int = field(default_factory=os.getpid)
+    notices: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root)
+        self.layout = Layout(self.root)
+
+    # ---------------------------------------------------------------- opening
+
+    @classmethod
+    def open(cls, root: Path, **kwargs: Any) -> Store:
+        """Open (creating if needed) a store, checking its format and version."""
+        store = cls(root, **kwargs)
+        store._check_meta()
+        return store
+
+    def _check_meta(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the store folder {self.root}: {exc.strerror or exc}"
+            ) from None
+        if not os.access(self.root, os.W_OK):
+            raise StoreError(f"the store folder {self.root} is not writable by you")
+        try:
+            meta = read_json_file(self.layout.meta)
+        except UnreadableFile as exc:
+            raise StoreError(
+                f"{self.layout.meta} is damaged ({exc.reason}); it only names the store's "
+                f'format: replace it with {{"format": "{STORE_FORMAT}", "version": '
+                f"{SCHEMA_VERSION}}}"
+            ) from None
+        if meta is None:
+            if any(self.root.iterdir()) and not self.layout.trainees.exists():
+                raise StoreError(
+                    f"{self.root} is not empty and is not a trainer store; choose an empty "
+                    "folder or an existing store"
+                )
+            write_json_atomically(
+                self.layout.meta, {"format": STORE_FORMAT, "version": SCHEMA_VERSION}
+            )
+            return
+        if meta.get("format") != STORE_FORMAT:
+            raise StoreError(f"{self.root} is not a trainer store ({self.layout.meta})")
+        version = meta.get("version")
+        if not isinstance(version, int):
+            raise StoreError(f"{self.layout.meta}: the version must be a number")
+        if version > SCHEMA_VERSION:
+            raise NewerStore(
+                f"the store {self.root} was written by a newer trainer (format {version}; "
+                f"this one reads up to {SCHEMA_VERSION}); upgrade trainer"
+            )
+        if version < SCHEMA_VERSION:
+            self._migrate_files(version)
+
+    def _migrate_files(self, version: int) -> None:
+        """Rewrite every trainee file at the current version, trainee by trainee. The
+        certification ledger is left as written: its records are hashed as stored."""
+        for slug_dir in sorted(self.layout.trainees.glob("*")):
+            if not slug_dir.is_dir():
+                continue
+            slug = slug_dir.name
+            with locked(self.layout.trainee_lock(slug)):
+                files = [self.layout.index(slug), *self.layout.sessions_dir(slug).glob("*.json")]
+                for path in files:
+                    self._rewrite_upgraded(path)
+        write_json_atomically(self.layout.meta, {"format": STORE_FORMAT, "version": SCHEMA_VERSION})
+        self.notices.append(f"upgraded the store {self.root} from format {version}")
+
+    def _rewrite_upgraded(self, path: Path) -> None:
+        kinds = {"trainee": "trainee", "sessions": "summary", "session": "session", "turns": "turn"}
+        data = self._read(path)
+        if data is None:
+            return
+        upgraded = {
+            table: {
+                doc_id: upgrade(kinds.get(table, table), record, str(path))
+                for doc_id, record in docs.items()
+            }
+            for table, docs in data.items()
+        }
+        write_json_atomically(path, upgraded)
+
+    # ---------------------------------------------------------------- file access
+
+    def _read(self, path: Path) -> dict[str, dict[str, Record]] | None:
+        """A whole file without a lock (files are replaced atomically, so a read sees a
+        complete version). Unreadable files are moved aside and reported."""
+        try:
+            data = read_json_file(path)
+        except UnreadableFile as exc:
+            moved = quarantine(self.root, path, exc.reason)
+            raise QuarantinedFile(path, moved, exc.reason) from None
+        if data is None:
+            return None
+        for name, table in data.items():
+            if not isinstance(table, dict):
+                moved = quarantine(self.root, path, f"table {name!r} is not an object")
+                raise QuarantinedFile(path, moved, f"table {name!r} is not an object")
+        return data
+
+    def _with_db(self, path: Path, action: Callable[[TinyDB], T]) -> T:
+        """Run ``action`` on a fresh TinyDB over ``path``; the caller holds the lock."""
+        db = open_db(path)
+        try:
+            return action(db)
+        except UnreadableFile as exc:
+            moved = quarantine(self.root, path, exc.reason)
+            raise QuarantinedFile(path, moved, exc.reason) from None
+        finally:
+            db.close()
+
+    # ---------------------------------------------------------------- trainees
+
+    def trainee_slugs(self) -> list[str]:
+        if not self.layout.trainees.is_dir():
+            return []
+        return sorted(p.name for p in self.layout.trainees.iterdir() if p.is_dir())
+
+    def _ensure_trainee(self, db: TinyDB, name: str) -> None:
+        table = db.table("trainee")
+        if not table.contains(doc_id=1):
+            table.insert(Document({"v": SCHEMA_VERSION, "name": name}, doc_id=1))
+
+    def trainee_name(self, slug: str) -> str:
+        data = self._index_data(slug)
+        record = data.get("trainee", {}).get("1")
+        return str(record["name"]) if record else slug
+
+    # ---------------------------------------------------------------- sessions: writing
+
+    def begin_session(self, header: Record, max_attempts: int | None = None) -> Record:
+        """Store a new session's header and its summary. In certification mode, check and
+        count the attempt under the same lock, so two processes cannot both take the last
+        attempt. Returns the header as stored (with ``attempt`` set)."""
+        trainee = str(header["trainee"])
+        slug = trainee_slug(trainee)
+        header = {
+            **header,
+            "v": SCHEMA_VERSION,
+            "status": "open",
+            "started_at": header.get("started_at") or timestamp(self.now()),
+            "owner": {"host": self.host, "pid": self.pid},
+        }
+        with locked(self.layout.trainee_lock(slug)):
+            remove_stale_temp_files(self.layout.sessions_dir(slug))
+            remove_stale_temp_files(self.layout.trainee_dir(slug))
+            summaries = self._summaries_locked(slug, trainee)
+            if header["mode"] == "certification":
+                used = [
+                    s
+                    for s in summaries
+                    if s["mode"] == "certification" and s["scenario"] == header["scenario"]
+                ]
+                if max_attempts is not None and len(used) >= max_attempts:
+                    raise AttemptsUsed(
+                        f"{trainee} has used all {max_attempts} certification attempt"
+                        f"{'s' if max_attempts != 1 else ''} at {header['scenario']}; "
+                        "ask your enablement team if you need another"
+                    )
+                header["attempt"] = len(used) + 1
+
+            def write_session(db: TinyDB) -> None:
+                db.table("session").insert(Document(header, doc_id=1))
+
+            self._with_db(self.layout.session(slug, header["id"]), write_session)
+
+            def write_summary(db: TinyDB) -> None:
+                self._ensure_trainee(db, trainee)
+                db.table("sessions").insert(summary_of(header))
+
+            self._with_db(self.layout.index(slug), write_summary)
+        return header
+
+    def append_turn(self, trainee: str, session_id: str, record: Record) -> None:
+        """Persist one committed turn (fsynced before this returns)."""
+        slug = trainee_slug(trainee)
+        path = self.layout.session(slug, session_id)
+        with locked(self.layout.trainee_lock(slug)):
+            if not path.exists():
+                raise StoreError(f"session {session_id} has no file at {path}; it cannot go on")
+
+            def insert(db: TinyDB) -> None:
+                turns = db.table("turns")
+                seq = len(turns) + 1
+                turns.insert(
+                    Document({"v": SCHEMA_VERSION, "seq": seq, "branch": None, **record}, seq)
+                )
+
+            self._with_db(path, insert)
+
+    def mark_branch(self, trainee: str, session_id: str, from_index: int) -> int:
+        """Mark the main-line turns after ``from_index`` as an abandoned branch."""
+        slug = trainee_slug(trainee)
+        path = self.layout.session(slug, session_id)
+        with locked(self.layout.trainee_lock(slug)):
+
+            def mark(db: TinyDB) -> int:
+                turns = db.table("turns")
+                docs = turns.all()
+                number = 1 + max((int(d["branch"]) for d in docs if d.get("branch")), default=0)
+                ids = [
+                    d.doc_id
+                    for d in docs
+                    if d.get("branch") is None and int(d["index"]) > from_index
+                ]
+                turns.update({"branch": number}, doc_ids=ids)
+                return number
+
+            return self._with_db(path, mark)
+
+    def finish_session(self, trainee: str, session_id: str, changes: Record) -> Record:
+        """Set the session's end (status, outcome, certification) in its file and summary."""
+        slug = trainee_slug(trainee)
+        path = self.layout.session(slug, session_id)
+        changes = {**changes, "ended_at": changes.get("ended_at") or timestamp(self.now())}
+        with locked(self.layout.trainee_lock(slug)):
+
+            def update_header(db: TinyDB) -> Record:
+                table = db.table("session")
+                header = table.get(doc_id=1)
+                if header is None:
+                    raise StoreError(f"{path} has no session header")
+                table.update(changes, doc_ids=[1])
+                return {**dict(header), **changes}
+
+            header = self._with_db(path, update_header)
+            self._update_summary_locked(slug, trainee, header)
+        return header
+
+    def _update_summary_locked(self, slug: str, trainee: str, header: Record) -> None:
+        summary = summary_of(header)
+
+        def update(db: TinyDB) -> None:
+            self._ensure_trainee(db, trainee)
+            table = db.table("sessions")
+            ids = [d.doc_id for d in table.all() if d.get("id") == summary["id"]]
+            if ids:
+                table.update(summary, doc_ids=ids)
+            else:
+                table.insert(summary)
+
+        try:
+            self._with_db(self.layout.index(slug), update)
+        except QuarantinedFile as exc:
+            self.notices.append(str(exc))
+            self._rebuild_index_locked(slug, trainee)
+
+    def claim(self, trainee: str, session_id: str) -> Record:
+        """Take over an open session (to resume it): this process becomes its owner."""
+        slug = trainee_slug(trainee)
+        path = self.layout.session(slug, session_id)
+        owner = {"host": self.host, "pid": self.pid}
+        with locked(self.layout.trainee_lock(slug)):
+
+            def update_header(db: TinyDB) -> Record:
+                table = db.table("session")
+                table.update({"owner": owner}, doc_ids=[1])
+                header = table.get(doc_id=1)
+                assert header is not None
+                return dict(header)
+
+            header = self._with_db(path, update_header)
+            self._update_summary_locked(slug, trainee, header)
+        return header
+
+    # ---------------------------------------------------------------- sessions: reading
+
+    def _index_data(self, slug: str) -> dict[str, dict[str, Record]]:
+        try:
+            return self._read(self.layout.index(slug)) or {}
+        except QuarantinedFile as exc:
+            self.notices.append(str(exc))
+            with locked(self.layout.trainee_lock(slug)):
+                return self._rebuild_index_locked(slug, None)
+
+    def _summaries_locked(self, slug: str, trainee: str) -> list[Record]:
+        try:
+            data = self._read(self.layout.index(slug)) or {}
+        except QuarantinedFile as exc:
+            self.notices.append(str(exc))
+            data = self._rebuild_index_locked(slug, trainee)
+        return self._upgraded(data.get("sessions", {}), "summary", self.layout.index(slug))
+
+    def _upgraded(self, docs: dict[str, Record], kind: str, where: Path) -> list[Record]:
+        return [upgrade(kind, doc, str(where)) for _, doc in sorted(docs.items(), key=_doc_order)]
+
+    def _rebuild_index_locked(self, slug: str, trainee: str | None) -> dict[str, dict[str, Record]]:
+        """Build a trainee's index again from their session files (the index only holds
+        what those files already say)."""
+        summaries: list[Record] = []
+        name = trainee
+        for path in sorted(self.layout.sessions_dir(slug).glob("*.json")):
+            try:
+                stored = self._load_path(path)
+            except StoreError as exc:
+                self.notices.append(str(exc))
+                continue
+            name = name or str(stored.header.get("trainee", slug))
+            summaries.append(summary_of(stored.header))
+        summaries.sort(key=lambda s: str(s.get("started_at", "")))
+        data: dict[str, dict[str, Record]] = {
+            "trainee": {"1": {"v": SCHEMA_VERSION, "name": name or slug}},
+            "sessions": {str(n): s for n, s in enumerate(summaries, start=1)},
+        }
+        write_json_atomically(self.layout.index(slug), data)
+        self.notices.append(
+            f"rebuilt the session index for {name or slug} from {len(summaries)} session file(s)"
+        )
+        return data
+
+    def sessions(self, trainee: str) -> list[Record]:
+        """A trainee's session summaries, oldest first, with open sessions shown as
+        ``in progress`` (owned by a live process here) or ``interrupted``."""
+        slug = trainee_slug(trainee)
+        data = self._index_data(slug)
+        summaries = self._upgraded(data.get("sessions", {}), "summary", self.layout.index(slug))
+        return [self._with_live_status(slug, s) for s in summaries]
+
+    def all_sessions(self) -> Iterator[tuple[str, list[Record]]]:
+        """Every trainee's name and summaries (for reports), one index file each."""
+        for slug in self.trainee_slugs():
+            data = self._index_data(slug)
+            record = data.get("trainee", {}).get("1")
+            name = str(record["name"]) if record else slug
+            summaries = self._upgraded(data.get("sessions", {}), "summary", self.layout.index(slug))
+            yield name, [self._with_live_status(slug, s) for s in summaries]
+
+    def _with_live_status(self, slug: str, summary: Record) -> Record:
+        if summary.get("status") != "open":
+            return summary
+        owner = summary.get("owner") or {}
+        alive = owner.get("host") == self.host and _pid_alive(owner.get("pid"))
+        status = "in progress" if alive else "interrupted"
+        turns = summary.get("turns", 0)
+        try:
+            stored = self._load_path(self.layout.session(slug, str(summary["id"])))
+            turns = len(stored.main_line())
+        except StoreError:
+            pass
+        return {**summary, "status": status, "turns": turns}
+
+    def _load_path(self, path: Path) -> StoredSession:
+        data = self._read(path)
+        if data is None:
+            raise SessionNotFound(f"no session file at {path}")
+        header = data.get("session", {}).get("1")
+        if header is None:
+            raise StoreError(f"{path} has no session header")
+        header = upgrade("session", header, str(path))
+        turns = self._upgraded(data.get("turns", {}), "turn", path)
+        return StoredSession(header, turns, path)
+
+    def find_session(self, session_id: str, trainee: str | None = None) -> StoredSession:
+        """A session by id or unique id prefix (at least 4 characters), like git."""
+        if len(session_id) < 4 or not all(c in "0123456789abcdef" for c in session_id.lower()):
+            raise SessionNotFound(f"{session_id!r} is not a session id (hex, 4 or more chars)")
+        slugs = [trainee_slug(trainee)] if trainee else self.trainee_slugs()
+        matches: list[Path] = []
+        for slug in slugs:
+            folder = self.layout.sessions_dir(slug)
+            exact = folder / f"{session_id.lower()}.json"
+            if exact.exists():
+                return self._load_path(exact)
+            matches += sorted(folder.glob(f"{session_id.lower()}*.json"))
+        if not matches:
+            raise SessionNotFound(f"no stored session {session_id} in {self.root}")
+        if len(matches) > 1:
+            ids = ", ".join(p.stem[:12] for p in matches[:5])
+            raise SessionNotFound(f"{session_id} matches several sessions ({ids}); type more")
+        return self._load_path(matches[0])
+
+    def session_files(self) -> Iterator[Path]:
+        for slug in self.trainee_slugs():
+            yield from sorted(self.layout.sessions_dir(slug).glob("*.json"))
+
+    def load(self, path: Path) -> StoredSession:
+        return self._load_path(path)
+
+
+def summary_of(header: Record) -> Record:
+    """What the index keeps of a session: enough for history and reports."""
+    summary: Record = {"v": SCHEMA_VERSION}
+    for key in SUMMARY_FIELDS:
+        summary[key] = header.get(key)
+    outcome = header.get("outcome") or {}
+    summary["score"] = outcome.get("score")
+    summary["turns"] = outcome.get("turns", 0)
+    summary["criteria"] = outcome.get("criteria", {})
+    certification = header.get("certification") or {}
+    summary["passed"] = certification.get("passed")
+    summary["record"] = certification.get("record")
+    return summary
+
+
+def _doc_order(item: tuple[str, Record]) -> int:
+    try:
+        return int(item[0])
+    except ValueError:
+        return 0
+
+
+def _pid_alive(pid: object) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+__all__ = ["Store", "StoredSession", "summary_of", "timestamp", "trainee_key", "utc_now"]
