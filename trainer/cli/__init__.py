@@ -17,7 +17,7 @@ from trainer.store.errors import StoreError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from trainer.cli import certify, play, scenarios, schema, validate, verify
+    from trainer.cli import certify, export, play, report, scenarios, schema, validate, verify
 
     parser = argparse.ArgumentParser(
         prog="trainer",
@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.register(commands)
     schema.register(commands)
     verify.register(commands)
+    report.register(commands)
+    export.register(commands)
     return parser
 
 

@@ -7,15 +7,8 @@ import textwrap
 from typing import Any
 
 from trainer.content.library import ResolvedScenario
+from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session, Turn
-
-ENDINGS = {
-    "buyer": "the buyer ended the call",
-    "seller": "you ended the call",
-    "limit": "the call reached its limit",
-    "agreement": "the buyer agreed a next step",
-    None: "the call is still open",
-}
 
 
 def header(setup: ResolvedScenario) -> str:

@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 EndedBy = Literal["buyer", "seller", "limit", "agreement"]
 Mode = Literal["practice", "certification"]
 
+ENDINGS: dict[EndedBy | None, str] = {
+    "buyer": "the buyer ended the call",
+    "seller": "you ended the call",
+    "limit": "the call reached its limit",
+    "agreement": "the buyer agreed a next step",
+    None: "the call is still open",
+}
+
 
 @dataclass(frozen=True)
 class Exchange:

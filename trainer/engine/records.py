@@ -19,7 +19,7 @@ from trainer.engine.session import Turn
 from trainer.engine.state import BuyerState, StateChange, StateField
 
 MOVES = frozenset(get_args(Move))
-ENDINGS = frozenset(get_args(EndedBy))
+ENDED_BY_VALUES = frozenset(get_args(EndedBy))
 
 
 class BadRecord(ValueError):
@@ -95,7 +95,7 @@ def turn_from_record(data: dict[str, Any]) -> Turn:
                 )
             )
         ended_by = data.get("ended_by")
-        if ended_by is not None and ended_by not in ENDINGS:
+        if ended_by is not None and ended_by not in ENDED_BY_VALUES:
             raise BadRecord(f"unknown ending {ended_by!r}")
         state = data["state"]
         return Turn(

@@ -31,6 +31,7 @@ from trainer.store.atomic import (
     write_json_atomically,
 )
 from trainer.store.migrations import SCHEMA_VERSION, Record, upgrade
+from trainer.store.repository import timestamp
 from trainer.store.shard import QuarantinedFile, locked, quarantine
 
 if TYPE_CHECKING:
@@ -78,7 +79,8 @@ class Ledger:
             record: Record = {
                 "v": SCHEMA_VERSION,
                 "id": body.get("id") or uuid.uuid4().hex,
-                **{k: v for k, v in body.items() if k != "id"},
+                **{k: v for k, v in body.items() if k not in ("id", "at")},
+                "at": body.get("at") or timestamp(self.store.now()),
                 "seq": head.seq + 1,
                 "prev": head.hash,
                 "key_id": key_id(self.key) if self.key else None,

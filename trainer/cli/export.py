@@ -1,0 +1,138 @@
+"""``trainer export``: a session as Markdown or JSON, or results as xAPI statements (printed,
+or posted to a learning record store)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from trainer.cli.errors import UserError
+from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.content.finder import open_library
+from trainer.reports.lrs import LrsClient, LrsError, safe_url
+from trainer.reports.session_export import session_json, session_markdown
+from trainer.reports.xapi import StatementBuilder, all_statements
+from trainer.store.errors import SessionNotFound
+from trainer.store.repository import Store, StoredSession
+
+LRS_USER_ENV = "TRAINER_LRS_USERNAME"
+LRS_PASSWORD_ENV = "TRAINER_LRS_PASSWORD"
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "export",
+        help="a session as Markdown or JSON; results as xAPI statements or to an LRS",
+        description="Export one session (by id or the first characters of it, as `trainer "
+        "sessions` lists them) as Markdown or JSON, or every result as xAPI statements. With "
+        "--lrs the statements are posted to a learning record store with basic auth from "
+        f"{LRS_USER_ENV} and {LRS_PASSWORD_ENV}; sending twice sends nothing new.",
+    )
+    parser.add_argument("session", metavar="SESSION", nargs="?", help="a session id or prefix")
+    parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    parser.add_argument("--xapi", action="store_true", help="xAPI statements for all results")
+    parser.add_argument("--scenario", metavar="ID", help="with --xapi: only this scenario")
+    parser.add_argument("--lrs", metavar="URL", help="with --xapi: post to this LRS endpoint")
+    parser.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE")
+    parser.add_argument("--content", metavar="DIR", action="append", type=Path)
+    add_store_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def write_out(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    if args.lrs and not args.xapi:
+        raise UserError("--lrs sends xAPI statements: add --xapi", 2)
+    if args.xapi and args.session:
+        raise UserError("--xapi exports every result; leave out SESSION (or use --trainee)", 2)
+    if not args.xapi and not args.session:
+        raise UserError("say which session to export (see `trainer sessions`), or --xapi", 2)
+    store, ledger = open_store(settings)
+    if args.xapi:
+        statements = all_statements(
+            StatementBuilder(settings.xapi_homepage),
+            store.all_sessions(),
+            ledger.records(),
+            trainee=args.trainee,
+            scenario=args.scenario,
+        )
+        print_notices(store)
+        if not args.lrs:
+            write_out(json.dumps(statements, indent=2, ensure_ascii=False), args.output)
+            return 0
+        return post(args.lrs, statements)
+    stored = find(store, args.session, args.trainee)
+    status = next(
+        (
+            s["status"]
+            for s in store.sessions(str(stored.header["trainee"]))
+            if s.get("id") == stored.id
+        ),
+        None,
+    )
+    if args.format == "json":
+        write_out(session_json(stored, status), args.output)
+    else:
+        buyer, facts = persona_words(stored, args.content)
+        write_out(session_markdown(stored, facts, status, buyer), args.output)
+    print_notices(store)
+    return 0
+
+
+def find(store: Store, session: str, trainee: str | None) -> StoredSession:
+    try:
+        return store.find_session(session, trainee)
+    except SessionNotFound as exc:
+        raise UserError(str(exc)) from None
+
+
+def persona_words(
+    stored: StoredSession, content: list[Path] | None
+) -> tuple[str | None, dict[str, str]]:
+    """The persona's name and hidden facts' words, if it still loads."""
+    library = open_library(content)
+    loaded = library.personas.get(str(stored.header.get("persona")))
+    if loaded is None:
+        return None, {}
+    return loaded.persona.name, {f.id: f.fact for f in loaded.persona.hidden_facts}
+
+
+def post(url: str, statements: list[dict[str, object]]) -> int:
+    username = os.environ.get(LRS_USER_ENV)
+    password = os.environ.get(LRS_PASSWORD_ENV)
+    if not username or password is None:
+        raise UserError(
+            f"set {LRS_USER_ENV} and {LRS_PASSWORD_ENV} to the LRS's basic-auth credentials"
+        )
+    if not statements:
+        print("No results to send.")
+        return 0
+    try:
+        report = LrsClient(url, username, password).send(statements)
+    except LrsError as exc:
+        raise UserError(str(exc)) from None
+    print(
+        f"{safe_url(url)}: {report.sent} statement{'s' if report.sent != 1 else ''} sent, "
+        f"{report.already_there} already there."
+    )
+    if report.conflicts:
+        print(
+            f"{len(report.conflicts)} statement(s) conflict with different ones already in the "
+            "LRS (a stored record was changed since it was sent): " + ", ".join(report.conflicts)
+        )
+        return 1
+    return 0

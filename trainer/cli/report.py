@@ -1,0 +1,63 @@
+"""``trainer report``: attempts, best and last scores, pass rates and weakest criteria."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.content.library import default_rubric
+from trainer.reports.report import as_csv, as_json, as_markdown, as_table, build_report
+
+FORMATS = ("table", "csv", "json", "markdown")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "report",
+        help="progress per trainee and for the cohort (table, CSV, JSON or Markdown)",
+        description="Attempts, best and last score, certification pass rate and weakest "
+        "criteria for every trainee in the store, and for the cohort. --trainee narrows "
+        "it to one person.",
+    )
+    add_store_options(parser)
+    parser.add_argument("--scenario", metavar="ID", help="only this scenario")
+    parser.add_argument(
+        "--mode", choices=("practice", "certification"), help="only practice or certification"
+    )
+    parser.add_argument(
+        "--by-scenario", action="store_true", help="one row per trainee and scenario"
+    )
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument("--json", action="store_true", help="same as --format json")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    store, _ = open_store(settings)
+    report = build_report(
+        store.all_sessions(),
+        trainee=args.trainee,
+        scenario=args.scenario,
+        mode=args.mode,
+        by_scenario=args.by_scenario,
+    )
+    print_notices(store)
+    names = {c.id: c.name for c in default_rubric().criteria}
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
+        sys.stdout.write(as_json(report) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(as_csv(report))
+    elif fmt == "markdown":
+        sys.stdout.write(as_markdown(report, names) + "\n")
+    elif not report.rows:
+        print(
+            f"No sessions in {store.root} match."
+            if any(report.filters.values())
+            else f"No sessions yet in {store.root}."
+        )
+    else:
+        print(as_table(report, names))
+    return 0

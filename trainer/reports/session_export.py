@@ -1,0 +1,139 @@
+"""One stored session as a JSON document or a Markdown page a trainee can keep or share.
+
+Exports carry what the trainee and their coach need and nothing about the machine: no
+owner host or process id, and never a key (none is ever stored).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from trainer.engine.ports import ENDINGS
+from trainer.store.migrations import Record
+from trainer.store.repository import StoredSession
+
+EXPORT_FORMAT = "trainer-session"
+EXPORT_VERSION = 1
+HEADER_FIELDS = (
+    "trainee",
+    "scenario",
+    "title",
+    "persona",
+    "mode",
+    "attempt",
+    "started_at",
+    "ended_at",
+    "status",
+    "ended_by",
+    "backend",
+    "content_hashes",
+    "opening",
+    "outcome",
+    "certification",
+)
+
+
+def _turn(record: Record) -> Record:
+    return {k: v for k, v in record.items() if k not in ("v", "seq", "branch")}
+
+
+def session_document(stored: StoredSession, status: str | None = None) -> dict[str, Any]:
+    header = stored.header
+    document: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "session": stored.id,
+    }
+    for key in HEADER_FIELDS:
+        document[key] = header.get(key)
+    if status is not None:
+        document["status"] = status
+    document["turns"] = [_turn(t) for t in stored.main_line()]
+    document["branches"] = [
+        {"branch": number, "from_turn": turns[0]["index"] - 1, "turns": [_turn(t) for t in turns]}
+        for number, turns in sorted(stored.branches().items())
+    ]
+    return document
+
+
+def session_json(stored: StoredSession, status: str | None = None) -> str:
+    return json.dumps(session_document(stored, status), indent=2, ensure_ascii=False)
+
+
+def _quote(text: str) -> str:
+    """Text as a Markdown blockquote, shown literally: markup characters are escaped."""
+    escaped = "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
+    return "\n".join("> " + line if line else ">" for line in escaped.splitlines() or [""])
+
+
+def session_markdown(
+    stored: StoredSession,
+    facts: dict[str, str] | None = None,
+    status: str | None = None,
+    buyer_name: str | None = None,
+) -> str:
+    """``facts`` maps hidden-fact ids to their text and ``buyer_name`` names the persona,
+    when the persona still loads; ids stand in otherwise."""
+    doc = session_document(stored, status)
+    facts = facts or {}
+    buyer = buyer_name or str(doc.get("persona") or "buyer")
+    lines = [
+        f"# {doc.get('title') or doc.get('scenario')}",
+        "",
+        f"- Trainee: {doc['trainee']}",
+        f"- Mode: {doc['mode']}" + (f" (attempt {doc['attempt']})" if doc.get("attempt") else ""),
+        f"- Started: {doc['started_at']}"
+        + (f", ended {doc['ended_at']}" if doc["ended_at"] else ""),
+        f"- Status: {doc['status']}"
+        + (f" ({ENDINGS[doc['ended_by']]})" if doc.get("ended_by") in ENDINGS else ""),
+        f"- Session: `{doc['session']}`",
+        "",
+        "## Conversation",
+        "",
+        f"**{buyer}**",
+        "",
+        _quote(str(doc.get("opening") or "")),
+        "",
+    ]
+    for turn in doc["turns"]:
+        a = turn["assessment"]
+        lines += [
+            f"**Turn {turn['index']} · you**",
+            "",
+            _quote(turn["seller"]),
+            "",
+            f"*{a['move']}, good use {a['good_use']}/5 · patience {turn['state']['patience']} · "
+            f"openness {turn['state']['openness']}*",
+            "",
+        ]
+        for change in turn["changes"]:
+            lines.append(f"- {change['field']} {change['delta']:+d}: {change['cause']}")
+        for fact_id in turn["disclosed_now"]:
+            lines.append(f"- learned: {facts.get(fact_id, fact_id)}")
+        lines += [f"- tip: {a['tip']}", "", f"**{buyer}**", "", _quote(turn["buyer"]), ""]
+    outcome = doc.get("outcome")
+    if outcome:
+        lines += ["## Outcome", "", f"Score: **{outcome['score']}/100**"]
+        if outcome.get("adjustment"):
+            lines.append(f"({outcome['adjustment']:+d}: {outcome['adjustment_reason']})")
+        lines.append("")
+        if outcome.get("criteria"):
+            lines += ["| Criterion | Average |", "|---|---|"]
+            lines += [f"| {k} | {v:.1f} |" for k, v in outcome["criteria"].items()]
+            lines.append("")
+        if outcome.get("missed"):
+            lines.append("Missed: " + "; ".join(facts.get(f, f) for f in outcome["missed"]))
+            lines.append("")
+    certification = doc.get("certification")
+    if certification:
+        verdict = "passed" if certification.get("passed") else "not passed"
+        lines += [f"Certification: **{verdict}** (record `{certification.get('record')}`)", ""]
+    if doc["branches"]:
+        lines += ["## Abandoned branches", ""]
+        for branch in doc["branches"]:
+            lines.append(f"Branch {branch['branch']}, after turn {branch['from_turn']}:")
+            lines.append("")
+            for turn in branch["turns"]:
+                lines += [_quote(f"{turn['index']}. {turn['seller']}"), ""]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,1 @@
+"""The results store: durable, shared and tamper-evident (see ``repository.py``)."""
