@@ -17,7 +17,18 @@ from trainer.store.errors import StoreError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from trainer.cli import certify, export, play, report, scenarios, schema, validate, verify
+    from trainer.cli import (
+        certify,
+        export,
+        play,
+        report,
+        rescore,
+        scenarios,
+        schema,
+        sessions,
+        validate,
+        verify,
+    )
 
     parser = argparse.ArgumentParser(
         prog="trainer",
@@ -28,12 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     play.register(commands)
     certify.register(commands)
+    sessions.register(commands)
     scenarios.register(commands)
     validate.register(commands)
     schema.register(commands)
     verify.register(commands)
     report.register(commands)
     export.register(commands)
+    rescore.register(commands)
     return parser
 
 

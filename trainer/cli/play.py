@@ -157,8 +157,10 @@ def make_recorder(args: argparse.Namespace, seed: int) -> StoreRecorder | None:
 
 async def play_script(session: Session, lines: list[ScriptLine]) -> PlayResult:
     """Play the script's lines; a script that runs out before the call ends is the
-    seller leaving the call, so the session ends (and is recorded) either way."""
-    await session.start()
+    seller leaving the call, so the session ends (and is recorded) either way. A restored
+    session (``trainer resume``) goes on from its last turn."""
+    if not session.opening:
+        await session.start()
     result = PlayResult(session)
     if isinstance(session.recorder, StoreRecorder):
         result.recorder = session.recorder

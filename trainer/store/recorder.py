@@ -13,6 +13,7 @@ from typing import Any
 
 from trainer.engine.certification import CertificationResult, judge_attempt
 from trainer.engine.records import transcript_digest, turn_record
+from trainer.engine.scoring import ScoreBreakdown
 from trainer.engine.session import Branch, Session, Turn
 from trainer.store.ledger import Ledger
 from trainer.store.migrations import Record
@@ -20,25 +21,40 @@ from trainer.store.repository import Store, StoredSession
 
 
 def outcome_record(session: Session) -> Record:
-    breakdown = session.score()
+    return outcome_from(
+        session.score(),
+        len(session.turns),
+        list(session.state.disclosed),
+        [f.id for f in session.missed_facts],
+    )
+
+
+def outcome_from(
+    breakdown: ScoreBreakdown, turns: int, disclosed: list[str], missed: list[str]
+) -> Record:
     return {
         "score": breakdown.score,
         "turns_part": breakdown.turns_part,
         "adjustment": breakdown.adjustment,
         "adjustment_reason": breakdown.adjustment_reason,
         "criteria": breakdown.criteria,
-        "turns": len(session.turns),
-        "disclosed": list(session.state.disclosed),
-        "missed": [f.id for f in session.missed_facts],
+        "turns": turns,
+        "disclosed": disclosed,
+        "missed": missed,
     }
 
 
 def certification_body(
-    header: Record, session: Session, result: CertificationResult, turns: list[Record]
+    header: Record,
+    result: CertificationResult,
+    criteria: dict[str, float],
+    turns: list[Record],
+    content_hashes: dict[str, str],
+    supersedes: str | None = None,
 ) -> Record:
     """What a certification record says, before the ledger chains and signs it."""
     return {
-        "kind": "certification",
+        "kind": "rescore" if supersedes else "certification",
         "trainee": header["trainee"],
         "scenario": header["scenario"],
         "session": header["id"],
@@ -51,13 +67,13 @@ def certification_body(
             r.criterion: {"minimum": r.minimum, "got": r.got, "met": r.met} for r in result.required
         },
         "reasons": list(result.reasons),
-        "criteria": session.score().criteria,
-        "ended_by": session.ended_by,
-        "turns": len(session.turns),
-        "content_hashes": header["content_hashes"],
+        "criteria": criteria,
+        "ended_by": header.get("ended_by"),
+        "turns": len(turns),
+        "content_hashes": content_hashes,
         "backend": header["backend"],
         "transcript_sha256": transcript_digest(header.get("opening", ""), turns),
-        "supersedes": None,
+        "supersedes": supersedes,
     }
 
 
@@ -135,11 +151,14 @@ class StoreRecorder:
                 if self.header.get("resumed")
                 else []
             )
-            record = (
-                existing[-1]
-                if existing
-                else self.ledger.append(certification_body(self.header, session, result, turns))
+            body = certification_body(
+                {**self.header, "ended_by": session.ended_by},
+                result,
+                session.score().criteria,
+                turns,
+                self.header["content_hashes"],
             )
+            record = existing[-1] if existing else self.ledger.append(body)
             self.certification = {
                 "passed": bool(record["passed"]),
                 "record": record["id"],

@@ -1,0 +1,179 @@
+"""``trainer rescore``: score stored transcripts again under today's content and show what
+changes; ``--record`` keeps the new scores (certification results as new ledger records,
+never by overwriting the old ones)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.content.finder import open_library
+from trainer.content.library import Library, ResolvedScenario
+from trainer.content.problems import ContentError
+from trainer.engine.records import turn_record
+from trainer.offline.assessor import OfflineAssessor
+from trainer.reports.rescore import Rescored, rescore
+from trainer.store.ledger import Ledger
+from trainer.store.recorder import certification_body, outcome_from
+from trainer.store.repository import Store
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "rescore",
+        help="score stored sessions again under the current scenario, persona and rubric",
+        description="Assess every finished session's seller turns again under the current "
+        "content and show the differences. --record keeps the new scores: certification "
+        "results become new ledger records that supersede the old ones, which stay.",
+    )
+    add_store_options(parser)
+    parser.add_argument("--scenario", metavar="ID", help="only this scenario")
+    parser.add_argument("--session", metavar="ID", help="only this session (id or prefix)")
+    parser.add_argument("--mode", choices=("practice", "certification"))
+    parser.add_argument("--record", action="store_true", help="keep the new scores")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--content", metavar="DIR", action="append", type=Path)
+    parser.set_defaults(handler=run)
+
+
+def resolve(library: Library, scenario: str, cache: dict[str, ResolvedScenario | None]) -> Any:
+    if scenario not in cache:
+        try:
+            cache[scenario] = library.resolve(scenario) if scenario in library.scenarios else None
+        except ContentError:
+            cache[scenario] = None
+    return cache[scenario]
+
+
+def selected(store: Store, args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(trainee, session id) of every finished session the options select."""
+    if args.session:
+        stored = store.find_session(args.session, args.trainee)
+        return [(str(stored.header["trainee"]), stored.id)]
+    wanted = args.trainee.casefold() if args.trainee else None
+    chosen = []
+    for name, summaries in store.all_sessions():
+        if wanted is not None and name.casefold() != wanted:
+            continue
+        for s in summaries:
+            if s.get("status") not in ("ended", "closed"):
+                continue
+            if args.scenario and s.get("scenario") != args.scenario:
+                continue
+            if args.mode and s.get("mode") != args.mode:
+                continue
+            chosen.append((name, str(s["id"])))
+    return chosen
+
+
+def record(store: Store, ledger: Ledger, result: Rescored) -> str | None:
+    """Keep a rescore: a new ledger record for certification, then the new summary."""
+    header = result.stored.header
+    outcome = header.get("outcome") or {}
+    changes: dict[str, Any] = {
+        "status": header.get("status"),
+        "ended_by": header.get("ended_by"),
+        "ended_at": header.get("ended_at"),
+        "outcome": outcome_from(
+            result.new,
+            len(result.turns),
+            list(outcome.get("disclosed", [])),
+            list(outcome.get("missed", [])),
+        ),
+        "rescored_with": result.setup.content_hashes,
+    }
+    new_record = None
+    if result.certification is not None:
+        old = (header.get("certification") or {}).get("record")
+        body = certification_body(
+            header,
+            result.certification,
+            result.new.criteria,
+            [turn_record(t) for t in result.turns],
+            result.setup.content_hashes,
+            supersedes=str(old) if old else None,
+        )
+        body["kind"] = "rescore"
+        stored_record = ledger.append(body)
+        new_record = str(stored_record["id"])
+        changes["certification"] = {"passed": result.certification.passed, "record": new_record}
+    store.finish_session(str(header["trainee"]), result.stored.id, changes)
+    return new_record
+
+
+def run(args: argparse.Namespace) -> int:
+    store, ledger = open_store(settings_from(args))
+    library = open_library(args.content)
+    cache: dict[str, ResolvedScenario | None] = {}
+    assessor = OfflineAssessor()
+    rows: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    for trainee, session_id in selected(store, args):
+        stored = store.find_session(session_id, trainee)
+        setup = resolve(library, str(stored.header.get("scenario")), cache)
+        if setup is None:
+            skipped.append(
+                f"{session_id[:8]} ({stored.header.get('scenario')}: not in the library)"
+            )
+            continue
+        result = asyncio.run(rescore(stored, setup, assessor))
+        row: dict[str, Any] = {
+            "session": session_id,
+            "trainee": trainee,
+            "scenario": setup.scenario.id,
+            "mode": stored.header.get("mode"),
+            "old_score": result.old_score,
+            "new_score": result.new.score,
+            "criteria_changes": result.criteria_deltas(),
+            "moves_changed": result.moves_changed,
+            "changed": result.changed,
+        }
+        if result.certification is not None:
+            row["old_passed"] = result.old_passed
+            row["new_passed"] = result.certification.passed
+        scored_with = stored.header.get("rescored_with") or stored.header.get("content_hashes")
+        if args.record and (result.changed or scored_with != setup.content_hashes):
+            row["record"] = record(store, ledger, result)
+            row["kept"] = True
+        rows.append(row)
+    print_notices(store)
+    if args.json:
+        sys.stdout.write(json.dumps({"sessions": rows, "skipped": skipped}, indent=2) + "\n")
+        return 0
+    for row in rows:
+        if not row["changed"]:
+            continue
+        verdict = ""
+        if "new_passed" in row and row["old_passed"] != row["new_passed"]:
+            verdict = f"  {_passed(row['old_passed'])} -> {_passed(row['new_passed'])}"
+        criteria = ", ".join(f"{k} {v:+.2f}" for k, v in row["criteria_changes"].items())
+        print(
+            f"{row['session'][:8]}  {row['trainee']:<16} {row['scenario']:<36} "
+            f"{row['old_score']} -> {row['new_score']}{verdict}"
+            + (f"\n          {criteria}" if criteria else "")
+        )
+    changed = sum(1 for r in rows if r["changed"])
+    print(f"{len(rows)} session(s) re-scored: {changed} changed, {len(rows) - changed} the same.")
+    kept = [r for r in rows if r.get("kept")]
+    if args.record and kept:
+        records = sum(1 for r in kept if r.get("record"))
+        print(
+            f"Kept the new scores of {len(kept)} session(s); {records} new certification "
+            "record(s) in the ledger (the old ones stay)."
+        )
+    elif args.record:
+        print("Nothing to keep: every session is already scored under the current content.")
+    elif changed:
+        print("Nothing was stored; add --record to keep the new scores.")
+    for item in skipped:
+        print(f"skipped {item}", file=sys.stderr)
+    return 0
+
+
+def _passed(value: object) -> str:
+    return "passed" if value else "not passed"

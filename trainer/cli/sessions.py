@@ -1,0 +1,195 @@
+"""``trainer sessions``, ``trainer resume`` and ``trainer close``: a trainee's history, and
+what to do with a session a crash or a closed terminal interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from trainer.cli.errors import UserError
+from trainer.cli.play import (
+    interactive,
+    load_setup,
+    new_session,
+    play_document,
+    play_script,
+    print_transcript,
+    read_script,
+)
+from trainer.cli.render import describe_certification
+from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.engine.session import Session
+from trainer.store.errors import SessionNotFound
+from trainer.store.ledger import Ledger
+from trainer.store.recorder import StoreRecorder
+from trainer.store.repository import Store, StoredSession
+from trainer.store.restore import stored_turns
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    listing = commands.add_parser(
+        "sessions",
+        help="your past sessions (or --all trainees'), newest last",
+        description="List stored sessions with their ids (type the first few characters of "
+        "an id to export, resume or close it).",
+    )
+    add_store_options(listing)
+    listing.add_argument("--all", action="store_true", help="every trainee in the store")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=run_list)
+
+    resume = commands.add_parser(
+        "resume",
+        help="continue an interrupted session where it stopped",
+        description="Continue a session that a crash or a closed terminal interrupted. Its "
+        "turns so far are kept; certification attempts resume without feedback.",
+    )
+    resume.add_argument("session", metavar="SESSION")
+    resume.add_argument("--script", metavar="FILE", help="play the rest from a script")
+    resume.add_argument("--json", action="store_true")
+    resume.add_argument("--content", metavar="DIR", action="append", type=Path)
+    add_store_options(resume)
+    resume.set_defaults(handler=run_resume)
+
+    close = commands.add_parser(
+        "close",
+        help="end an interrupted session as it is (it is scored on the turns played)",
+        description="End an interrupted session without playing on. A certification "
+        "attempt closed this way counts as an attempt and does not pass.",
+    )
+    close.add_argument("session", metavar="SESSION")
+    close.add_argument("--content", metavar="DIR", action="append", type=Path)
+    add_store_options(close)
+    close.set_defaults(handler=run_close)
+
+
+# ------------------------------------------------------------------ listing
+
+
+def run_list(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    store, _ = open_store(settings)
+    if args.all:
+        everyone = list(store.all_sessions())
+    else:
+        everyone = [(settings.trainee, store.sessions(settings.trainee))]
+    print_notices(store)
+    if args.json:
+        rows = [{**s, "trainee": name} for name, summaries in everyone for s in summaries]
+        for row in rows:
+            row.pop("owner", None)
+            row.pop("v", None)
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    total = sum(len(summaries) for _, summaries in everyone)
+    if not total:
+        who = "anyone" if args.all else settings.trainee
+        print(f"No sessions for {who} in {store.root}.")
+        return 0
+    for name, summaries in everyone:
+        if args.all:
+            print(f"{name}:")
+        for s in summaries:
+            score = "-" if s.get("score") is None else str(s["score"])
+            passed = {True: " passed", False: " not passed", None: ""}[s.get("passed")]
+            print(
+                f"  {str(s['id'])[:8]}  {str(s.get('started_at'))[:16].replace('T', ' ')}  "
+                f"{s.get('mode', ''):<13} {s.get('scenario', '')!s:<36} {s['status']:<11} "
+                f"{s.get('turns', 0):>3} turns  score {score:>3}{passed}"
+            )
+    interrupted = [
+        str(s["id"])[:8]
+        for _, summaries in everyone
+        for s in summaries
+        if s["status"] == "interrupted"
+    ]
+    if interrupted:
+        print(
+            f"\n{len(interrupted)} interrupted: `trainer resume {interrupted[0]}` continues one, "
+            f"`trainer close {interrupted[0]}` ends it as it is."
+        )
+    return 0
+
+
+# ------------------------------------------------------------------ resume and close
+
+
+def interrupted_session(store: Store, session_id: str, trainee: str | None) -> StoredSession:
+    try:
+        stored = store.find_session(session_id, trainee)
+    except SessionNotFound as exc:
+        raise UserError(str(exc)) from None
+    status = next(
+        (
+            s["status"]
+            for s in store.sessions(str(stored.header["trainee"]))
+            if s.get("id") == stored.id
+        ),
+        stored.header.get("status"),
+    )
+    if status == "in progress":
+        raise UserError(f"session {stored.id[:8]} is being played by another trainer process")
+    if status != "interrupted":
+        raise UserError(f"session {stored.id[:8]} is {status}: only interrupted ones go on")
+    return stored
+
+
+def restored(
+    args: argparse.Namespace, store: Store, ledger: Ledger, stored: StoredSession
+) -> Session:
+    header = stored.header
+    setup = load_setup(str(header["scenario"]), args.content)
+    if setup.content_hashes != header.get("content_hashes"):
+        if header.get("mode") == "certification":
+            raise UserError(
+                f"the scenario {header['scenario']} changed since this attempt began, so it "
+                f"cannot go on; `trainer close {stored.id[:8]}` ends it"
+            )
+        print("trainer: note: the scenario has changed since this session began", file=sys.stderr)
+    seed = int(header.get("seed") or 0)
+    trainee = str(header["trainee"])
+    recorder = StoreRecorder(store, ledger, trainee, dict(header.get("backend") or {}), seed)
+    recorder.resume(header)
+    session = new_session(setup, seed, header.get("mode", "practice"), recorder)
+    session.id = stored.id
+    turns, branches = stored_turns(stored)
+    session.restore(str(header.get("opening") or ""), turns, branches, None)
+    return session
+
+
+def run_resume(args: argparse.Namespace) -> int:
+    store, ledger = open_store(settings_from(args))
+    stored = interrupted_session(store, args.session, args.trainee)
+    lines = read_script(args.script) if args.script else None
+    if args.json and lines is None:
+        raise UserError("--json needs --script (a typed conversation prints as it goes)", 2)
+    session = restored(args, store, ledger, stored)
+    print_notices(store)
+    if lines is None:
+        return interactive(session)
+    result = asyncio.run(play_script(session, lines))
+    if args.json:
+        sys.stdout.write(json.dumps(play_document(result), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_transcript(result)
+    return 0
+
+
+def run_close(args: argparse.Namespace) -> int:
+    store, ledger = open_store(settings_from(args))
+    stored = interrupted_session(store, args.session, args.trainee)
+    session = restored(args, store, ledger, stored)
+    recorder = session.recorder
+    assert isinstance(recorder, StoreRecorder)
+    recorder.finish(session, "closed")
+    print(
+        f"Closed session {stored.id[:8]} after {len(session.turns)} turn(s); "
+        f"score {session.score().score}."
+    )
+    if recorder.certification is not None:
+        print(describe_certification(recorder.certification))
+    print_notices(store)
+    return 0

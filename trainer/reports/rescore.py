@@ -1,0 +1,91 @@
+"""Re-scoring stored transcripts under the current scenario, persona and rubric.
+
+The transcript is fixed: the seller's words, the buyer's replies and the buyer's state
+after each turn are what happened. Each seller turn is assessed again, from the state
+the buyer was in before it, and the session score and (for certification) the verdict
+are worked out again under today's rules. Nothing stored is changed here; the command
+decides whether to record the result, and a certification rescore is always a new
+ledger record that supersedes the old one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from trainer.content.library import ResolvedScenario
+from trainer.engine.assessment import Assessment
+from trainer.engine.certification import CertificationResult, judge_attempt
+from trainer.engine.ports import AssessContext, Assessor, Exchange
+from trainer.engine.scoring import ScoreBreakdown, session_score
+from trainer.engine.session import HISTORY_WINDOW, Turn
+from trainer.engine.state import BuyerState
+from trainer.store.repository import StoredSession
+from trainer.store.restore import stored_turns
+
+
+@dataclass
+class Rescored:
+    stored: StoredSession
+    setup: ResolvedScenario
+    turns: list[Turn]
+    old_score: int | None
+    new: ScoreBreakdown
+    old_criteria: dict[str, float]
+    old_passed: bool | None = None
+    certification: CertificationResult | None = None
+    moves_changed: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        new_passed = self.certification.passed if self.certification else None
+        return (
+            self.old_score != self.new.score
+            or self.old_criteria != self.new.criteria
+            or self.old_passed != new_passed
+        )
+
+    def criteria_deltas(self) -> dict[str, float]:
+        keys = sorted(set(self.old_criteria) | set(self.new.criteria))
+        deltas = {
+            k: round(self.new.criteria.get(k, 0.0) - self.old_criteria.get(k, 0.0), 2) for k in keys
+        }
+        return {k: d for k, d in deltas.items() if d}
+
+
+async def rescore(stored: StoredSession, setup: ResolvedScenario, assessor: Assessor) -> Rescored:
+    turns, _ = stored_turns(stored)
+    persona = setup.persona
+    before = BuyerState(persona.patience, persona.openness)
+    history: list[Exchange] = []
+    assessments: list[Assessment] = []
+    moves_changed: list[int] = []
+    for turn in turns:
+        context = AssessContext(
+            setup, turn.seller, turn.index, before, tuple(history[-HISTORY_WINDOW:])
+        )
+        assessment = await assessor.assess(context)
+        if assessment.move != turn.assessment.move:
+            moves_changed.append(turn.index)
+        assessments.append(assessment)
+        history.append(Exchange(turn.seller, turn.buyer))
+        before = turn.state
+    header = stored.header
+    ended_by = header.get("ended_by")
+    breakdown = session_score(assessments, setup.rubric, ended_by)
+    outcome = header.get("outcome") or {}
+    certification = header.get("certification") or {}
+    result = Rescored(
+        stored=stored,
+        setup=setup,
+        turns=turns,
+        old_score=outcome.get("score"),
+        new=breakdown,
+        old_criteria=dict(outcome.get("criteria") or {}),
+        old_passed=certification.get("passed") if header.get("mode") == "certification" else None,
+        moves_changed=moves_changed,
+    )
+    if header.get("mode") == "certification":
+        result.certification = judge_attempt(
+            breakdown, setup.scenario.certification, len(turns), ended_by
+        )
+    return result
