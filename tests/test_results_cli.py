@@ -229,3 +229,35 @@ def test_report_on_an_empty_store(store: Path, capsys: pytest.CaptureFixture[str
     code, out, _ = run(capsys, "report")
     assert code == 0 and "No sessions yet" in out
     assert json.loads(run(capsys, "report", "--json")[1])["trainees"] == []
+
+
+def test_ctrl_c_in_a_typed_session_leaves_it_to_resume(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = iter(["How long do trucks wait at the Savannah gate?"])
+
+    def keyboard(prompt: str = "") -> str:
+        try:
+            return next(typed)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr("builtins.input", keyboard)
+    code, _, err = run(capsys, "play", SCENARIO, "--trainee", "Ana")
+    assert code == 130
+    (summary,) = Store.open(store).sessions("Ana")
+    assert summary["turns"] == 1 and summary["status"] == "in progress"  # this process lives
+    assert f"trainer resume {str(summary['id'])[:8]}" in err
+
+
+def test_typed_certification_hides_feedback_until_the_end(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [*DISCOVERY.read_text().splitlines()[:4], "/end"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run(capsys, "certify", SCENARIO, "--trainee", "Ana")
+    assert code == 0
+    conversation, _, debrief = out.partition("Outcome:")
+    assert "Certification attempt: no feedback" in conversation
+    assert "good use" not in conversation and "tip:" not in conversation
+    assert "Certification:" in debrief and "attempt 1 of 3" in debrief

@@ -266,8 +266,18 @@ def print_transcript(result: PlayResult) -> None:
 
 
 def interactive(session: Session) -> int:
-    """A typed conversation: one line per turn; /end ends the call, /help lists commands."""
-    return asyncio.run(_interactive(session))
+    """A typed conversation: one line per turn; /end ends the call, /help lists commands.
+    Ctrl-C leaves a recorded session interrupted, and says how to go on with it."""
+    try:
+        return asyncio.run(_interactive(session))
+    except KeyboardInterrupt:
+        if isinstance(session.recorder, StoreRecorder) and session.opening and not session.over:
+            print(
+                f"\nThe session is saved as it was. `trainer resume {session.id[:8]}` goes on "
+                f"with it; `trainer close {session.id[:8]}` ends it.",
+                file=sys.stderr,
+            )
+        raise
 
 
 async def _interactive(session: Session) -> int:
