@@ -53,3 +53,11 @@ def content_dir(tmp_path: Path) -> Path:
         text = (REPO / folder / f"{name}.yaml").read_text(encoding="utf-8")
         (tmp_path / folder / f"{name}.yaml").write_text(text, encoding="utf-8")
     return tmp_path
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh results store, made the default through TRAINER_STORE."""
+    root = tmp_path / "store"
+    monkeypatch.setenv("TRAINER_STORE", str(root))
+    return root

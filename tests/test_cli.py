@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.cli import main
+from tests.cli_helpers import run
 from trainer.content.models import MOVES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,12 +23,6 @@ PITCH = [
     "DockWise is trusted by Fortune 500 companies.",
     "I can give you 20% off if you sign this week.",
 ]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write(tmp_path: Path, lines: list[str], name: str = "script.txt") -> Path:

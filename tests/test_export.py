@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from trainer.cli import main
+from tests.cli_helpers import DISCOVERY, PITCH, SCENARIO, play_json, run
 from trainer.reports.xapi import VERBS
 
 if TYPE_CHECKING:
@@ -18,10 +18,6 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["tests.lrs_server"]
 
-REPO = Path(__file__).resolve().parents[1]
-SCENARIO = "cold-call-cold-chain"
-DISCOVERY = REPO / "tests/data/scripts" / SCENARIO / "discovery.txt"
-PITCH = REPO / "tests/data/scripts" / SCENARIO / "pitch.txt"
 SECRETS = {
     "OPENAI_API_KEY": "sk-test-0123456789abcdefSECRET",
     "TRAINER_ORG_KEY": "org-key-SECRET-5f4dcc3b",
@@ -29,33 +25,12 @@ SECRETS = {
 }
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "store"
-    monkeypatch.setenv("TRAINER_STORE", str(root))
-    return root
-
-
-def play(capsys: pytest.CaptureFixture[str], command: str, trainee: str, script: Path) -> str:
-    code, out, err = run(
-        capsys, command, SCENARIO, "--script", str(script), "--json", "--trainee", trainee
-    )
-    assert code == 0, err
-    return str(json.loads(out)["session"])
-
-
 def test_session_as_json_and_markdown(
     store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     script = tmp_path / "markup.txt"
     script.write_text("What does a [bold]bad[/] night cost you? <b>[31m</b>\n")
-    session = play(capsys, "play", "Ana", script)
+    session = str(play_json(capsys, "play", "Ana", script)["session"])
     code, out, _ = run(capsys, "export", session[:8], "--format", "json")
     assert code == 0
     document = json.loads(out)
@@ -83,8 +58,8 @@ def test_unknown_session_is_a_clear_error(store: Path, capsys: pytest.CaptureFix
 def test_xapi_statements_are_derived_from_records(
     store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    session = play(capsys, "certify", "Ana", DISCOVERY)
-    play(capsys, "play", "Ben", PITCH)
+    session = play_json(capsys, "certify", "Ana", DISCOVERY)["session"]
+    play_json(capsys, "play", "Ben", PITCH)
     code, out, _ = run(capsys, "export", "--xapi")
     assert code == 0
     statements: list[dict[str, Any]] = json.loads(out)
@@ -115,8 +90,8 @@ def test_export_to_a_real_lrs_is_idempotent(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    play(capsys, "certify", "Ana", DISCOVERY)
-    play(capsys, "certify", "Ben", PITCH)
+    play_json(capsys, "certify", "Ana", DISCOVERY)
+    play_json(capsys, "certify", "Ben", PITCH)
     monkeypatch.setenv("TRAINER_LRS_USERNAME", ralph_lrs.username)
     monkeypatch.setenv("TRAINER_LRS_PASSWORD", ralph_lrs.password)
     expected: list[dict[str, Any]] = json.loads(run(capsys, "export", "--xapi")[1])
@@ -137,7 +112,7 @@ def test_export_to_a_real_lrs_is_idempotent(
     assert len(ralph_lrs.statements()) == 6
 
     # A session finished since the last export: only its statements go.
-    play(capsys, "play", "Cy", DISCOVERY)
+    play_json(capsys, "play", "Cy", DISCOVERY)
     code, out, _ = run(capsys, "export", "--xapi", "--lrs", ralph_lrs.endpoint + "/statements")
     assert code == 0 and "2 statements sent, 6 already there" in out
 
@@ -148,7 +123,7 @@ def test_lrs_conflicts_are_named(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    play(capsys, "play", "Ana", DISCOVERY)
+    play_json(capsys, "play", "Ana", DISCOVERY)
     monkeypatch.setenv("TRAINER_LRS_USERNAME", ralph_lrs.username)
     monkeypatch.setenv("TRAINER_LRS_PASSWORD", ralph_lrs.password)
     assert run(capsys, "export", "--xapi", "--lrs", ralph_lrs.endpoint)[0] == 0
@@ -167,7 +142,7 @@ def test_lrs_refusals_are_clear(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    play(capsys, "play", "Ana", DISCOVERY)
+    play_json(capsys, "play", "Ana", DISCOVERY)
     code, _, err = run(capsys, "export", "--xapi", "--lrs", ralph_lrs.endpoint)
     assert code == 1 and "set TRAINER_LRS_USERNAME and TRAINER_LRS_PASSWORD" in err
     monkeypatch.setenv("TRAINER_LRS_USERNAME", ralph_lrs.username)

@@ -6,42 +6,14 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from trainer.cli import main
+from tests.cli_helpers import DISCOVERY, PITCH, SCENARIO, run
+from tests.cli_helpers import play_json as play
 from trainer.store.repository import Store
 
-REPO = Path(__file__).resolve().parents[1]
-SCENARIO = "cold-call-cold-chain"
-DISCOVERY = REPO / "tests/data/scripts" / SCENARIO / "discovery.txt"
-PITCH = REPO / "tests/data/scripts" / SCENARIO / "pitch.txt"
 DEAD_PID = 2**22 + 4321
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "store"
-    monkeypatch.setenv("TRAINER_STORE", str(root))
-    return root
-
-
-def play(
-    capsys: pytest.CaptureFixture[str], command: str, trainee: str, script: Path, *extra: str
-) -> dict[str, Any]:
-    code, out, err = run(
-        capsys, command, SCENARIO, "--script", str(script), "--json", "--trainee", trainee, *extra
-    )
-    assert code == 0, err
-    document: dict[str, Any] = json.loads(out)
-    return document
 
 
 def interrupt(store: Path, trainee: str, lines: list[str]) -> str:

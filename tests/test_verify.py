@@ -8,41 +8,16 @@ from typing import Any
 
 import pytest
 
-from trainer.cli import main
+from tests.cli_helpers import DISCOVERY, PITCH, play_json, run
 from trainer.store.ledger import record_hash
 
-REPO = Path(__file__).resolve().parents[1]
-SCENARIO = "cold-call-cold-chain"
-DISCOVERY = REPO / "tests/data/scripts" / SCENARIO / "discovery.txt"
-PITCH = REPO / "tests/data/scripts" / SCENARIO / "pitch.txt"
 KEY = "correct horse battery staple"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def certify(
     capsys: pytest.CaptureFixture[str], store: Path, trainee: str, script: Path, *extra: str
 ) -> dict[str, Any]:
-    code, out, err = run(
-        capsys,
-        "certify",
-        SCENARIO,
-        "--script",
-        str(script),
-        "--json",
-        "--store",
-        str(store),
-        "--trainee",
-        trainee,
-        *extra,
-    )
-    assert code == 0, err
-    document: dict[str, Any] = json.loads(out)
-    return document
+    return play_json(capsys, "certify", trainee, script, "--store", str(store), *extra)
 
 
 @pytest.fixture

@@ -13,8 +13,6 @@ from typing import Any
 
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
 from trainer.content.finder import open_library
-from trainer.content.library import Library, ResolvedScenario
-from trainer.content.problems import ContentError
 from trainer.engine.records import turn_record
 from trainer.offline.assessor import OfflineAssessor
 from trainer.reports.rescore import Rescored, rescore
@@ -39,15 +37,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--content", metavar="DIR", action="append", type=Path)
     parser.set_defaults(handler=run)
-
-
-def resolve(library: Library, scenario: str, cache: dict[str, ResolvedScenario | None]) -> Any:
-    if scenario not in cache:
-        try:
-            cache[scenario] = library.resolve(scenario) if scenario in library.scenarios else None
-        except ContentError:
-            cache[scenario] = None
-    return cache[scenario]
 
 
 def selected(store: Store, args: argparse.Namespace) -> list[tuple[str, str]]:
@@ -109,13 +98,12 @@ def record(store: Store, ledger: Ledger, result: Rescored) -> str | None:
 def run(args: argparse.Namespace) -> int:
     store, ledger = open_store(settings_from(args))
     library = open_library(args.content)
-    cache: dict[str, ResolvedScenario | None] = {}
     assessor = OfflineAssessor()
     rows: list[dict[str, Any]] = []
     skipped: list[str] = []
     for trainee, session_id in selected(store, args):
         stored = store.find_session(session_id, trainee)
-        setup = resolve(library, str(stored.header.get("scenario")), cache)
+        setup = library.find(str(stored.header.get("scenario")))
         if setup is None:
             skipped.append(
                 f"{session_id[:8]} ({stored.header.get('scenario')}: not in the library)"

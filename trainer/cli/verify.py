@@ -8,7 +8,6 @@ from pathlib import Path
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
 from trainer.content.finder import open_library
 from trainer.content.library import Library
-from trainer.content.problems import ContentError
 from trainer.store.verify import CurrentHashes, verify
 
 
@@ -27,19 +26,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def hashes_from(library: Library) -> CurrentHashes:
-    cache: dict[str, dict[str, str] | None] = {}
-
     def current(scenario_id: str) -> dict[str, str] | None:
-        if scenario_id not in cache:
-            try:
-                cache[scenario_id] = (
-                    library.resolve(scenario_id).content_hashes
-                    if scenario_id in library.scenarios
-                    else None
-                )
-            except ContentError:
-                cache[scenario_id] = None
-        return cache[scenario_id]
+        setup = library.find(scenario_id)
+        return setup.content_hashes if setup is not None else None
 
     return current
 

@@ -81,6 +81,16 @@ class Library:
     scenarios: dict[str, LoadedScenario] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     rubric: Rubric = field(default_factory=lambda: _default_rubric())
+    _found: dict[str, ResolvedScenario | None] = field(default_factory=dict, repr=False)
+
+    def find(self, scenario_id: str) -> ResolvedScenario | None:
+        """The scenario with its persona, or None if either is missing; remembered, for
+        commands that look the same scenario up once per stored session."""
+        if scenario_id not in self._found:
+            loaded = self.scenarios.get(scenario_id)
+            found = loaded is not None and loaded.scenario.persona in self.personas
+            self._found[scenario_id] = self.resolve(scenario_id) if found else None
+        return self._found[scenario_id]
 
     def resolve(self, scenario_id: str) -> ResolvedScenario:
         """The scenario with its persona; ``KeyError`` if either is not in the library."""
