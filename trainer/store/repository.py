@@ -113,6 +113,27 @@ class Store:
             ) from None
         if not os.access(self.root, os.W_OK):
             raise StoreError(f"the store folder {self.root} is not writable by you")
+        if self._meta_version() == SCHEMA_VERSION:
+            return
+        # Creating or upgrading the store: one process at a time, and check again under
+        # the lock, since another may have just done it.
+        with locked(self.root / ".store.lock"):
+            version = self._meta_version()
+            if version is None:
+                visible = [p for p in self.root.iterdir() if not p.name.startswith(".")]
+                if visible and not self.layout.trainees.is_dir():
+                    raise StoreError(
+                        f"{self.root} is not empty and is not a trainer store; choose an "
+                        "empty folder or an existing store"
+                    )
+                write_json_atomically(
+                    self.layout.meta, {"format": STORE_FORMAT, "version": SCHEMA_VERSION}
+                )
+            elif version < SCHEMA_VERSION:
+                self._migrate_files(version)
+
+    def _meta_version(self) -> int | None:
+        """The store's format version; None for a folder that has none yet."""
         try:
             meta = read_json_file(self.layout.meta)
         except UnreadableFile as exc:
@@ -122,27 +143,18 @@ class Store:
                 f"{SCHEMA_VERSION}}}"
             ) from None
         if meta is None:
-            if any(self.root.iterdir()) and not self.layout.trainees.exists():
-                raise StoreError(
-                    f"{self.root} is not empty and is not a trainer store; choose an empty "
-                    "folder or an existing store"
-                )
-            write_json_atomically(
-                self.layout.meta, {"format": STORE_FORMAT, "version": SCHEMA_VERSION}
-            )
-            return
+            return None
         if meta.get("format") != STORE_FORMAT:
             raise StoreError(f"{self.root} is not a trainer store ({self.layout.meta})")
         version = meta.get("version")
-        if not isinstance(version, int):
-            raise StoreError(f"{self.layout.meta}: the version must be a number")
+        if not isinstance(version, int) or version < 1:
+            raise StoreError(f"{self.layout.meta}: the version must be a whole number")
         if version > SCHEMA_VERSION:
             raise NewerStore(
                 f"the store {self.root} was written by a newer trainer (format {version}; "
                 f"this one reads up to {SCHEMA_VERSION}); upgrade trainer"
             )
-        if version < SCHEMA_VERSION:
-            self._migrate_files(version)
+        return version
 
     def _migrate_files(self, version: int) -> None:
         """Rewrite every trainee file at the current version, trainee by trainee. The
