@@ -212,3 +212,16 @@ def test_session_lookup_by_prefix(tmp_path: Path) -> None:
         store.find_session("../../etc")
     with pytest.raises(SessionNotFound, match="no stored session"):
         store.find_session("ffff")
+
+
+def test_store_files_are_readable_by_the_team(tmp_path: Path) -> None:
+    """A shared results folder: files get the user's usual mode, not mkstemp's 0600."""
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    store = Store.open(tmp_path)
+    store.begin_session({"id": "ab" * 16, "trainee": "Ana", "mode": "practice"})
+    for path in tmp_path.rglob("*.json"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path

@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             write_out(json.dumps(statements, indent=2, ensure_ascii=False), args.output)
             return 0
         return post(args.lrs, statements)
-    stored = find(store, args.session, args.trainee)
+    stored = find(store, args.session, args.trainee, settings.trainee)
     status = next(
         (
             s["status"]
@@ -93,9 +93,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def find(store: Store, session: str, trainee: str | None) -> StoredSession:
+def find(store: Store, session: str, trainee: str | None, prefer: str) -> StoredSession:
     try:
-        return store.find_session(session, trainee)
+        return store.find_session(session, trainee, prefer)
     except SessionNotFound as exc:
         raise UserError(str(exc)) from None
 

@@ -42,7 +42,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def selected(store: Store, args: argparse.Namespace) -> list[tuple[str, str]]:
     """(trainee, session id) of every finished session the options select."""
     if args.session:
-        stored = store.find_session(args.session, args.trainee)
+        stored = store.find_session(args.session, args.trainee, settings_from(args).trainee)
         return [(str(stored.header["trainee"]), stored.id)]
     wanted = args.trainee.casefold() if args.trainee else None
     chosen = []

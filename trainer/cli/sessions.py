@@ -117,9 +117,11 @@ def run_list(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ resume and close
 
 
-def interrupted_session(store: Store, session_id: str, trainee: str | None) -> StoredSession:
+def interrupted_session(
+    store: Store, session_id: str, trainee: str | None, prefer: str
+) -> StoredSession:
     try:
-        stored = store.find_session(session_id, trainee)
+        stored = store.find_session(session_id, trainee, prefer)
     except SessionNotFound as exc:
         raise UserError(str(exc)) from None
     status = next(
@@ -161,8 +163,9 @@ def restored(
 
 
 def run_resume(args: argparse.Namespace) -> int:
-    store, ledger = open_store(settings_from(args))
-    stored = interrupted_session(store, args.session, args.trainee)
+    settings = settings_from(args)
+    store, ledger = open_store(settings)
+    stored = interrupted_session(store, args.session, args.trainee, settings.trainee)
     lines = read_script(args.script) if args.script else None
     if args.json and lines is None:
         raise UserError("--json needs --script (a typed conversation prints as it goes)", 2)
@@ -179,8 +182,9 @@ def run_resume(args: argparse.Namespace) -> int:
 
 
 def run_close(args: argparse.Namespace) -> int:
-    store, ledger = open_store(settings_from(args))
-    stored = interrupted_session(store, args.session, args.trainee)
+    settings = settings_from(args)
+    store, ledger = open_store(settings)
+    stored = interrupted_session(store, args.session, args.trainee, settings.trainee)
     session = restored(args, store, ledger, stored)
     recorder = session.recorder
     assert isinstance(recorder, StoreRecorder)

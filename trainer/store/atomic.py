@@ -18,6 +18,17 @@ from typing import Any
 from tinydb.storages import Storage
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_current_umask()
+"""Store files get the mode any new file would (mkstemp's own 0600 would lock the other
+members of a team out of a shared results folder)."""
+
+
 class UnreadableFile(Exception):
     """A store file exists but is not the JSON the store wrote (damaged or edited)."""
 
@@ -68,6 +79,7 @@ def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), FILE_MODE)
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())

@@ -427,15 +427,19 @@ class Store:
             record = data.get("trainee", {}).get("1")
             name = str(record["name"]) if record else slug
             summaries = self._upgraded(data.get("sessions", {}), "summary", self.layout.index(slug))
-            yield name, [self._with_live_status(slug, s) for s in summaries]
+            yield name, [self._with_live_status(slug, s, count_turns=False) for s in summaries]
 
-    def _with_live_status(self, slug: str, summary: Record) -> Record:
+    def _with_live_status(self, slug: str, summary: Record, count_turns: bool = True) -> Record:
+        """An open session is ``in progress`` or ``interrupted``; ``count_turns`` reads its
+        file for the turns so far (a listing wants them; a cohort report does not)."""
         if summary.get("status") != "open":
             return summary
         owner = summary.get("owner") or {}
         alive = owner.get("host") == self.host and _pid_alive(owner.get("pid"))
         status = "in progress" if alive else "interrupted"
         turns = summary.get("turns", 0)
+        if not count_turns:
+            return {**summary, "status": status}
         try:
             stored = self._load_path(self.layout.session(slug, str(summary["id"])))
             turns = len(stored.main_line())
@@ -454,10 +458,20 @@ class Store:
         turns = self._upgraded(data.get("turns", {}), "turn", path)
         return StoredSession(header, turns, path)
 
-    def find_session(self, session_id: str, trainee: str | None = None) -> StoredSession:
-        """A session by id or unique id prefix (at least 4 characters), like git."""
+    def find_session(
+        self, session_id: str, trainee: str | None = None, prefer: str | None = None
+    ) -> StoredSession:
+        """A session by id or unique id prefix (at least 4 characters), like git: only
+        among ``trainee``'s sessions if given, else everyone's. ``prefer`` names whose
+        sessions to look in first, so the usual case reads one folder, not a thousand."""
         if len(session_id) < 4 or not all(c in "0123456789abcdef" for c in session_id.lower()):
             raise SessionNotFound(f"{session_id!r} is not a session id (hex, 4 or more chars)")
+        if trainee is None and prefer is not None:
+            try:
+                return self.find_session(session_id, prefer)
+            except SessionNotFound as exc:
+                if "several" in str(exc):
+                    raise
         slugs = [trainee_slug(trainee)] if trainee else self.trainee_slugs()
         matches: list[Path] = []
         for slug in slugs:
