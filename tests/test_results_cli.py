@@ -233,3 +233,23 @@ def test_typed_certification_hides_feedback_until_the_end(
     assert "Certification attempt: no feedback" in conversation
     assert "good use" not in conversation and "tip:" not in conversation
     assert "Certification:" in debrief and "attempt 1 of 3" in debrief
+
+
+def test_resume_after_the_buyer_hung_up_only_saves_the_ending(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer.store.recorder import StoreRecorder
+
+    async def killed_before_the_end_was_saved(self: StoreRecorder, session: object) -> None:
+        return None
+
+    with monkeypatch.context() as patch:
+        patch.setattr(StoreRecorder, "session_ended", killed_before_the_end_was_saved)
+        session = interrupt(store, "Ana", PITCH.read_text().splitlines()[:3])
+    (summary,) = Store.open(store).sessions("Ana")
+    assert summary["status"] == "interrupted"
+    code, out, err = run(capsys, "resume", session[:8], "--script", str(DISCOVERY))
+    assert code == 0, err
+    assert "The call had already ended (the buyer ended the call)" in out
+    stored = Store.open(store).find_session(session)
+    assert stored.header["status"] == "ended" and len(stored.main_line()) == 3

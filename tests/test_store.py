@@ -225,3 +225,19 @@ def test_store_files_are_readable_by_the_team(tmp_path: Path) -> None:
     store.begin_session({"id": "ab" * 16, "trainee": "Ana", "mode": "practice"})
     for path in tmp_path.rglob("*.json"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path
+
+
+def test_the_index_catches_up_after_a_kill_between_writes(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    for n in (1, 2):
+        store.begin_session({"id": f"{n}" * 32, "trainee": "Ana", "mode": "practice"})
+    store.finish_session("Ana", "2" * 32, {"status": "ended", "ended_by": "seller"})
+    index = next(tmp_path.glob("trainees/*/index.json"))
+    data = json.loads(index.read_text())
+    # As a kill would leave it: session 1's summary never written, session 2's still open.
+    del data["sessions"]["1"]
+    data["sessions"]["2"]["status"] = "open"
+    index.write_text(json.dumps(data))
+    summaries = Store.open(tmp_path).sessions("Ana")
+    assert [(s["id"][0], s["status"]) for s in summaries] == [("1", "in progress"), ("2", "ended")]
+    assert len(json.loads(index.read_text())["sessions"]) == 2

@@ -19,8 +19,9 @@ from trainer.cli.play import (
     print_transcript,
     read_script,
 )
-from trainer.cli.render import describe_certification
+from trainer.cli.render import describe_certification, describe_outcome
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session
 from trainer.store.errors import SessionNotFound
 from trainer.store.ledger import Ledger
@@ -143,8 +144,16 @@ def restored(
     args: argparse.Namespace, store: Store, ledger: Ledger, stored: StoredSession
 ) -> Session:
     header = stored.header
+    turns, branches = stored_turns(stored)
+    # A kill can land after the call ended but before the session was marked finished:
+    # the last turn says so, or (a certification) the ledger already holds its result.
+    ended_by = turns[-1].ended_by if turns else None
+    if header.get("mode") == "certification":
+        scored = [r for r in ledger.for_session(stored.id) if r.get("kind") == "certification"]
+        if scored:
+            ended_by = scored[-1].get("ended_by")
     setup = load_setup(str(header["scenario"]), args.content)
-    if setup.content_hashes != header.get("content_hashes"):
+    if setup.content_hashes != header.get("content_hashes") and ended_by is None:
         if header.get("mode") == "certification":
             raise UserError(
                 f"the scenario {header['scenario']} changed since this attempt began, so it "
@@ -157,9 +166,20 @@ def restored(
     recorder.resume(header)
     session = new_session(setup, seed, header.get("mode", "practice"), recorder)
     session.id = stored.id
-    turns, branches = stored_turns(stored)
-    session.restore(str(header.get("opening") or ""), turns, branches, None)
+    session.restore(str(header.get("opening") or ""), turns, branches, ended_by)
     return session
+
+
+def finish_ended(session: Session) -> int:
+    """Record the end of a call that had ended before the process died."""
+    recorder = session.recorder
+    assert isinstance(recorder, StoreRecorder)
+    recorder.finish(session, "ended")
+    print(f"The call had already ended ({ENDINGS[session.ended_by]}); its result is now saved.")
+    print(describe_outcome(session))
+    if recorder.certification is not None:
+        print(describe_certification(recorder.certification))
+    return 0
 
 
 def run_resume(args: argparse.Namespace) -> int:
@@ -171,6 +191,8 @@ def run_resume(args: argparse.Namespace) -> int:
         raise UserError("--json needs --script (a typed conversation prints as it goes)", 2)
     session = restored(args, store, ledger, stored)
     print_notices(store)
+    if session.over:
+        return finish_ended(session)
     if lines is None:
         return interactive(session)
     result = asyncio.run(play_script(session, lines))
@@ -186,6 +208,8 @@ def run_close(args: argparse.Namespace) -> int:
     store, ledger = open_store(settings)
     stored = interrupted_session(store, args.session, args.trainee, settings.trainee)
     session = restored(args, store, ledger, stored)
+    if session.over:
+        return finish_ended(session)
     recorder = session.recorder
     assert isinstance(recorder, StoreRecorder)
     recorder.finish(session, "closed")

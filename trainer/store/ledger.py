@@ -32,7 +32,7 @@ from trainer.store.atomic import (
 )
 from trainer.store.migrations import SCHEMA_VERSION, Record, upgrade
 from trainer.store.repository import timestamp
-from trainer.store.shard import QuarantinedFile, locked, quarantine
+from trainer.store.shard import QuarantinedFile, locked, quarantine, remove_stale_temp_files
 
 if TYPE_CHECKING:
     from trainer.store.repository import Store
@@ -75,6 +75,7 @@ class Ledger:
     def append(self, body: Record) -> Record:
         """Chain, sign and store a record; returns it as stored (with id, seq, hash)."""
         with locked(self.layout.ledger_lock):
+            remove_stale_temp_files(self.layout.ledger_dir)
             head = self._current_head_locked()
             record: Record = {
                 "v": SCHEMA_VERSION,

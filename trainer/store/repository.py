@@ -383,14 +383,37 @@ class Store:
         except QuarantinedFile as exc:
             self.notices.append(str(exc))
             data = self._rebuild_index_locked(slug, trainee)
-        return self._upgraded(data.get("sessions", {}), "summary", self.layout.index(slug))
+        summaries = self._upgraded(data.get("sessions", {}), "summary", self.layout.index(slug))
+        if self._index_is_stale(slug, summaries):
+            data = self._rebuild_index_locked(slug, trainee, quiet=True)
+            summaries = self._upgraded(data["sessions"], "summary", self.layout.index(slug))
+        return summaries
+
+    def _index_is_stale(self, slug: str, summaries: list[Record]) -> bool:
+        """True when a kill came between writing a session file and the index: a file
+        the index does not list, or an open summary whose file says it ended."""
+        files = {p.stem for p in self.layout.sessions_dir(slug).glob("*.json")}
+        if files != {str(s.get("id")) for s in summaries}:
+            return True
+        for summary in summaries:
+            if summary.get("status") != "open":
+                continue
+            try:
+                header = self._load_path(self.layout.session(slug, str(summary["id"]))).header
+            except StoreError:
+                continue
+            if header.get("status") != "open":
+                return True
+        return False
 
     def _upgraded(self, docs: dict[str, Record], kind: str, where: Path) -> list[Record]:
         return [upgrade(kind, doc, str(where)) for _, doc in sorted(docs.items(), key=_doc_order)]
 
-    def _rebuild_index_locked(self, slug: str, trainee: str | None) -> dict[str, dict[str, Record]]:
+    def _rebuild_index_locked(
+        self, slug: str, trainee: str | None, quiet: bool = False
+    ) -> dict[str, dict[str, Record]]:
         """Build a trainee's index again from their session files (the index only holds
-        what those files already say)."""
+        what those files already say). ``quiet`` for the routine repair after a kill."""
         summaries: list[Record] = []
         name = trainee
         for path in sorted(self.layout.sessions_dir(slug).glob("*.json")):
@@ -407,9 +430,11 @@ class Store:
             "sessions": {str(n): s for n, s in enumerate(summaries, start=1)},
         }
         write_json_atomically(self.layout.index(slug), data)
-        self.notices.append(
-            f"rebuilt the session index for {name or slug} from {len(summaries)} session file(s)"
-        )
+        if not quiet:
+            self.notices.append(
+                f"rebuilt the session index for {name or slug} from {len(summaries)} "
+                "session file(s)"
+            )
         return data
 
     def sessions(self, trainee: str) -> list[Record]:
@@ -418,6 +443,9 @@ class Store:
         slug = trainee_slug(trainee)
         data = self._index_data(slug)
         summaries = self._upgraded(data.get("sessions", {}), "summary", self.layout.index(slug))
+        if self._index_is_stale(slug, summaries):
+            with locked(self.layout.trainee_lock(slug)):
+                summaries = self._summaries_locked(slug, trainee)
         return [self._with_live_status(slug, s) for s in summaries]
 
     def all_sessions(self) -> Iterator[tuple[str, list[Record]]]:

@@ -18,6 +18,7 @@ from trainer.store.ledger import GENESIS, Head, Ledger, key_id, record_hash, sig
 from trainer.store.migrations import Record
 from trainer.store.recorder import stored_turn_records
 from trainer.store.repository import Store
+from trainer.store.shard import locked
 
 CurrentHashes = Callable[[str], dict[str, str] | None]
 """Scenario id → the content hashes it has now, or None if it is gone."""
@@ -54,7 +55,17 @@ def describe(record: Record) -> str:
 def verify(store: Store, ledger: Ledger, current_hashes: CurrentHashes) -> VerifyReport:
     report = VerifyReport()
     notices_before = len(store.notices)
-    records = list(ledger.records(raw=True))
+    # Sessions first, then the ledger and its head together under the ledger's lock: an
+    # attempt finishing meanwhile is then either in neither snapshot or only in the
+    # ledger's, never a session pointing at a record we did not read.
+    everyone = list(store.all_sessions())
+    with locked(store.layout.ledger_lock):
+        records = list(ledger.records(raw=True))
+        try:
+            head: Head | None = ledger.read_head()
+            head_problem = None
+        except Exception as exc:  # an unreadable head is a finding, not a crash
+            head, head_problem = None, str(exc)
     for notice in store.notices[notices_before:]:
         report.findings.append(Finding("ledger", notice))
     del store.notices[notices_before:]
@@ -117,8 +128,11 @@ def verify(store: Store, ledger: Ledger, current_hashes: CurrentHashes) -> Verif
             )
         _check_transcript(store, record, fail)
 
-    _check_head(ledger, records, report)
-    _check_sessions_have_records(store, records, report)
+    if head_problem is not None:
+        report.findings.append(Finding("ledger head", f"unreadable: {head_problem}"))
+    else:
+        _check_head(ledger, head, records, report)
+    _check_sessions_have_records(everyone, records, report)
     return report
 
 
@@ -133,15 +147,12 @@ def _check_transcript(store: Store, record: Record, fail: Callable[[str], None])
         fail("its transcript was edited after it was scored")
 
 
-def _check_head(ledger: Ledger, records: list[Record], report: VerifyReport) -> None:
-    try:
-        head = ledger.read_head()
-    except Exception as exc:  # an unreadable head is a finding, not a crash
-        report.findings.append(Finding("ledger head", f"unreadable: {exc}"))
-        return
+def _check_head(
+    ledger: Ledger, head: Head | None, records: list[Record], report: VerifyReport
+) -> None:
     last = records[-1] if records else None
     if head is None:
-        if last is not None:
+        if last is not None and not _head_matches(Head(0, GENESIS), last):
             report.findings.append(
                 Finding(
                     "ledger head",
@@ -175,9 +186,11 @@ def _head_matches(head: Head, last: Record) -> bool:
     return head.seq == int(last["seq"]) - 1 and head.hash == last.get("prev")
 
 
-def _check_sessions_have_records(store: Store, records: list[Record], report: VerifyReport) -> None:
+def _check_sessions_have_records(
+    everyone: list[tuple[str, list[Record]]], records: list[Record], report: VerifyReport
+) -> None:
     ids = {str(r.get("id")) for r in records}
-    for trainee, summaries in store.all_sessions():
+    for trainee, summaries in everyone:
         for summary in summaries:
             if summary.get("mode") != "certification" or summary.get("status") not in (
                 "ended",
