@@ -225,11 +225,6 @@ class Store:
         if not table.contains(doc_id=1):
             table.insert(Document({"v": SCHEMA_VERSION, "name": name}, doc_id=1))
 
-    def trainee_name(self, slug: str) -> str:
-        data = self._index_data(slug)
-        record = data.get("trainee", {}).get("1")
-        return str(record["name"]) if record else slug
-
     # ---------------------------------------------------------------- sessions: writing
 
     def begin_session(self, header: Record, max_attempts: int | None = None) -> Record:

@@ -18,7 +18,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
-from trainer.store.atomic import AtomicJSONStorage, UnreadableFile
+from trainer.store.atomic import AtomicJSONStorage
 from trainer.store.errors import StoreBusy, StoreError
 
 LOCK_TIMEOUT = 15.0
@@ -79,15 +79,6 @@ class QuarantinedFile(StoreError):
         self.path = path
         self.moved_to = moved_to
         self.reason = reason
-
-
-def check_readable(store_root: Path, path: Path) -> None:
-    """Raise ``QuarantinedFile`` (after moving the file aside) if ``path`` will not read."""
-    try:
-        AtomicJSONStorage(path).read()
-    except UnreadableFile as exc:
-        moved = quarantine(store_root, path, exc.reason)
-        raise QuarantinedFile(path, moved, exc.reason) from None
 
 
 def remove_stale_temp_files(folder: Path, older_than: float = 0.0) -> None:
