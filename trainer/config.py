@@ -24,7 +24,20 @@ CONFIG_ENV = "TRAINER_CONFIG"
 XAPI_HOME_ENV = "TRAINER_XAPI_HOMEPAGE"
 DEFAULT_XAPI_HOME = "https://trainer.invalid"
 
-KNOWN_KEYS = {"trainee", "store", "org_key", "xapi_homepage"}
+TEXT_KEYS = {
+    "trainee",
+    "store",
+    "org_key",
+    "xapi_homepage",
+    "backend",
+    "profile",
+    "model",
+    "judge_model",
+    "base_url",
+}
+NUMBER_KEYS = {"temperature", "timeout", "retries", "seed", "max_prompt_tokens"}
+KNOWN_KEYS = TEXT_KEYS | NUMBER_KEYS
+ConfigValue = str | int | float
 
 
 class ConfigError(ValueError):
@@ -52,7 +65,7 @@ def default_store() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "store"
 
 
-def read_config_file(path: Path | None = None) -> dict[str, str]:
+def read_config_file(path: Path | None = None) -> dict[str, ConfigValue]:
     """The config file's keys, or ``{}`` when there is none. Unknown keys are an error:
     a misspelt ``trainee`` would otherwise be silently ignored."""
     path = path or config_path()
@@ -68,17 +81,32 @@ def read_config_file(path: Path | None = None) -> dict[str, str]:
         raise ConfigError(f"{path}: the config file is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f'{path}: {exc} (the file is TOML: key = "value")') from None
+    if "api_key" in data:
+        raise ConfigError(
+            f"{path}: remove api_key: the API key is read from OPENAI_API_KEY only, so it "
+            "never sits in a file others may read"
+        )
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
         raise ConfigError(
             f"{path}: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(KNOWN_KEYS))})"
         )
-    values: dict[str, str] = {}
+    values: dict[str, ConfigValue] = {}
     for key, value in data.items():
-        if not isinstance(value, str) or not value.strip():
+        if key in NUMBER_KEYS:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"{path}: {key} must be a number without quotes, like {key} = 1")
+            values[key] = value
+        elif not isinstance(value, str) or not value.strip():
             raise ConfigError(f'{path}: {key} must be text in quotes, like {key} = "..."')
-        values[key] = value.strip()
+        else:
+            values[key] = value.strip()
     return values
+
+
+def config_text(values: dict[str, ConfigValue], key: str) -> str | None:
+    value = values.get(key)
+    return value if isinstance(value, str) else None
 
 
 def login_name() -> str:
@@ -91,10 +119,14 @@ def login_name() -> str:
 def resolve_settings(store: Path | str | None = None, trainee: str | None = None) -> Settings:
     """Flags (the arguments) over environment over the config file over defaults."""
     file = read_config_file()
-    store_value = store or os.environ.get(STORE_ENV) or file.get("store")
-    trainee_value = trainee or os.environ.get(TRAINEE_ENV) or file.get("trainee") or login_name()
-    key_value = os.environ.get(ORG_KEY_ENV) or file.get("org_key")
-    homepage = os.environ.get(XAPI_HOME_ENV) or file.get("xapi_homepage") or DEFAULT_XAPI_HOME
+    store_value = store or os.environ.get(STORE_ENV) or config_text(file, "store")
+    trainee_value = (
+        trainee or os.environ.get(TRAINEE_ENV) or config_text(file, "trainee") or login_name()
+    )
+    key_value = os.environ.get(ORG_KEY_ENV) or config_text(file, "org_key")
+    homepage = (
+        os.environ.get(XAPI_HOME_ENV) or config_text(file, "xapi_homepage") or DEFAULT_XAPI_HOME
+    )
     return Settings(
         store=Path(store_value).expanduser() if store_value else default_store(),
         trainee=trainee_value.strip(),

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from trainer import __version__
 from trainer.cli.errors import UserError
 from trainer.config import ConfigError
+from trainer.llm.endpoint import EndpointError
 from trainer.store.errors import StoreError
 
 
@@ -73,6 +74,9 @@ def _guarded(action: Callable[[], int]) -> int:
     except (StoreError, ConfigError) as exc:
         print(f"trainer: {exc}", file=sys.stderr)
         return 1
+    except EndpointError as exc:
+        print(f"trainer: {exc} (the turns played so far are saved)", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("\ntrainer: interrupted", file=sys.stderr)
         return 130

@@ -12,11 +12,12 @@ from pathlib import Path
 from trainer.cli.errors import UserError
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
 from trainer.content.finder import open_library
-from trainer.reports.lrs import LrsClient, LrsError, safe_url
+from trainer.reports.lrs import LrsClient, LrsError
 from trainer.reports.session_export import session_json, session_markdown
 from trainer.reports.xapi import StatementBuilder, all_statements
 from trainer.store.errors import SessionNotFound
 from trainer.store.repository import Store, StoredSession
+from trainer.urls import safe_url
 
 LRS_USER_ENV = "TRAINER_LRS_USERNAME"
 LRS_PASSWORD_ENV = "TRAINER_LRS_PASSWORD"

@@ -22,7 +22,9 @@ from trainer.content.finder import NotFound, find_scenario, open_library
 from trainer.content.library import ResolvedScenario
 from trainer.content.problems import ContentError
 from trainer.engine.ports import Mode
+from trainer.engine.records import usage_record
 from trainer.engine.session import InvalidTurn, Session, Turn
+from trainer.llm.settings import PROFILES, LlmSettings, resolve_llm
 from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.buyer import OfflineBuyer
 from trainer.store.recorder import StoreRecorder
@@ -48,7 +50,34 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         help="a content folder with personas/ and scenarios/ (repeatable)",
     )
     parser.add_argument("--seed", type=int, default=0, help="varies the buyer's lines (default 0)")
+    add_backend_options(parser)
     add_store_options(parser)
+
+
+def add_backend_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "buyer and judge",
+        "offline unless an endpoint is configured (flags, OPENAI_BASE_URL, the config file)",
+    )
+    group.add_argument("--backend", choices=("offline", "llm"), help="who plays the buyer")
+    group.add_argument("--model", metavar="NAME", help="the buyer's model")
+    group.add_argument("--judge-model", metavar="NAME", help="the judge's model (default: --model)")
+    group.add_argument("--base-url", metavar="URL", help="an OpenAI-compatible endpoint")
+    group.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        help="a known server's usual URL (ollama, vllm, lmstudio, llamacpp, openai)",
+    )
+
+
+def llm_settings_from(args: argparse.Namespace) -> LlmSettings:
+    return resolve_llm(
+        backend=getattr(args, "backend", None),
+        model=getattr(args, "model", None),
+        judge_model=getattr(args, "judge_model", None),
+        base_url=getattr(args, "base_url", None),
+        profile=getattr(args, "profile", None),
+    )
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,9 +156,9 @@ def read_script(source: str) -> list[ScriptLine]:
     return lines
 
 
-def backend_settings(seed: int) -> dict[str, Any]:
+def backend_settings(llm: LlmSettings, seed: int) -> dict[str, Any]:
     """What a record says about who played the buyer and who judged (never a key)."""
-    return {"buyer": "offline", "assessor": "offline", "seed": seed}
+    return {**llm.describe(), "seed": seed}
 
 
 def new_session(
@@ -137,14 +166,36 @@ def new_session(
     seed: int,
     mode: Mode = "practice",
     recorder: StoreRecorder | None = None,
+    llm: LlmSettings | None = None,
 ) -> Session:
-    session = Session(setup, OfflineBuyer(seed=seed), OfflineAssessor(), mode=mode)
+    """A session on the offline backend, or on a model when ``llm`` says so (the model
+    code, and the openai SDK with it, is imported only then)."""
+    if llm is None or llm.backend == "offline":
+        session = Session(setup, OfflineBuyer(seed=seed), OfflineAssessor(), mode=mode)
+    else:
+        from trainer.engine.checked import CheckedAssessor
+        from trainer.llm.buyer import LlmBuyer
+        from trainer.llm.endpoint import Endpoint
+        from trainer.llm.judge import LlmJudge
+
+        endpoint = Endpoint(llm)
+        assessor = CheckedAssessor(LlmJudge(endpoint), OfflineAssessor())
+        session = Session(setup, LlmBuyer(endpoint, seed), assessor, mode=mode)
     if recorder is not None:
         session.recorder = recorder
     return session
 
 
-def make_recorder(args: argparse.Namespace, seed: int) -> StoreRecorder | None:
+async def close_backends(session: Session) -> None:
+    """Close a model client on the loop that opened it."""
+    endpoint = getattr(session.buyer, "endpoint", None)
+    if endpoint is not None:
+        await endpoint.close()
+
+
+def make_recorder(
+    args: argparse.Namespace, seed: int, llm: LlmSettings | None = None
+) -> StoreRecorder | None:
     if getattr(args, "no_record", False):
         return None
     settings = settings_from(args)
@@ -152,25 +203,29 @@ def make_recorder(args: argparse.Namespace, seed: int) -> StoreRecorder | None:
         raise UserError("the trainee name is empty; pass --trainee NAME", 2)
     store, ledger = open_store(settings)
     print_notices(store)
-    return StoreRecorder(store, ledger, settings.trainee, backend_settings(seed), seed)
+    backend = backend_settings(llm or LlmSettings("offline"), seed)
+    return StoreRecorder(store, ledger, settings.trainee, backend, seed)
 
 
 async def play_script(session: Session, lines: list[ScriptLine]) -> PlayResult:
     """Play the script's lines; a script that runs out before the call ends is the
     seller leaving the call, so the session ends (and is recorded) either way. A restored
     session (``trainer resume``) goes on from its last turn."""
-    if not session.opening:
-        await session.start()
     result = PlayResult(session)
     if isinstance(session.recorder, StoreRecorder):
         result.recorder = session.recorder
-    for position, line in enumerate(lines):
-        if session.over:
-            result.unplayed = lines[position:]
-            break
-        await session.play(line.text)
-    if not session.over:
-        await session.end_by_seller()
+    try:
+        if not session.opening:
+            await session.start()
+        for position, line in enumerate(lines):
+            if session.over:
+                result.unplayed = lines[position:]
+                break
+            await session.play(line.text)
+        if not session.over:
+            await session.end_by_seller()
+    finally:
+        await close_backends(session)
     return result
 
 
@@ -180,8 +235,9 @@ def run(args: argparse.Namespace) -> int:
     if args.script is None and args.json:
         raise UserError("--json needs --script (a typed conversation prints as it goes)", 2)
     lines = read_script(args.script) if args.script is not None else None
-    recorder = make_recorder(args, args.seed)
-    session = new_session(setup, args.seed, mode, recorder)
+    llm = llm_settings_from(args)
+    recorder = make_recorder(args, args.seed, llm)
+    session = new_session(setup, args.seed, mode, recorder, llm)
     if lines is None:
         return interactive(session)
     result = asyncio.run(play_script(session, lines))
@@ -213,6 +269,12 @@ def turn_document(turn: Turn) -> dict[str, Any]:
         "disclosed": list(turn.disclosed_now),
         "cause": turn.cause,
         "changes": [{"field": c.field, "delta": c.delta, "cause": c.cause} for c in turn.changes],
+        "usage": usage_record(turn.usage),
+        "verdicts": {
+            "offline": a.verdicts.get("offline", a.good_use),
+            "judge": a.verdicts.get("judge"),
+        },
+        "flags": list(turn.flags),
     }
 
 
@@ -281,6 +343,13 @@ def interactive(session: Session) -> int:
 
 
 async def _interactive(session: Session) -> int:
+    try:
+        return await _conversation(session)
+    finally:
+        await close_backends(session)
+
+
+async def _conversation(session: Session) -> int:
     # One event loop for the whole conversation: a model client's connections live on it.
     # input() blocks the loop, which is fine: nothing else runs while the trainee types.
     setup = session.setup
@@ -339,5 +408,6 @@ def run_default() -> int:
     if scenario_id is None:
         return 0
     setup = load_setup(scenario_id, None)
-    recorder = make_recorder(argparse.Namespace(), seed=0)
-    return interactive(new_session(setup, seed=0, recorder=recorder))
+    llm = llm_settings_from(argparse.Namespace())
+    recorder = make_recorder(argparse.Namespace(), seed=0, llm=llm)
+    return interactive(new_session(setup, seed=0, recorder=recorder, llm=llm))

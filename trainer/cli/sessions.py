@@ -11,7 +11,9 @@ from pathlib import Path
 
 from trainer.cli.errors import UserError
 from trainer.cli.play import (
+    add_backend_options,
     interactive,
+    llm_settings_from,
     load_setup,
     new_session,
     play_document,
@@ -52,6 +54,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     resume.add_argument("--script", metavar="FILE", help="play the rest from a script")
     resume.add_argument("--json", action="store_true")
     resume.add_argument("--content", metavar="DIR", action="append", type=Path)
+    add_backend_options(resume)
     add_store_options(resume)
     resume.set_defaults(handler=run_resume)
 
@@ -164,7 +167,8 @@ def restored(
     trainee = str(header["trainee"])
     recorder = StoreRecorder(store, ledger, trainee, dict(header.get("backend") or {}), seed)
     recorder.resume(header)
-    session = new_session(setup, seed, header.get("mode", "practice"), recorder)
+    llm = llm_settings_from(args)
+    session = new_session(setup, seed, header.get("mode", "practice"), recorder, llm)
     session.id = stored.id
     session.restore(str(header.get("opening") or ""), turns, branches, ended_by)
     return session

@@ -8,12 +8,28 @@ from trainer.content.models import Move
 
 
 @dataclass(frozen=True)
+class Usage:
+    """Tokens a model call cost; zero for the offline backend."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+        )
+
+
+@dataclass(frozen=True)
 class Assessment:
     """The verdict on one seller turn, with the evidence and a cause a trainee can read.
 
     ``reason`` is short and specific ("product pitch before learning their priorities");
     it becomes the cause of the buyer's state changes. ``relevant_pitch`` marks product
     talk that answers a need the buyer already disclosed, which is not a premature pitch.
+    ``verdicts`` keeps each assessor's good-use verdict when more than one judged the
+    turn (``{"offline": 2, "judge": 4}``); ``usage`` is what judging it cost.
     """
 
     move: Move
@@ -28,6 +44,8 @@ class Assessment:
     words: int = 0
     source: str = "offline"
     flags: tuple[str, ...] = field(default_factory=tuple)
+    verdicts: dict[str, int | None] = field(default_factory=dict)
+    usage: Usage = field(default_factory=Usage)
 
     def __post_init__(self) -> None:
         if not 1 <= self.good_use <= 5:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import HiddenFact
-from trainer.engine.assessment import Assessment
+from trainer.engine.assessment import Assessment, Usage
 from trainer.engine.state import BuyerState
 
 if TYPE_CHECKING:
@@ -68,8 +68,27 @@ class ReplyContext:
     history: Sequence[Exchange]
 
 
+@dataclass(frozen=True)
+class ReplyEnd:
+    """The last item a buyer's reply stream may yield: what the reply cost, and whether it
+    arrived whole (a stream cut before the model said it had finished is not)."""
+
+    usage: Usage
+    complete: bool = True
+
+
+class NoVerdict(Exception):
+    """An assessor could not judge this turn (a model's answers were unusable); a
+    combining assessor falls back to another. ``usage`` is what trying cost."""
+
+    def __init__(self, reason: str, usage: Usage | None = None) -> None:
+        super().__init__(reason)
+        self.usage = usage or Usage()
+
+
 class Assessor(Protocol):
-    """Judges a seller turn. Must not raise for ordinary seller text."""
+    """Judges a seller turn. Must not raise for ordinary seller text (``NoVerdict`` is
+    for a model that would not give a usable answer)."""
 
     name: str
 
@@ -77,13 +96,14 @@ class Assessor(Protocol):
 
 
 class Buyer(Protocol):
-    """Plays the buyer. ``reply`` streams text chunks; an offline buyer yields it whole."""
+    """Plays the buyer. ``reply`` streams text chunks, optionally ending with a
+    ``ReplyEnd``; an offline buyer yields its reply whole."""
 
     name: str
 
     async def opening(self, setup: ResolvedScenario) -> str: ...
 
-    def reply(self, context: ReplyContext) -> AsyncIterator[str]: ...
+    def reply(self, context: ReplyContext) -> AsyncIterator[str | ReplyEnd]: ...
 
 
 class Recorder(Protocol):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any, cast, get_args
 
 from trainer.content.models import Move
-from trainer.engine.assessment import Assessment
+from trainer.engine.assessment import Assessment, Usage
 from trainer.engine.ports import EndedBy
 from trainer.engine.session import Turn
 from trainer.engine.state import BuyerState, StateChange, StateField
@@ -40,7 +40,18 @@ def assessment_record(a: Assessment) -> dict[str, Any]:
         "words": a.words,
         "source": a.source,
         "flags": list(a.flags),
+        "verdicts": dict(a.verdicts),
+        "usage": usage_record(a.usage),
     }
+
+
+def usage_record(usage: Usage) -> dict[str, int]:
+    return {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens}
+
+
+def usage_from_record(data: dict[str, Any] | None) -> Usage:
+    data = data or {}
+    return Usage(int(data.get("prompt_tokens", 0)), int(data.get("completion_tokens", 0)))
 
 
 def turn_record(turn: Turn) -> dict[str, Any]:
@@ -59,6 +70,8 @@ def turn_record(turn: Turn) -> dict[str, Any]:
         "withheld_topic": turn.withheld_topic,
         "ended_by": turn.ended_by,
         "elapsed": round(turn.elapsed, 3),
+        "usage": usage_record(turn.usage),
+        "flags": list(turn.flags),
     }
 
 
@@ -79,6 +92,10 @@ def assessment_from_record(data: dict[str, Any]) -> Assessment:
         words=int(data.get("words", 0)),
         source=str(data.get("source", "offline")),
         flags=tuple(str(f) for f in data.get("flags", ())),
+        verdicts={
+            str(k): None if v is None else int(v) for k, v in data.get("verdicts", {}).items()
+        },
+        usage=usage_from_record(data.get("usage")),
     )
 
 
@@ -113,6 +130,8 @@ def turn_from_record(data: dict[str, Any]) -> Turn:
             withheld_topic=bool(data["withheld_topic"]),
             ended_by=cast(EndedBy | None, ended_by),
             elapsed=float(data["elapsed"]),
+            usage=usage_from_record(data.get("usage")),
+            flags=tuple(str(f) for f in data.get("flags", ())),
         )
     except BadRecord:
         raise

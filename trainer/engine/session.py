@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import HiddenFact
-from trainer.engine.assessment import Assessment
+from trainer.engine.assessment import Assessment, Usage
 from trainer.engine.ports import (
     AssessContext,
     Assessor,
@@ -27,6 +27,7 @@ from trainer.engine.ports import (
     NullRecorder,
     Recorder,
     ReplyContext,
+    ReplyEnd,
 )
 from trainer.engine.reactions import react
 from trainer.engine.scoring import ScoreBreakdown, session_score
@@ -64,6 +65,8 @@ class Turn:
     withheld_topic: bool
     ended_by: EndedBy | None
     elapsed: float
+    usage: Usage = field(default_factory=Usage)
+    flags: tuple[str, ...] = ()
 
     @property
     def cause(self) -> str:
@@ -233,9 +236,14 @@ class Session:
             history=history,
         )
         parts: list[str] = []
+        end = ReplyEnd(Usage())
         async for chunk in self.buyer.reply(context):
+            if isinstance(chunk, ReplyEnd):
+                end = chunk
+                continue
             parts.append(chunk)
             yield ReplyChunk(chunk)
+        flags = assessment.flags + (() if end.complete else ("incomplete_reply",))
 
         turn = Turn(
             index=index,
@@ -248,6 +256,8 @@ class Session:
             withheld_topic=reacted.withheld_topic,
             ended_by=reacted.ending,
             elapsed=self.elapsed,
+            usage=assessment.usage + end.usage,
+            flags=flags,
         )
         # Recorded before it is appended: a turn that cannot be stored is not committed,
         # so the front end can give the text back instead of showing a turn that is lost.

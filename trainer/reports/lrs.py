@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trainer.reports.xapi import Statement
+from trainer.urls import safe_url
 
 XAPI_VERSION = "1.0.3"
 BATCH = 50
@@ -41,15 +42,6 @@ def statements_url(endpoint: str) -> str:
     """Accept the LRS endpoint (``https://lrs.example.com/xAPI``) or its statements URL."""
     base = endpoint.rstrip("/")
     return base if base.endswith("/statements") else base + "/statements"
-
-
-def safe_url(url: str) -> str:
-    """The URL without any user:password in it, for messages."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 class LrsClient:

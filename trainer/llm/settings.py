@@ -1,0 +1,170 @@
+"""Which backend plays the buyer, and how to reach a model: flags over environment over the
+config file over a named profile.
+
+The offline backend stays the default until an endpoint is configured (a base URL or a
+profile, in any of those places), so a fresh machine never calls out, and a stray
+``OPENAI_API_KEY`` in someone's shell does not start spending money. The API key comes
+from ``OPENAI_API_KEY`` only and is never written anywhere: ``describe()`` is what
+records and exports get.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Literal
+
+from trainer.config import ConfigError, ConfigValue, read_config_file
+from trainer.urls import safe_url
+
+Backend = Literal["offline", "llm"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    base_url: str
+    model: str | None
+    needs_key: bool
+
+
+PROFILES: dict[str, Profile] = {
+    "openai": Profile("https://api.openai.com/v1", "gpt-4o-mini", needs_key=True),
+    "ollama": Profile("http://localhost:11434/v1", None, needs_key=False),
+    "vllm": Profile("http://localhost:8000/v1", None, needs_key=False),
+    "lmstudio": Profile("http://localhost:1234/v1", None, needs_key=False),
+    "llamacpp": Profile("http://localhost:8080/v1", None, needs_key=False),
+}
+LOCAL_KEY = "not-needed"
+"""Local servers ignore the key, but the SDK refuses to start without one."""
+
+DEFAULT_TEMPERATURE = 0.7
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_RETRIES = 2
+DEFAULT_MAX_PROMPT_TOKENS = 3000
+
+
+@dataclass(frozen=True)
+class LlmSettings:
+    backend: Backend
+    base_url: str | None = None
+    model: str | None = None
+    judge_model: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    profile: str | None = None
+    temperature: float = DEFAULT_TEMPERATURE
+    seed: int | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    retries: int = DEFAULT_RETRIES
+    max_prompt_tokens: int = DEFAULT_MAX_PROMPT_TOKENS
+
+    @property
+    def buyer_model(self) -> str:
+        return self.model or ""
+
+    @property
+    def judging_model(self) -> str:
+        return self.judge_model or self.model or ""
+
+    def describe(self) -> dict[str, object]:
+        """What a session record keeps: everything but the key, and the URL without any
+        credentials or query in it."""
+        if self.backend == "offline":
+            return {"buyer": "offline", "assessor": "offline"}
+        return {
+            "buyer": "llm",
+            "assessor": "llm+offline",
+            "base_url": safe_url(self.base_url or ""),
+            "model": self.buyer_model,
+            "judge_model": self.judging_model,
+            "temperature": self.temperature,
+            "seed": self.seed,
+        }
+
+
+def _number(values: dict[str, ConfigValue], key: str) -> float | None:
+    value = values.get(key)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _text(values: dict[str, ConfigValue], key: str) -> str | None:
+    value = values.get(key)
+    return value if isinstance(value, str) else None
+
+
+def resolve_llm(
+    backend: str | None = None,
+    model: str | None = None,
+    judge_model: str | None = None,
+    base_url: str | None = None,
+    profile: str | None = None,
+) -> LlmSettings:
+    """The settings from flags (the arguments), environment, config file and profile.
+    ``ConfigError`` says what to fix when they cannot work together."""
+    file = read_config_file()
+    env = os.environ
+    profile_name = profile or env.get("TRAINER_PROFILE") or _text(file, "profile")
+    chosen = None
+    if profile_name:
+        chosen = PROFILES.get(profile_name.lower())
+        if chosen is None:
+            raise ConfigError(
+                f"unknown profile {profile_name!r} (known: {', '.join(sorted(PROFILES))})"
+            )
+    url = (
+        base_url
+        or env.get("OPENAI_BASE_URL")
+        or _text(file, "base_url")
+        or (chosen.base_url if chosen else None)
+    )
+    wanted = backend or env.get("TRAINER_BACKEND") or _text(file, "backend")
+    if wanted is not None and wanted not in ("offline", "llm"):
+        raise ConfigError(f"backend must be 'offline' or 'llm', not {wanted!r}")
+    resolved: Backend = "llm" if (wanted == "llm" or (wanted is None and url)) else "offline"
+    if resolved == "offline":
+        return LlmSettings("offline")
+    if not url:
+        url = PROFILES["openai"].base_url
+        chosen = chosen or PROFILES["openai"]
+    name = (
+        model
+        or env.get("TRAINER_MODEL")
+        or _text(file, "model")
+        or (chosen.model if chosen else None)
+    )
+    if not name:
+        raise ConfigError(
+            "the llm backend needs a model name: --model NAME, TRAINER_MODEL, or model = "
+            '"..." in the config file (`trainer doctor` lists the models the server has)'
+        )
+    key = env.get("OPENAI_API_KEY")
+    if not key:
+        if _is_openai(url):
+            raise ConfigError(
+                "OpenAI needs an API key: set OPENAI_API_KEY in the environment (it is never "
+                "written to a file, a record or a log)"
+            )
+        key = LOCAL_KEY
+    temperature = _number(file, "temperature")
+    seed = _number(file, "seed")
+    timeout = _number(file, "timeout")
+    retries = _number(file, "retries")
+    max_prompt = _number(file, "max_prompt_tokens")
+    return LlmSettings(
+        backend="llm",
+        base_url=url,
+        model=name,
+        judge_model=judge_model or env.get("TRAINER_JUDGE_MODEL") or _text(file, "judge_model"),
+        api_key=key,
+        profile=profile_name,
+        temperature=DEFAULT_TEMPERATURE if temperature is None else temperature,
+        seed=None if seed is None else int(seed),
+        timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+        retries=DEFAULT_RETRIES if retries is None else int(retries),
+        max_prompt_tokens=DEFAULT_MAX_PROMPT_TOKENS if max_prompt is None else int(max_prompt),
+    )
+
+
+def _is_openai(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    return host == "api.openai.com" or host.endswith(".openai.azure.com")
