@@ -44,6 +44,7 @@ class LlmBuyer:
         persona = context.setup.persona
         limit = max(MIN_REPLY_TOKENS, persona.voice.words_per_reply * TOKENS_PER_WORD * 2)
         finished = False
+        started = False
         usage = Usage()
         try:
             stream = await self.endpoint.client().chat.completions.create(
@@ -61,11 +62,15 @@ class LlmBuyer:
                         usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
                     for choice in chunk.choices:
                         if choice.delta is not None and choice.delta.content:
+                            started = True
                             yield choice.delta.content
                         if choice.finish_reason is not None:
                             finished = True
             finally:
                 await stream.close()
         except openai.OpenAIError as exc:
-            raise self.endpoint.explain(exc) from None
+            if not started:
+                raise self.endpoint.explain(exc) from None
+            # Cut off mid-reply: what arrived is kept, marked incomplete, and the
+            # conversation goes on; a dead endpoint shows itself on the next call.
         yield ReplyEnd(usage, complete=finished)
