@@ -20,6 +20,7 @@ from trainer.store.errors import StoreError
 def build_parser() -> argparse.ArgumentParser:
     from trainer.cli import (
         certify,
+        doctor,
         export,
         play,
         report,
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.register(commands)
     export.register(commands)
     rescore.register(commands)
+    doctor.register(commands)
     return parser
 
 
