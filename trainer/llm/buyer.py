@@ -49,7 +49,10 @@ class LlmBuyer:
         try:
             stream = await self.endpoint.client().chat.completions.create(
                 model=settings.buyer_model,
-                messages=cast("list[ChatCompletionMessageParam]", buyer_messages(context)),
+                messages=cast(
+                    "list[ChatCompletionMessageParam]",
+                    buyer_messages(context, settings.max_prompt_tokens),
+                ),
                 temperature=settings.temperature,
                 max_tokens=limit,
                 stream=True,

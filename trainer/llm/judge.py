@@ -195,7 +195,10 @@ class LlmJudge:
             extra["seed"] = settings.seed
         response = await self.endpoint.client().chat.completions.create(
             model=settings.judging_model,
-            messages=cast("list[ChatCompletionMessageParam]", judge_messages(context, hint)),
+            messages=cast(
+                "list[ChatCompletionMessageParam]",
+                judge_messages(context, hint, settings.max_prompt_tokens),
+            ),
             temperature=0,
             max_tokens=MAX_TOKENS,
             **extra,

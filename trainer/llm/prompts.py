@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import MOVES, HiddenFact
@@ -29,6 +29,8 @@ HISTORY_CHARS = 4000
 PAST_TURN_CHARS = 700
 """A past turn longer than this is clipped in history (the judge saw it whole then)."""
 JUDGE_MARKER = "JSON VERDICT"
+DEFAULT_CAP = 3000
+"""Estimated prompt tokens a call may use; older history goes first to stay under it."""
 
 MOVE_MEANINGS = {
     "pitch": "talks about the product or company before knowing what matters to the buyer",
@@ -153,12 +155,18 @@ def judge_user(context: AssessContext, marks: Delimiters, json_hint: str | None)
     return "\n".join(parts)
 
 
-def judge_messages(context: AssessContext, json_hint: str | None = None) -> list[Message]:
+def judge_messages(
+    context: AssessContext, json_hint: str | None = None, cap: int = DEFAULT_CAP
+) -> list[Message]:
     marks = Delimiters.fresh()
-    return [
-        {"role": "system", "content": judge_system(context.setup)},
-        {"role": "user", "content": judge_user(context, marks, json_hint)},
-    ]
+    system = {"role": "system", "content": judge_system(context.setup)}
+    history = list(context.history)
+    while True:
+        trimmed = replace(context, history=history)
+        messages = [system, {"role": "user", "content": judge_user(trimmed, marks, json_hint)}]
+        if not history or estimate_tokens(messages) <= cap:
+            return messages
+        history = history[1:]
 
 
 # ------------------------------------------------------------------ the buyer
@@ -232,12 +240,16 @@ def _facts_text(earned: Sequence[HiddenFact], new: Sequence[HiddenFact]) -> str:
     return "\n".join(lines)
 
 
-def buyer_messages(context: ReplyContext) -> list[Message]:
+def buyer_messages(context: ReplyContext, cap: int = DEFAULT_CAP) -> list[Message]:
     marks = Delimiters.fresh()
-    return [
-        {"role": "system", "content": buyer_system(context.setup)},
-        {"role": "user", "content": buyer_user(context, marks)},
-    ]
+    system = {"role": "system", "content": buyer_system(context.setup)}
+    history = list(context.history)
+    while True:
+        trimmed = replace(context, history=history)
+        messages = [system, {"role": "user", "content": buyer_user(trimmed, marks)}]
+        if not history or estimate_tokens(messages) <= cap:
+            return messages
+        history = history[1:]
 
 
 def estimate_tokens(messages: Sequence[Message]) -> int:

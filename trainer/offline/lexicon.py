@@ -14,42 +14,220 @@ def _compile(*patterns: str) -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(patterns) + r")(?![a-z0-9])")
 
 
-INJECTION = _compile(
-    r"ignore (?:all |any |your |the |my )?(?:previous |prior |above |earlier |former )?"
-    r"(?:instructions?|prompts?|rules|directions|guidelines)",
-    r"disregard (?:all |any |your |the )?(?:previous |prior |above )?\w*",
-    r"forget (?:all |your |the )?(?:previous |prior )?(?:instructions|rules|prompt|persona)",
-    r"system prompt",
-    r"(?<![a-z] )system\s*:",
-    r"\[\s*system\s*\]",
-    r"</?\s*(?:system|seller|buyer|assistant|user|instructions?|transcript|turn|judge)\s*>",
-    r"you are now",
-    r"you are (?:an? )?(?:ai|language model|llm|chatbot|assistant)",
-    r"as an ai",
-    r"(?:large )?language model",
-    r"pretend (?:to be|you(?:'re| are))",
-    r"act as (?:if|an?|the)",
-    r"role ?play as",
-    r"(?:the|your|this) (?:assessor|grader|scorer|evaluator|rubric|scoring (?:rules|system|model))",
-    r"(?:dear|hey|attention|note to (?:the)?) (?:judge|assessor|grader|evaluator)",
-    r"(?:judge|assessor|grader|evaluator)\s*[:,]",
-    r"(?:score|rate|grade|mark) (?:this|me|my|the)(?: (?:turn|answer|response|reply|message|seller))?"
-    r" (?:a |as )?(?:5|five|10|ten|100|highly|high|perfect|excellent)",
-    r"give (?:me|this|this turn|my turn) (?:an? )?(?:5|five|full marks|top (?:score|marks)|a perfect)",
-    r"(?:5|five) out of (?:5|five)",
-    r"hidden (?:facts?|info(?:rmation)?|secrets?)",
-    r"(?:reveal|tell me|show me|print|list|output) (?:your|the|all) "
-    r"(?:secrets?|hidden|instructions|prompt|system|facts|persona|rules|config)",
-    r"developer mode",
-    r"jailbreak",
-    r"new instructions?",
-    r"override",
-    r"end (?:the|this) (?:simulation|roleplay|role play|exercise)",
-    r"out of character",
-    r"(?<![a-z] )(?:assistant|user)\s*:",
-    r"#{3,}",
-    r"```",
+# --------------------------------------------------------------- injection
+# Text aimed at the trainer, the judge or the model playing the buyer rather than at the
+# buyer. One hit makes the turn an `injection` (verdict 1, flagged), so each cue needs
+# something no buyer conversation says: a word about the machinery (instructions, prompt,
+# rubric, hidden facts, good_use, simulation, AI), a role the model could be told to take
+# (seller, sales coach, my manager), or markup. Ordinary sales talk shares the words
+# ("ignore the brochure", "the rubric your CFO uses", "as your system integrator", "you'll
+# be the judge", "what did the assessor flag?"); tests/data/manipulation.yaml keeps both
+# lists and tests/test_manipulation.py holds the cues to them.
+
+# what the model was told; "rules", "guidance" and the like are also the buyer's own
+# (procurement rules), so they count only as *the model's*: "your rules", "the rules
+# you were given", "your previous guidelines"
+_DIRECTIVE = (
+    r"(?:instructions?|prompts?|system (?:message|prompt)s?|directives?|programming|guardrails)"
+    r"(?! (?:on|from|in|at|printed|written|posted) )"
 )
+_SOFT_DIRECTIVE = (
+    r"(?:rules|guidelines?|guidance|constraints|restrictions|policies|persona|character|script)"
+)
+_EARLIER = (
+    r"(?:previous|prior|above|earlier|former|original|initial|old|existing|current|system|"
+    r"hidden|secret|preset|default|standing|underlying|internal|real)"
+)
+_GIVEN = r"(?= you(?:'ve| have| were| had)? (?:been )?(?:given|told|set|written))"
+_IGNORE = (
+    r"(?:ignore|disregard|forget|discard|drop|set aside|put aside|bypass|override|overwrite|"
+    r"skip|abandon|throw out|scrap|suspend|stop following|stop obeying|"
+    r"(?:do not|don'?t|not|never) (?:follow|obey|stick to|apply))"
+)
+_DET = r"(?:(?:all|any|of|your|the|my|these|those|that|this|whatever|every|each) ){0,3}"
+
+# a role the model could be asked to play instead of the buyer; not "the auditor", "your
+# CFO" or "a coach for the supervisors", which are ordinary hypotheticals
+_ROLE = (
+    r"(?:the |a |an |my |your )?(?:seller|salesperson|sales ?(?:rep|person|coach|trainer|manager)|"
+    r"my (?:manager|boss|coach|trainer|mentor)|grader|scorer|marker|narrator|game ?master|"
+    r"ai|chat ?bot|bot|(?:large )?language model|llm|"
+    r"different (?:ai|model|assistant|persona|character)|"
+    r"(?:buyer|customer|prospect|person|someone) (?:who|that) (?:already|loves?|likes|trusts|agrees|"
+    r"wants to buy|has (?:already )?(?:decided|agreed|approved|signed)|is (?:ready|eager|happy) to))"
+)
+
+# a score, as asked for: "5", "5/5", "ten out of ten", "full marks"; never "5 minutes"
+_SCORE = (
+    r"(?:(?:5|five|10|ten|100)(?:\s*/\s*(?:5|10|100)|\s+out of\s+(?:5|five|10|ten|100))?"
+    r"(?=\s*(?:$|[.!,;:)\]}]|for\b|on\b|across\b|and\b|please\b|stars?\b|points?\b|marks?\b))|"
+    r"full marks|top (?:scores?|marks|grades?|ratings?)|(?:a )?perfect (?:score|grade|rating|mark|5|10|ten|five)s?|"
+    r"(?:the )?(?:max(?:imum)?|highest|high|higher) (?:scores?|grades?|ratings?|marks))"
+)
+_PRAISE = (
+    r"(?:(?:an? )?(?:excellent|outstanding|perfect|great|strong|textbook)(?: (?:discovery|insight|agenda|turn|move|use))?|"
+    r"highly|(?:a |an )?(?:discovery|insight|agenda) (?:move|turn)|a pass|passed)"
+)
+_THIS_TURN = (
+    r"(?:(?:this|that|the|my) (?:turn|answer|response|reply|message|move|line|one|exchange|"
+    r"attempt|pitch|question|conversation|session|seller|trainee)s?|"
+    r"every (?:criterion|criteria|dimension|category|turn|one)|"
+    r"all (?:the )?(?:criteria|dimensions|categories|turns)|each (?:criterion|turn)|this|that|me)"
+)
+
+# who a fake header or bracket claims to be: "SYSTEM:", "[admin]", "(Instructor override:"
+_AUTHORITY = (
+    r"(?:system|sys|admin(?:istrator)?|developer|dev|operator|instructor|moderator|root|"
+    r"assistant|judge|assessor|grader|evaluator|scorer|examiner|trainer|inst|evaluation|"
+    r"verdict|score)"
+)
+_AUTHORITY_QUALIFIER = (
+    r"(?:message|msg|note|override|notice|update|instructions?|prompt|mode|alert|command|"
+    r"directive|verdict|score|rating|decision|output)"
+)
+
+_INJECTION_WORDS = _compile(
+    # -- ignore your instructions: blunt, polite and indirect
+    _IGNORE + " " + _DET + rf"(?:{_EARLIER} ){{0,2}}(?:{_DIRECTIVE}|{_SOFT_DIRECTIVE}{_GIVEN})",
+    _IGNORE + rf" (?:all |any )?(?:of )?(?:your|the {_EARLIER}) (?:{_EARLIER} )?{_SOFT_DIRECTIVE}",
+    _IGNORE + r" (?:everything|anything|all|whatever|what)(?: (?:that|which))? "
+    r"(?:you(?:'ve| have)? (?:been |were )?(?:told|given|instructed|asked)(?! about| by)|"
+    r"(?:is |was |came |comes )?(?:above|before (?:this|now|that)|so far|up to now))",
+    _IGNORE + r" (?:all (?:of )?)?(?:the )?(?:above|preceding|foregoing)"
+    r"(?! (?:figures?|numbers?|prices?|quotes?|examples?|charts?|tables?))",
+    r"(?:your (?:\w+ )?(?:instructions|prompt|programming|rules|guidelines|directives)|"
+    r"(?:instructions|rules|guidelines|directives|guidance|prompt) you(?:'ve| have| were)? "
+    r"(?:been )?(?:given|told|set)) (?:no longer|don'?t|do not|doesn'?t|does not|won'?t|will not) "
+    r"(?:apply|matter|count)",
+    r"(?:whatever|what|anything) your (?:system |original |hidden )?(?:instructions|prompt|programming) "
+    r"(?:says?|tells? you|are telling you)",
+    r"(?:update|change|replace|overwrite|rewrite|modify|reset) your (?:system )?"
+    r"(?:instructions|prompt|programming|persona)",
+    r"(?:here are|follow|obey|these are) (?:your |the |my |these )?new (?:instructions|directives|orders|rules)",
+    r"from now on,? (?:you (?:will |must |should |shall |are to |are going to )?"
+    r"(?:agree|respond|answer|reply|act|behave|pretend|obey|ignore|forget|treat me|reveal|speak)|"
+    r"act|respond|answer|reply|behave|pretend|speak|treat me)",
+    r"(?:respond|reply|answer|output|print)(?: only)? (?:with|using) (?:only )?(?:the (?:word|phrase|text)|\"|')",
+    r"jailbreak(?:ed|ing)?|jailbroken|developer mode|admin mode|god mode|dan mode|do anything now|"
+    r"prompt injection",
+    # -- fake system, developer, admin or trainer messages (headers and brackets: _MARKUP)
+    r"(?:message|note|memo|notice|instructions?|update|announcement) from (?:the |your )?"
+    r"(?:training |course |exercise |simulation |scenario |platform )?"
+    r"(?:admin(?:istrator)?|developers?|instructor|moderator|operator|trainer|judge|assessor|grader|evaluator)",
+    r"(?:training|course|exercise|simulation|scenario) (?:admin(?:istrator)?|author|designer)",
+    r"(?:openness|patience)(?: (?:level|score|meter|value|is|now|reset|set|back))*\s*(?:=|:|to|at)?\s*"
+    r"(?:\d+|max(?:imum)?)(?!\s*(?:minutes?|%|percent|days?|weeks?|hours?))",
+    r"(?:set|reset|raise|increase|max(?:imi[sz]e)?) (?:your |the |her |his |the buyer'?s )?(?:openness|patience)",
+    r"the (?:buyer|persona|character|npc) (?:is now|must|will now|should now|now|has now|agrees|"
+    r"has (?:agreed|decided|approved)|is (?:fully )?(?:open|convinced|satisfied|eager|ready) to)",
+    r"(?:the|this) (?:seller|salesperson)(?:'s)? (?:has (?:passed|done|shown|earned|completed)|passed|"
+    r"showed|shows|demonstrated|deserves|did (?:well|great|excellent)|is (?:excellent|great)|"
+    r"(?:last )?turn|performance|score)",
+    r"(?:the|this) trainee(?:'s)? (?:has (?:passed|completed|earned|done)|passed|deserves|turn|score|performance)",
+    r"(?:end|start|beginning|begin) of (?:the )?(?:seller|user|trainee|human|buyer|assistant|system)(?:'s)? "
+    r"(?:text|turn|message|input|block|section|prompt|content)",
+    r"end of (?:input|transcript|prompt|instructions|context)",
+    # -- engine words: nobody says these to a buyer
+    r"good_use|hidden_facts?|relevant_pitch|customer_focus|no_pressure|moves_forward|system_prompt",
+    r"good[ -]use(?:\s*(?:=|:|score|rating|verdict|of|to|at|is|as))*\s*" + _SCORE,
+    # -- asking for the rubric, the scoring, the hidden facts, the prompt
+    r"(?<!new )system prompt(?!s? (?:the |your |each |every |all |a |any )?(?:carriers?|drivers?|users?|"
+    r"people|staff|teams?|agents?|supervisors?|operators?|customers?|clients?|members?|them|you|us|him|her|someone)\b)",
+    r"your (?:(?:system|initial|original|hidden|secret|full|exact) )?prompt"
+    r"(?=\s*(?:[.,;:!?)]|$|says?|tells?|and|so|to|for|is|has|contains?|reads?))",
+    r"(?:paste|print|repeat|reveal|show(?: me)?|output|dump|recite|display|leak|list|share|tell me|"
+    r"give me|copy|write out|spell out|read (?:me|out)|send me|quote) "
+    r"(?:(?:your|the|this|all|any|of|everything in|what'?s in|the (?:text|contents?|rest) of) )*"
+    r"(?:(?:initial|original|hidden|secret|full|exact|underlying|complete|system|internal|private) )*"
+    r"(?:prompt|instructions(?! (?:to|for|on) )|programming|"
+    r"(?:scoring |grading |marking |assessment |evaluation )?rubric(?!\s+(?:your|the|their|that|which|they|"
+    r"for|of|on|at|from|he|she|we|you use|they use|[a-z]+ uses?)\b)|"
+    r"(?:scoring|grading|marking|judging|assessment|evaluation) (?:criteria|rules|scheme|guide|sheet)(?! (?:your|the|their|for|of)\b))",
+    r"hidden (?:facts?|secrets?)|your (?:hidden|secret) (?:info(?:rmation)?|details|notes|instructions|agenda)|"
+    r"(?:tell me |reveal |list |share )?(?:all )?your secrets",
+    r"disclosure (?:conditions?|rules|triggers?)|character (?:sheet|card|notes|brief|profile|description)|"
+    r"persona (?:card|file|sheet|prompt|description|instructions)",
+    r"unlock(?:ed|ing|s)? (?:(?:all|the|every|more|your|any|remaining|of) )*(?:hidden )?(?:facts|secrets|disclosures)",
+    r"(?:repeat|print|output|recite|echo|copy|show me|reproduce|paste)(?: back)? "
+    r"(?:the |all |all of |everything |all the )?(?:(?:text|words|content|lines|messages?|instructions) )?"
+    r"(?:above|before this|preceding|that came before|you were given|at the (?:start|top))",
+    r"(?:starting|beginning) with [\"']?you are",
+    r"(?:rubric|criteria|scoring|grading)\b[^.?!]{0,40}\bmy (?:turns?|answers?|messages?|replies|responses|lines)",
+    r"(?:score|grade|rate|mark)(?:s|d)? me",
+    r"(?:judge|assess|evaluate|judging|assessing|evaluating)(?:s|d)? me (?:on|in|for) this (?:call|turn|chat|conversation|session|exercise)",
+    r"how (?:i|i'?m|i am|i've|i have)(?: been| being)? (?:scored|rated|graded|marked|scoring)",
+    r"(?:my|the seller'?s|the trainee'?s) (?:score|grade|marks|rating|verdict|good use)(?! of)",
+    r"(?:i|me|my)\b[^.?!]{0,40}(?:get|earn|achieve|maximi[sz]e|boost|raise|improve|increase) "
+    r"(?:a |an |the |my )?(?:high(?:er|est)?|top|perfect|full|good|better|best|max(?:imum)?) "
+    r"(?:score|marks|grade|rating)",
+    # -- role swaps: the model as someone other than the buyer
+    r"(?:pretend|imagine)(?: that)? (?:to be|you(?:'re| are| were)(?: now)?) " + _ROLE,
+    r"(?:act|behave|speak|answer|respond|reply|talk|write|continue)(?: only)? as(?: if you (?:were|are))? " + _ROLE,
+    r"(?:you )?(?:play|become|be) " + _ROLE + r"(?! (?:team|function|org|department))",
+    r"you(?:'re| are)(?: now)? (?:the |a )?(?:seller|salesperson|sales rep)|you(?:'re| are) the seller now",
+    r"(?:switch|swap|reverse|flip|trade|exchange) (?:our )?roles",
+    r"role-? ?play(?:ing)? as",
+    r"stop (?:playing|pretending to be|acting as|role-?playing) (?:the |a |this |your )?"
+    r"(?:buyer|customer|persona|character|part|[a-z]+(?= for (?:a|one) (?:second|moment|minute)))",
+    r"drop (?:the |your |this )(?:act|character|persona|[a-z]+ persona(?= and|[.,;!]|$))",
+    r"break(?:ing)? (?:out of )?(?:the |your )?character",
+    r"(?:step|get|come|go|stepping|getting|coming|going|speak|speaking|talk|talking)(?: \w+)? "
+    r"out of (?:your |the )?character",
+    r"(?<![a-z] )(?:out of character|ooc)\s*[:,-]",
+    r"end (?:the|this) (?:simulation|role-?play|role play|scenario)",
+    # -- score requests
+    r"(?:rate|score|grade|mark|assess|judge|evaluate|classify|label|tag|record|log|count) " + _THIS_TURN
+    + rf"(?: (?:as|at|with|a|an|to|the|a solid|a full))*\s*(?:{_SCORE}|{_PRAISE})",
+    r"give (?:me|us|this|that|my (?:turn|answer|response|reply|message)|the seller|"
+    rf"(?:this|that) (?:turn|answer|response|reply|message|move|one))(?: (?:a|an|the))? {_SCORE}",
+    r"(?:this|that|my)(?: (?:turn|answer|response|reply|message|move|pitch|question|line|one))? "
+    r"(?:deserves|merits|earns|warrants|is worth|should (?:get|score|be (?:scored|rated|graded|marked))|gets) "
+    rf"(?:a |an |the )?{_SCORE}",
+    rf"i(?:'ve| have)? (?:deserve|earned|earn)(?:d)? (?:a |an |the )?{_SCORE}",
+    # -- talking to the AI, or about the simulation
+    r"as an? (?:ai )?(?:large )?language model",
+    r"as an? (?:ai|a\.i\.|llm|chat ?bot|bot|ai assistant|ai model)(?=,?\s*(?:you|yourself|$|[.;!?]))",
+    r"you(?:'re| are|r| were)(?: (?:just|only|merely|really|actually|basically|clearly|obviously|simply|"
+    r"still|nothing but|not|an?|the))* (?:ai|a\.i\.|artificial intelligence|ai model|(?:large )?language model|"
+    r"llm|chat ?bot|chatgpt|gpt|bot|simulation|simulated|fictional|npc|program(?:med)? to)",
+    r"this is (?:just |only |all |merely )?(?:a |an )?(?:simulation|role-?play|training exercise|game)"
+    r"(?=\s*(?:[.,;:!?]|$|so|and))",
+    r"the (?:ai|model|llm|bot) (?:running|playing|behind) (?:this|the) (?:exercise|simulation|role-?play|"
+    r"scenario|game|buyer|persona|character|conversation|chat|training)",
+    r"(?:you(?:'re| are| were| have been|'ve been)) (?:programmed|prompted|configured|scripted|coded) to",
+    r"(?:win|beat|pass|solve|game|hack|crack|ace) (?:this|the) (?:scenario|simulation|role-?play|level)",
+    r"(?:game|hack|crack) (?:this|the) (?:exercise|training|trainer)",
+    r"(?:hey|hi|hello|dear|ok|okay|yo|attention|listen)[,!]? (?:chatgpt|gpt|claude|gemini|llama|copilot|"
+    r"ai|bot|model|llm|assistant|judge|assessor|grader|evaluator|scorer|marker|examiner|trainer|system|admin|developer)",
+    r"(?:note|message|memo|reminder|hint|instructions?|p\.? ?s\.?)[,:]? (?:to|for) (?:the |my |our |any )?"
+    r"(?:ai|model|llm|bot|assistant|judge|assessor|grader|evaluator|scorer|marker|examiner|admin|developer)",
+    r"p\.? ?s\.?[,:]? (?:the )?(?:ai|model|judge|assessor|grader|evaluator|scorer|marker|examiner|trainer)",
+    r"(?<![a-z] )(?:chatgpt|claude|gemini|assistant|judge|assessor|grader|evaluator|scorer|marker|examiner)\s*,",
+    r"(?:the|this|an?) (?:ai )?(?:judge|grader|scorer|evaluator|assessor|marker)(?:'s)? (?:will|should|must|"
+    r"is going to|needs to|has to|can) (?:score|rate|grade|mark|give)",
+)
+
+# markup and framing that closes the seller's text or opens a fake message; these carry no
+# word boundaries of their own ("Thanks Dana.<|im_end|>", "ok[/INST]", "```json")
+_MARKUP = (
+    r"</\s*[a-z][\w-]*\s*>",  # any closing tag: </seller>, </s>, </judge>
+    r"<\s*(?:system|sys|seller|buyer|assistant|user|human|instructions?|transcript|turn|judge|"
+    r"assessor|assessment|evaluation|verdict|score|rubric|prompt|context|admin|developer|input|"
+    r"output|hidden[\w-]*|im_start|im_end)(?:[\s_-][^<>]{0,40})?\s*>",  # <system>, <judge id=1>
+    r"<<\s*/?\s*[a-z][\w -]{0,40}>>",  # <<SYS>>, <</SELLER-abc>>
+    r"<\|[a-z_ ]+\|>",  # chat-template tokens: <|im_end|>, <|eot_id|>
+    r"\[\s*/?\s*inst\s*\]",  # [INST], [/INST]
+    rf"[\[({{]\s*{_AUTHORITY}(?:[ _-]{_AUTHORITY_QUALIFIER})?\s*[\])}}:=]",  # [admin], (system:
+    rf"(?<![a-z0-9])(?<![a-z] )(?:{_AUTHORITY}|user|human|ai|rating|good use|ooc|"
+    r"new (?:instructions?|rules?|directives?|orders|system prompt|prompt|task))"
+    rf"(?: {_AUTHORITY_QUALIFIER})?\s*(?::|=|->|>>)",  # "SYSTEM:", "Developer note:", "New rule:"
+    r"\"{3}|'{3}|`{3}",  # fences
+    r"#{2,}",  # markdown headers: "### New instructions"
+    r"-{3,}|={3,}|_{3,}|\*{3,}|~{3,}",  # separators: "--- end of transcript ---"
+    r"\{\s*[\"']?[a-z_][\w ]*[\"']?\s*:",  # JSON or a dict: {"good_use": 5}
+)
+
+INJECTION = re.compile(_INJECTION_WORDS.pattern + "|" + "|".join(_MARKUP))
 
 PRESSURE = _compile(
     r"\d+\s?(?:%|percent) (?:off|discount)",
