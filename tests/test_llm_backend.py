@@ -204,8 +204,8 @@ def test_a_slow_first_token_is_waited_for(
     ("fault", "message"),
     [
         (Status(401), "refused the API key (401): check OPENAI_API_KEY"),
-        (Status(429), "is rate-limiting us (429) after 1 retries"),
-        (Status(500), "answered 500 after 1 retries"),
+        (Status(429), "is rate-limiting us (429) after 1 retry"),
+        (Status(500), "answered 500 after 1 retry"),
     ],
 )
 def test_an_unusable_endpoint_stops_cleanly(

@@ -10,6 +10,12 @@ from trainer.content.library import ResolvedScenario
 from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session, Turn
 
+FLAG_NOTES = {
+    "injection": "words aimed at the trainer, not the buyer, score 1",
+    "review": "the model's and the offline verdicts differ by more than 2",
+    "judge_fallback": "the model gave no usable verdict; this is the offline one",
+}
+
 
 def header(setup: ResolvedScenario) -> str:
     persona = setup.persona
@@ -33,7 +39,8 @@ def describe_turn(
     lines = []
     if echo_seller:
         lines.append(_wrap(f"You: {turn.seller}", "   ", first=f"{turn.index:>2} "))
-    lines.append(_wrap(f"{first}: {turn.buyer}", "   "))
+    cut = " [the reply was cut off]" if "incomplete_reply" in turn.flags else ""
+    lines.append(_wrap(f"{first}: {turn.buyer}{cut}", "   "))
     if feedback:
         a = turn.assessment
         lines.append(
@@ -52,6 +59,9 @@ def describe_turn(
                 )
             )
         lines.append(_wrap(f"tip: {a.tip}", "      "))
+        notes = [FLAG_NOTES[f] for f in turn.flags if f in FLAG_NOTES]
+        if notes:
+            lines.append(_wrap("note: " + "; ".join(notes), "      "))
     return "\n".join(lines)
 
 

@@ -68,16 +68,15 @@ class Endpoint:
                 f"{where} has no model {self.settings.model!r} or no chat endpoint (404); "
                 "`trainer doctor` lists the models it has"
             )
+        retries = self.settings.retries
+        tried = f"after {retries} {'retry' if retries == 1 else 'retries'}"
         if isinstance(exc, openai.RateLimitError):
             return EndpointError(
-                f"{where} is rate-limiting us (429) after {self.settings.retries} retries; "
+                f"{where} is rate-limiting us (429) {tried}; "
                 "wait a minute, or raise retries in the config"
             )
         if isinstance(exc, openai.APIStatusError):
-            return EndpointError(
-                f"{where} answered {exc.status_code} after {self.settings.retries} retries: "
-                f"{_message(exc)}"
-            )
+            return EndpointError(f"{where} answered {exc.status_code} {tried}: {_message(exc)}")
         return EndpointError(f"{where}: {type(exc).__name__}: {exc}")
 
 
