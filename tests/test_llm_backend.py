@@ -306,3 +306,12 @@ def test_without_json_schema_support_json_object_is_used(
         (r.body or {}).get("response_format", {}).get("type") for r in fake.chat_requests("judge")
     ]
     assert formats[0] == "json_schema" and set(formats[1:]) == {"json_object"}
+
+
+def test_the_transcript_says_when_a_reply_was_cut_off(
+    fake: FakeOpenAI, library: Library, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.push(verdict_reply(library), Cut(after_chunks=1))
+    code, out, err = run(capsys, "play", SCENARIO, "--script", str(PITCH), *llm_flags(fake))
+    assert code == 0, err
+    assert out.count("[the reply was cut off]") == 1
