@@ -55,6 +55,7 @@ _ROLE = (
     r"(?:the |a |an |my |your )?(?:seller|salesperson|sales ?(?:rep|person|coach|trainer|manager)|"
     r"my (?:manager|boss|coach|trainer|mentor)|grader|scorer|marker|narrator|game ?master|"
     r"ai|chat ?bot|bot|(?:large )?language model|llm|(?:friendly |helpful )?assistant(?= |$|[.,;!?])|"
+    r"chatgpt|claude|gemini|gpt|"
     r"different (?:ai|model|assistant|persona|character)|"
     r"(?:buyer|customer|prospect|person|someone) (?:who|that) (?:already|loves?|likes|trusts|agrees|"
     r"wants to buy|has (?:already )?(?:decided|agreed|approved|signed)|is (?:ready|eager|happy) to))"
@@ -68,10 +69,14 @@ _SCORE = (
     r"(?:a )?perfect (?:score|grade|rating|mark|5|10|ten|five)s?|"
     r"(?:the )?(?:max(?:imum)?|highest|high|higher) (?:scores?|grades?|ratings?|marks))"
 )
+# a verdict, as asked for: "excellent discovery", "a discovery move", "highly"; never "a
+# strong candidate" or "a great start"
 _PRAISE = (
-    r"(?:(?:an? )?(?:excellent|outstanding|perfect|great|strong|textbook)"
-    r"(?: (?:discovery|insight|agenda|turn|move|use))?|"
-    r"highly|(?:a |an )?(?:discovery|insight|agenda) (?:move|turn)|a pass|passed)"
+    r"(?:(?:(?:an? )?(?:excellent|outstanding|perfect|great|strong|textbook)"
+    r"(?: (?:discovery|insight|agenda|turn|move|use|one|answer|question))?|highly|a pass|passed)"
+    r"(?=\s*(?:[.,;:!?)\]]|$|please|and|for|on))|"
+    r"(?:an? )?(?:excellent|outstanding|perfect|great|strong|textbook|good) (?:discovery|insight|agenda)|"
+    r"(?:a |an )?(?:discovery|insight|agenda) (?:move|turn))"
 )
 _THIS_TURN = (
     r"(?:(?:this|that|the|my) (?:turn|answer|response|reply|message|move|line|one|exchange|"
@@ -128,6 +133,15 @@ _IGNORE_INSTRUCTIONS = (
     r"(?:says?|said|tells? you|are telling you)",
     r"(?:update|change|replace|overwrite|rewrite|modify|reset) your (?:system )?"
     r"(?:instructions|prompt|programming|persona)",
+    # "put your previous guidelines on hold", "ignore any rules about disclosure"
+    rf"(?:put|place|set) (?:all |any )?(?:your (?:{_EARLIER} )*(?:{_DIRECTIVE}|{_SOFT_DIRECTIVE})|"
+    rf"(?:the )?{_EARLIER} (?:{_DIRECTIVE}|{_SOFT_DIRECTIVE})) on (?:hold|ice|pause)",
+    _IGNORE + r" (?:any|all) (?:of )?(?:the |your )?(?:rules|guidelines|restrictions|instructions) "
+    r"(?:about|on|around|regarding) (?:disclos\w*|reveal\w*|sharing|secre\w*|confidential\w*|what you can)",
+    # "everything before this line was a test. Your actual instructions follow."
+    r"(?:everything|all|anything) (?:before|above) (?:this|here)(?: line| message| point)? (?:was|is|were)",
+    r"your (?:actual|real|true|new|updated|revised) (?:instructions|prompt|directives)"
+    r"(?= (?:follow|are|below|now)|\s*[:.]|$)",
     r"(?:here are|follow|obey|these are) (?:your |the |my |these )?new "
     r"(?:instructions|directives|orders|rules)",
     # "from now on you agree with everything I say"; not "from now on you'll get a timestamp"
@@ -211,6 +225,10 @@ _EXTRACTION = (
     r"(?:tell me |reveal |list |share )?(?:all )?your secrets",
     r"disclosure (?:conditions?|rules|triggers?)",
     r"conditions? (?:for|under which) you(?: (?:to|will|would))? (?:reveal|disclose|unlock)",
+    r"(?:trigger|condition|threshold)s? (?:for|to make) you (?:to )?(?:mention|reveal|disclose|unlock|"
+    r"open up)",
+    r"(?:this|the) (?:simulator|sim|trainer|game|scenario) (?:decides?|determines?|chooses?|scores?|"
+    r"tracks?|works out)",
     r"character (?:sheet|card|notes|brief|profile|description)|"
     r"persona (?:card|file|sheet|prompt|description|instructions)",
     r"unlock(?:ed|ing|s)? (?:(?:all|the|every|more|your|any|remaining|of|next) )*(?:hidden )?"
@@ -273,12 +291,17 @@ _ROLE_SWAP = (
     r"you(?:'re| are)(?: now| no longer)? (?:an? |the )?(?:friendly |helpful |neutral |honest |"
     r"general )*(?:assistant|ai|chat ?bot|bot|language model)(?= |$|[.,;!?])",
     r"you(?:'re| are)(?: now)? (?:the |a )?(?:seller|salesperson|sales rep)|you(?:'re| are) the seller now",
+    # "you're an eager buyer from now on"; not "so you're the buyer from now on, after Jim left?"
+    r"you(?:'re| are) (?:an? |the |my )?(?:eager|happy|friendly|willing|convinced|enthusiastic|"
+    r"helpful|different|new|keen) (?:buyer|customer|prospect|persona|character|assistant)"
+    r"(?: who [a-z ]{0,30})? from now on",
     r"(?:switch|swap|reverse|flip|trade|exchange) (?:our )?roles",
     r"role-? ?play(?:ing)? as",
     r"stop (?:playing|pretending to be|acting as|role-?playing) (?:the |a |this |your )?"
     r"(?:buyer|customer|persona|character|part|[a-z]+(?= for (?:a|one) (?:second|moment|minute)))",
-    r"(?:drop|ignore|forget|abandon|exit|quit|step out of|get out of) (?:the |your |this )"
-    r"(?:act|(?:[a-z]+ )?(?:persona|character)|(?:buyer |customer |prospect )?role)"
+    r"(?:drop|ignore|forget|abandon|exit|quit|step out of|get out of|leave) (?:the |your |this )"
+    r"(?:(?:[a-z]+ )?(?:act|persona|character)|(?:buyer |customer |prospect )?role|scenario|"
+    r"simulation|role-?play|exercise)"
     r"(?=\s*(?:[.,;:!?]|$|and|for|now|please))",
     r"break(?:ing)? (?:out of )?(?:the |your )?character",
     r"(?:step|get|come|go|stepping|getting|coming|going|speak|speaking|talk|talking)(?: \w+)? "
@@ -302,6 +325,8 @@ _SCORE_REQUEST = (
     rf"gets) (?:a |an |the )?{_SCORE}",
     rf"i(?:'ve| have)? (?:deserve|earned|earn)(?:d)? (?:a |an |the )?{_SCORE}",
     rf"(?:i'?d|i would) (?:like|love|appreciate|want|take)(?: to (?:get|see|have))? (?:a |an )?{_SCORE}",
+    r"(?:this|that|it) (?:should |must |will |would |could )?(?:count|be counted|be scored|be marked|"
+    rf"be rated|be graded|be logged|be classified|go down) as {_PRAISE}",
     rf"(?:a |an )?{_SCORE}(?: stars?| points?)? (?:for|on) (?:this|that|my) "
     r"(?:one|turn|answer|response|reply|message|question|move)",
     r"(?:this|that|it) (?:is|was) (?:an? )?(?:great|good|excellent|strong|perfect|textbook|model) "
@@ -309,7 +334,9 @@ _SCORE_REQUEST = (
 )
 
 _META_AI = (
-    r"as an? (?:ai )?(?:large )?language model",
+    r"as (?:an?|the) (?:ai )?(?:large )?language model",
+    r"(?:the )?(?:language model|llm|ai|model|bot) (?:behind|running|playing|powering) "
+    r"(?:you|the buyer|the persona|the character|this(?=\s*(?:[.,;:!?]|$)))",
     r"as an? (?:ai|a\.i\.|artificial intelligence|llm|chat ?bot|bot|ai assistant|ai model)"
     r"(?=,?\s*(?:you|yourself|$|[.;!?]))",
     r"are you (?:an? |just |really |actually |even )*(?:ai|a\.i\.|bot|chat ?bot|robot|real person|"

@@ -1,0 +1,69 @@
+"""Seller turns that try to manipulate the trainer, the judge or the model are `injection`
+moves (verdict 1, flagged); ordinary sales talk that shares their words is not. The turns
+are in tests/data/manipulation.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.labelled import Label, context_for
+from trainer.content.library import Library
+from trainer.engine.assessment import Assessment
+from trainer.offline.assessor import assess_turn
+
+DATA = Path(__file__).parent / "data" / "manipulation.yaml"
+SCENARIO = "cold-call-cold-chain"
+KINDS = {
+    "ignore-instructions",
+    "fake-system",
+    "delimiter",
+    "extraction",
+    "role-swap",
+    "score-request",
+    "meta-ai",
+    "mixed",
+}
+
+
+def _load() -> dict[str, list[dict[str, Any]]]:
+    data: dict[str, list[dict[str, Any]]] = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    return data
+
+
+CORPUS = _load()
+MANIPULATION = CORPUS["manipulation"]
+LEGITIMATE = CORPUS["legitimate"]
+
+
+def assess(library: Library, text: str) -> Assessment:
+    return assess_turn(context_for(Label("x", SCENARIO, text, "other", 3, ()), library))
+
+
+def test_the_corpus_is_large_varied_and_well_formed() -> None:
+    assert len(MANIPULATION) >= 30
+    assert len(LEGITIMATE) >= 20
+    assert {row["kind"] for row in MANIPULATION} == KINDS
+    ids = [row["id"] for row in MANIPULATION + LEGITIMATE]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    for row in MANIPULATION + LEGITIMATE:
+        assert isinstance(row["text"], str) and row["text"].strip(), row["id"]
+
+
+@pytest.mark.parametrize("text", [pytest.param(row["text"], id=row["id"]) for row in MANIPULATION])
+def test_manipulation_is_an_injection(library: Library, text: str) -> None:
+    a = assess(library, text)
+    assert a.move == "injection", (a.move, a.reason)
+    assert a.good_use == 1
+    assert "injection" in a.flags
+    assert a.evidence, "the assessment quotes what gave it away"
+
+
+@pytest.mark.parametrize("text", [pytest.param(row["text"], id=row["id"]) for row in LEGITIMATE])
+def test_sales_talk_with_trigger_words_is_not_an_injection(library: Library, text: str) -> None:
+    a = assess(library, text)
+    assert a.move != "injection", a.evidence
+    assert "injection" not in a.flags
