@@ -16,14 +16,21 @@ from pathlib import Path
 from typing import Any
 
 from trainer.cli.errors import UserError
-from trainer.cli.render import describe_certification, describe_outcome, describe_turn, header
+from trainer.cli.render import (
+    CUT_OFF,
+    describe_certification,
+    describe_feedback,
+    describe_outcome,
+    describe_turn,
+    header,
+)
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
 from trainer.content.finder import NotFound, find_scenario, open_library
 from trainer.content.library import ResolvedScenario
 from trainer.content.problems import ContentError
 from trainer.engine.ports import Mode
 from trainer.engine.records import usage_record
-from trainer.engine.session import InvalidTurn, Session, Turn
+from trainer.engine.session import InvalidTurn, ReplyChunk, Session, Turn, TurnCommitted
 from trainer.llm.settings import PROFILES, LlmSettings, resolve_llm
 from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.buyer import OfflineBuyer
@@ -383,11 +390,11 @@ async def _conversation(session: Session) -> int:
         if not line.strip():
             continue
         try:
-            turn = await session.play(line)
+            turn = await stream_turn(session, line)
         except InvalidTurn as exc:
             print(f"(not sent: {exc})\n")
             continue
-        print(describe_turn(setup, turn, feedback=feedback, echo_seller=False) + "\n")
+        print(describe_feedback(setup, turn) + "\n" if feedback else "")
     if not session.over:
         await session.end_by_seller()
     print(describe_outcome(session))
@@ -398,6 +405,31 @@ async def _conversation(session: Session) -> int:
         print(f"\nSaved as session {session.id[:8]} in {recorder.store.root}")
         print_notices(recorder.store)
     return 0
+
+
+async def stream_turn(session: Session, line: str) -> Turn:
+    """Play a typed turn, printing the buyer's words as they arrive (a buyer that replies
+    in one piece, like the offline one, is printed wrapped instead)."""
+    first = session.setup.persona.name.split()[0]
+    if session.buyer.name == "offline":
+        turn = await session.play(line)
+        print(describe_turn(session.setup, turn, feedback=False, echo_seller=False))
+        return turn
+    started = False
+    async for event in session.take_turn(line):
+        if isinstance(event, ReplyChunk):
+            if not started:
+                sys.stdout.write(f"   {first}: ")
+                started = True
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+        elif isinstance(event, TurnCommitted):
+            if not started:
+                sys.stdout.write(f"   {first}: ")
+            cut = CUT_OFF if "incomplete_reply" in event.turn.flags else ""
+            sys.stdout.write(cut + "\n")
+            return event.turn
+    raise RuntimeError("the turn ended without being committed")  # pragma: no cover
 
 
 def run_default() -> int:

@@ -32,6 +32,9 @@ def _wrap(text: str, indent: str, first: str | None = None) -> str:
     return textwrap.fill(text, width=92, initial_indent=first or indent, subsequent_indent=indent)
 
 
+CUT_OFF = " [the reply was cut off]"
+
+
 def describe_turn(
     setup: ResolvedScenario, turn: Turn, feedback: bool, echo_seller: bool = True
 ) -> str:
@@ -39,29 +42,36 @@ def describe_turn(
     lines = []
     if echo_seller:
         lines.append(_wrap(f"You: {turn.seller}", "   ", first=f"{turn.index:>2} "))
-    cut = " [the reply was cut off]" if "incomplete_reply" in turn.flags else ""
+    cut = CUT_OFF if "incomplete_reply" in turn.flags else ""
     lines.append(_wrap(f"{first}: {turn.buyer}{cut}", "   "))
     if feedback:
-        a = turn.assessment
+        lines.append(describe_feedback(setup, turn))
+    return "\n".join(lines)
+
+
+def describe_feedback(setup: ResolvedScenario, turn: Turn) -> str:
+    """How the turn landed: verdict, state, causes, what was learned, the tip."""
+    lines = []
+    a = turn.assessment
+    lines.append(
+        f"   -> {a.move}, good use {a.good_use}/5 · patience {turn.state.patience} · "
+        f"openness {turn.state.openness}"
+    )
+    lines.append(_wrap(f"why: {turn.cause}", "      "))
+    if turn.disclosed_now:
         lines.append(
-            f"   -> {a.move}, good use {a.good_use}/5 · patience {turn.state.patience} · "
-            f"openness {turn.state.openness}"
-        )
-        lines.append(_wrap(f"why: {turn.cause}", "      "))
-        if turn.disclosed_now:
-            lines.append(
-                _wrap(
-                    "learned: "
-                    + "; ".join(
-                        f.fact for f in setup.persona.hidden_facts if f.id in turn.disclosed_now
-                    ),
-                    "      ",
-                )
+            _wrap(
+                "learned: "
+                + "; ".join(
+                    f.fact for f in setup.persona.hidden_facts if f.id in turn.disclosed_now
+                ),
+                "      ",
             )
-        lines.append(_wrap(f"tip: {a.tip}", "      "))
-        notes = [FLAG_NOTES[f] for f in turn.flags if f in FLAG_NOTES]
-        if notes:
-            lines.append(_wrap("note: " + "; ".join(notes), "      "))
+        )
+    lines.append(_wrap(f"tip: {a.tip}", "      "))
+    notes = [FLAG_NOTES[f] for f in turn.flags if f in FLAG_NOTES]
+    if notes:
+        lines.append(_wrap("note: " + "; ".join(notes), "      "))
     return "\n".join(lines)
 
 
