@@ -15,7 +15,7 @@ the buyer's prompt only once earned; the judge never sees any.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from trainer.content.library import ResolvedScenario
@@ -159,14 +159,12 @@ def judge_messages(
     context: AssessContext, json_hint: str | None = None, cap: int = DEFAULT_CAP
 ) -> list[Message]:
     marks = Delimiters.fresh()
-    system = {"role": "system", "content": judge_system(context.setup)}
-    history = list(context.history)
-    while True:
-        trimmed = replace(context, history=history)
-        messages = [system, {"role": "user", "content": judge_user(trimmed, marks, json_hint)}]
-        if not history or estimate_tokens(messages) <= cap:
-            return messages
-        history = history[1:]
+    return fitted(
+        judge_system(context.setup),
+        lambda history: judge_user(replace(context, history=history), marks, json_hint),
+        context.history,
+        cap,
+    )
 
 
 # ------------------------------------------------------------------ the buyer
@@ -242,14 +240,31 @@ def _facts_text(earned: Sequence[HiddenFact], new: Sequence[HiddenFact]) -> str:
 
 def buyer_messages(context: ReplyContext, cap: int = DEFAULT_CAP) -> list[Message]:
     marks = Delimiters.fresh()
-    system = {"role": "system", "content": buyer_system(context.setup)}
-    history = list(context.history)
+    return fitted(
+        buyer_system(context.setup),
+        lambda history: buyer_user(replace(context, history=history), marks),
+        context.history,
+        cap,
+    )
+
+
+def fitted(
+    system: str,
+    user_for: Callable[[Sequence[Exchange]], str],
+    history: Sequence[Exchange],
+    cap: int,
+) -> list[Message]:
+    """The system and user messages, leaving out the oldest exchanges until the estimate
+    is under ``cap`` (the system prompt and the turn itself are always sent)."""
+    kept = list(history)
     while True:
-        trimmed = replace(context, history=history)
-        messages = [system, {"role": "user", "content": buyer_user(trimmed, marks)}]
-        if not history or estimate_tokens(messages) <= cap:
+        messages = [
+            {"role": "system", "content": system},
+            {"role": "user", "content": user_for(kept)},
+        ]
+        if not kept or estimate_tokens(messages) <= cap:
             return messages
-        history = history[1:]
+        kept = kept[1:]
 
 
 def estimate_tokens(messages: Sequence[Message]) -> int:
