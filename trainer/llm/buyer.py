@@ -35,6 +35,9 @@ class LlmBuyer:
         self._opening = OfflineBuyer(seed=seed)
 
     async def opening(self, setup: ResolvedScenario) -> str:
+        # Build the client (and import the SDK) now, while the trainee reads the opening,
+        # rather than inside their first turn.
+        self.endpoint.client()
         return await self._opening.opening(setup)
 
     async def reply(self, context: ReplyContext) -> AsyncIterator[str | ReplyEnd]:
