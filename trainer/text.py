@@ -79,3 +79,10 @@ def _phrase_regex(phrase: str) -> str:
     parts = [re.escape(w) for w in phrase.split()]
     # a trailing "s" or "es" still matches: "detention fee" finds "detention fees"
     return r"[\s-]+".join(parts) + r"(?:e?s)?"
+
+
+def printable(text: str) -> str:
+    """Text as a screen may show it: control characters and escape sequences removed
+    (a model's reply is not checked like a seller's turn, and must not drive the
+    terminal); line breaks and tabs kept."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n"))

@@ -57,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not args_list:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from trainer.tui.app import run_app
+
+            return _guarded(run_app)
         from trainer.cli.play import run_default
 
         return _guarded(run_default)

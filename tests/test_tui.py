@@ -1,0 +1,215 @@
+"""The Textual trainer, driven by Pilot like a trainee at the keyboard, on the offline buyer
+(or a slow scripted one), with a temporary store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from tests.fakes import ChunkedBuyer
+from trainer.config import Settings
+from trainer.content.library import ResolvedScenario
+from trainer.engine.ports import Assessor, Buyer
+from trainer.llm.settings import LlmSettings
+from trainer.offline.assessor import OfflineAssessor
+from trainer.store.repository import Store
+from trainer.tui.app import TrainerApp
+from trainer.tui.context import AppContext
+from trainer.tui.screens.briefing import BriefingScreen
+from trainer.tui.screens.conversation import ConversationScreen, SellerInput
+from trainer.tui.screens.debrief import DebriefScreen
+from trainer.tui.screens.history import HistoryScreen, TranscriptScreen
+from trainer.tui.screens.library import LibraryScreen
+from trainer.tui.widgets.transcript import Transcript, Utterance
+
+REPO = Path(__file__).resolve().parents[1]
+TURNS = [
+    "Thanks for taking the call, Dana. Do you have two minutes, and tell me if it isn't relevant?",
+    "How are inbound trucks at Savannah scheduled today, now that the second dock is open?",
+    "What does a truck waiting at the gate cost you in detention?",
+    "What have you tried before to smooth out the arrivals?",
+    "When is the dock busiest, and what does that do to overtime?",
+]
+
+
+def context(tmp_path: Path, content: list[Path] | None = None, **extra: object) -> AppContext:
+    settings = Settings(
+        store=tmp_path / "store", trainee="Ana", org_key=None, xapi_homepage="https://x.invalid"
+    )
+    return AppContext(
+        settings=settings,
+        llm=LlmSettings("offline"),
+        content=content,
+        clock=lambda: 1000.0,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+async def say(pilot: object, text: str) -> None:
+    app = pilot.app  # type: ignore[attr-defined]
+    app.screen.query_one(SellerInput).text = text
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    screen = app.screen
+    if isinstance(screen, ConversationScreen) and screen.turn_worker is not None:
+        await screen.turn_worker.wait()
+        await pilot.pause()  # type: ignore[attr-defined]
+
+
+def utterances(app: TrainerApp) -> list[str]:
+    return [str(u.render_text()) for u in app.screen.query(Utterance)]
+
+
+async def test_a_whole_practice_session_from_the_keyboard(tmp_path: Path) -> None:
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.screen.query_one(DataTable).row_count == 6
+        await pilot.press("enter")
+        assert isinstance(app.screen, BriefingScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        for text in TURNS:
+            await say(pilot, text)
+            if not isinstance(app.screen, ConversationScreen):
+                break
+        if isinstance(app.screen, ConversationScreen):
+            session = app.screen.session
+            assert len(session.turns) == 5
+            verdict = str(app.screen.query_one("#verdict", Static).render())
+            assert "Good use" in verdict and "Tip:" in verdict
+            await pilot.press("ctrl+e")
+            await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert "Session score" in str(app.screen.query_one("#score", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.query_one(DataTable).row_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptScreen)
+    (summary,) = Store.open(tmp_path / "store").sessions("Ana")
+    assert summary["status"] == "ended" and summary["turns"] == 5
+
+
+async def test_markup_in_the_input_is_shown_as_typed(tmp_path: Path) -> None:
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        await say(pilot, "[bold]What[/] does a bad [/] night cost you? [link=x]y[/link]")
+        assert "You: [bold]What[/] does a bad [/] night cost you? [link=x]y[/link]" in utterances(
+            app
+        )
+        await say(pilot, "Hello \x1b[31mred")
+        assert app.screen.query_one(SellerInput).text == "Hello \x1b[31mred"
+        assert len(app.screen.session.turns) == 1  # type: ignore[attr-defined]
+
+
+async def test_certification_hides_feedback_and_hints(tmp_path: Path) -> None:
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen) and screen.mode == "certification"
+        await say(pilot, TURNS[1])
+        assert str(screen.query_one("#verdict", Static).render()).strip() == ""
+        assert "Why" not in str(screen.query_one("#cause", Static).render())
+        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert len(screen.session.turns) == 1 and not screen.session.branches
+
+
+async def test_rewind_keeps_the_abandoned_branch(tmp_path: Path) -> None:
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        await say(pilot, TURNS[0])
+        await say(pilot, "Our platform is the leading AI dock scheduler, want a demo?")
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert len(screen.session.turns) == 1 and len(screen.session.branches) == 1
+        assert not any("leading AI" in line for line in utterances(app))
+        await say(pilot, TURNS[1])
+        assert len(screen.session.turns) == 2
+
+
+async def test_a_broken_scenario_file_is_listed_not_hidden(
+    tmp_path: Path, content_dir: Path
+) -> None:
+    (content_dir / "scenarios" / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    app = TrainerApp(context(tmp_path, content=[content_dir]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        problems = str(app.screen.query_one("#problems", Static).render())
+        assert "1 file(s) could not be loaded" in problems and "broken.yaml:" in problems
+        assert app.screen.query_one(DataTable).row_count == 1
+
+
+def slow(setup: ResolvedScenario, seed: int) -> tuple[Buyer, Assessor]:
+    return ChunkedBuyer(delay=0.15), OfflineAssessor()
+
+
+async def test_a_slow_reply_streams_and_the_keys_still_work(tmp_path: Path) -> None:
+    app = TrainerApp(context(tmp_path, backends=slow))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        screen.query_one(SellerInput).text = TURNS[1]
+        await pilot.press("enter")
+        await pilot.pause(0.4)
+        partial = utterances(app)[-1]
+        assert partial.startswith("Dana: reply") and len(partial) < len("Dana: reply to turn 1")
+        await pilot.press("f1")  # a key during the reply is handled at once
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.turn_worker is not None
+        await screen.turn_worker.wait()
+        await pilot.pause()
+        assert utterances(app)[-1] == "Dana: reply to turn 1"
+
+
+async def test_esc_cancels_a_reply_and_gives_the_words_back(tmp_path: Path) -> None:
+    app = TrainerApp(context(tmp_path, backends=slow))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        screen.query_one(SellerInput).text = TURNS[1]
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert screen.session.turns == []
+        assert screen.query_one(SellerInput).text == TURNS[1]
+        assert len(screen.query_one(Transcript).query(Utterance)) == 1  # the opening only
+    assert Store.open(tmp_path / "store").find_session(screen.session.id).turns == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_every_screen_fits(tmp_path: Path, size: tuple[int, int]) -> None:
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        await say(pilot, TURNS[0])
+        assert app.screen.query_one("#say").region.height >= 3
+        assert app.screen.query_one("#side").region.width >= 30

@@ -1,0 +1,98 @@
+"""What every screen needs from outside the TUI: content, settings, the store, sessions.
+
+Kept apart from the widgets so that tests can hand the app a prepared context (a
+temporary store, a fixed clock, a slow buyer) and so that nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainer.config import Settings, resolve_settings
+from trainer.content.finder import open_library
+from trainer.content.library import Library, ResolvedScenario
+from trainer.engine.ports import Assessor, Buyer, Mode
+from trainer.engine.session import Session
+from trainer.llm.settings import LlmSettings, resolve_llm
+from trainer.offline.assessor import OfflineAssessor
+from trainer.offline.buyer import OfflineBuyer
+from trainer.store.ledger import Ledger
+from trainer.store.migrations import Record
+from trainer.store.recorder import StoreRecorder
+from trainer.store.repository import Store
+
+BackendFactory = Callable[[ResolvedScenario, int], tuple[Buyer, Assessor]]
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    llm: LlmSettings
+    content: list[Path] | None = None
+    seed: int = 0
+    clock: Callable[[], float] = time.monotonic
+    backends: BackendFactory | None = None
+    """Tests put a slow or scripted buyer here; None builds the configured backend."""
+    _library: Library | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_environment(cls, content: list[Path] | None = None) -> AppContext:
+        return cls(settings=resolve_settings(), llm=resolve_llm(), content=content)
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            self._library = open_library(self.content)
+        return self._library
+
+    def reload_library(self) -> Library:
+        self._library = None
+        return self.library
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.settings.store)
+        return self._store
+
+    @property
+    def trainee(self) -> str:
+        return self.settings.trainee
+
+    def history(self) -> list[Record]:
+        return self.store.sessions(self.trainee)
+
+    def new_session(self, setup: ResolvedScenario, mode: Mode) -> Session:
+        if self.backends is not None:
+            buyer, assessor = self.backends(setup, self.seed)
+        elif self.llm.backend == "llm":
+            from trainer.engine.checked import CheckedAssessor
+            from trainer.llm.buyer import LlmBuyer
+            from trainer.llm.endpoint import Endpoint
+            from trainer.llm.judge import LlmJudge
+
+            endpoint = Endpoint(self.llm)
+            buyer = LlmBuyer(endpoint, self.seed)
+            assessor = CheckedAssessor(LlmJudge(endpoint), OfflineAssessor())
+        else:
+            buyer, assessor = OfflineBuyer(seed=self.seed), OfflineAssessor()
+        recorder = StoreRecorder(
+            self.store,
+            Ledger(self.store, self.settings.org_key),
+            self.trainee,
+            {**self.llm.describe(), "seed": self.seed},
+            self.seed,
+        )
+        return Session(setup, buyer, assessor, recorder=recorder, mode=mode, clock=self.clock)
+
+
+def app_context(app: object) -> AppContext:
+    """The context of the running trainer app (screens reach it through ``self.app``)."""
+    context = getattr(app, "context", None)
+    if not isinstance(context, AppContext):
+        raise RuntimeError("the screen is not running inside the trainer app")
+    return context

@@ -1,0 +1,277 @@
+"""The call: the transcript with the buyer's reply streaming in, patience and openness with
+the cause of each change, the turn's verdict (practice only), what you have learned, and
+the input. Cause and effect on one screen: what I said, how it landed, why.
+
+A turn runs in an async worker owned by this screen (cancelled if the screen goes).
+Esc cancels a reply in flight: the engine commits nothing until the reply is whole, so
+the turn simply did not happen, and the trainee's words go back into the input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TextArea
+from textual.worker import Worker
+
+from trainer.content.library import ResolvedScenario
+from trainer.engine.ports import ENDINGS, Mode
+from trainer.engine.session import (
+    Assessed,
+    InvalidTurn,
+    NotAllowed,
+    ReplyChunk,
+    Session,
+    SessionOver,
+    Turn,
+    TurnCommitted,
+)
+from trainer.text import printable
+from trainer.tui.context import app_context
+from trainer.tui.widgets.meters import Meter
+from trainer.tui.widgets.transcript import Transcript, Utterance
+
+
+class SellerInput(TextArea):
+    """Multi-line input: Enter sends; Ctrl+J or Alt+Enter starts a new line (terminals
+    do not report Shift+Enter reliably)."""
+
+    @dataclass
+    class Submitted(Message):
+        text: str
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.Submitted(self.text))
+            return
+        if event.key in ("ctrl+j", "alt+enter"):
+            event.prevent_default()
+            event.stop()
+            self.insert("\n")
+            return
+        await super()._on_key(event)
+
+
+class ConversationScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "cancel_reply", "Cancel reply", show=True),
+        Binding("ctrl+e", "end_call", "End call", priority=True),
+        Binding("ctrl+t", "hint", "Hint", priority=True),
+        Binding("ctrl+z", "rewind", "Rewind a turn", priority=True),
+        Binding("f1", "app.help", "Help"),
+    ]
+
+    def __init__(self, setup: ResolvedScenario, mode: Mode) -> None:
+        super().__init__()
+        self.setup = setup
+        self.mode = mode
+        self.session: Session = app_context(self.app).new_session(setup, mode)
+        self.turn_worker: Worker[None] | None = None
+        self.pending: tuple[str, Utterance, Utterance | None] | None = None
+
+    @property
+    def practice(self) -> bool:
+        return self.mode == "practice"
+
+    @property
+    def buyer_name(self) -> str:
+        return self.setup.persona.name.split()[0]
+
+    # ---------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        persona = self.setup.persona
+        yield Header()
+        with Horizontal(id="call"):
+            with Vertical(id="talk"):
+                yield Transcript(id="transcript")
+                yield SellerInput(id="say", soft_wrap=True, show_line_numbers=False)
+            with Vertical(id="side"):
+                yield Static(id="counters")
+                yield Meter("Patience", persona.patience, id="patience")
+                yield Meter("Openness", persona.openness, id="openness")
+                yield Static(id="cause", classes="cause")
+                yield Static(id="verdict")
+                yield Static(id="learned")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.title = self.setup.scenario.title
+        self.sub_title = "certification" if not self.practice else "practice"
+        opening = await self.session.start()
+        transcript = self.query_one(Transcript)
+        if not self.practice:
+            transcript.note(
+                "Certification attempt: no verdicts, hints or rewinds until the call ends."
+            )
+        transcript.say(self.buyer_name, opening, "buyer")
+        self.show_side(None)
+        self.query_one(SellerInput).focus()
+        self.set_interval(1.0, self.show_counters)
+
+    # ---------------------------------------------------------------- the side panel
+
+    def show_counters(self) -> None:
+        limits = self.setup.scenario.limits
+        seconds = int(self.session.elapsed)
+        text = Text(f"Turn {len(self.session.turns)}/{limits.turns}", style="bold")
+        text.append(f" · {seconds // 60:02d}:{seconds % 60:02d}")
+        if limits.minutes:
+            text.append(f" of {limits.minutes:02d}:00")
+        self.query_one("#counters", Static).update(text)
+
+    def show_side(self, turn: Turn | None) -> None:
+        self.show_counters()
+        state = self.session.state
+        self.query_one("#patience", Meter).set_value(state.patience)
+        self.query_one("#openness", Meter).set_value(state.openness)
+        cause = Text(f"Why: {turn.cause}" if turn and self.practice else "")
+        self.query_one("#cause", Static).update(cause)
+        verdict = Text()
+        if turn is not None and self.practice:
+            a = turn.assessment
+            verdict.append("Good use ", style="bold")
+            verdict.append("●" * a.good_use + "○" * (5 - a.good_use), style="yellow")
+            verdict.append(f" {a.good_use}/5 · {a.move}\n")
+            verdict.append(f"Tip: {a.tip}")
+            if turn.flags:
+                verdict.append(f"\nFlags: {', '.join(turn.flags)}", style="italic")
+        self.query_one("#verdict", Static).update(verdict)
+        learned = Text("What you have learned\n", style="bold")
+        facts = self.session.earned_facts
+        if not facts:
+            learned.append("Nothing yet.", style="dim")
+        for fact in facts:
+            learned.append(f"• {fact.fact}\n")
+        self.query_one("#learned", Static).update(learned)
+
+    # ---------------------------------------------------------------- a turn
+
+    @on(SellerInput.Submitted)
+    def send(self, event: SellerInput.Submitted) -> None:
+        if self.turn_worker is not None and self.turn_worker.is_running:
+            self.notify("Wait for the reply, or press Esc to cancel it.", severity="warning")
+            return
+        text = event.text
+        if not text.strip():
+            return
+        if self.session.over:
+            self.notify("The call has ended.", severity="warning")
+            return
+        box = self.query_one(SellerInput)
+        box.clear()
+        mine = self.query_one(Transcript).say("You", text, "seller")
+        self.pending = (text, mine, None)
+        self.turn_worker = self.run_worker(
+            self.play(text), exclusive=True, exit_on_error=False, group="turn"
+        )
+
+    async def play(self, text: str) -> None:
+        transcript = self.query_one(Transcript)
+        try:
+            async for event in self.session.take_turn(text):
+                if isinstance(event, Assessed):
+                    thinking = transcript.say(self.buyer_name, "", "buyer")
+                    assert self.pending is not None
+                    self.pending = (self.pending[0], self.pending[1], thinking)
+                elif isinstance(event, ReplyChunk):
+                    assert self.pending is not None and self.pending[2] is not None
+                    self.pending[2].append(event.text)
+                    transcript.scroll_end(animate=False)
+                elif isinstance(event, TurnCommitted):
+                    self.committed(event.turn)
+        except asyncio.CancelledError:
+            self.give_back("Reply cancelled; your words are back in the box.")
+            raise
+        except (InvalidTurn, SessionOver) as exc:
+            self.give_back(f"Not sent: {exc}")
+        except Exception as exc:
+            # The endpoint failed, or the store could not save the turn: nothing was
+            # committed, so the trainee can try again (or end the call).
+            self.give_back(f"The turn was not played: {exc}")
+            raise
+
+    def committed(self, turn: Turn) -> None:
+        if self.pending is not None and self.pending[2] is not None:
+            self.pending[2].set_words(turn.buyer)
+            if "incomplete_reply" in turn.flags:
+                self.pending[2].append(" [the reply was cut off]")
+        self.pending = None
+        self.show_side(turn)
+        if self.session.over:
+            self.finish()
+
+    def give_back(self, message: str) -> None:
+        if self.pending is None:
+            return
+        text, mine, theirs = self.pending
+        self.pending = None
+        mine.remove()
+        if theirs is not None:
+            theirs.remove()
+        box = self.query_one(SellerInput)
+        box.text = text
+        box.focus()
+        self.notify(printable(message), severity="warning")
+
+    # ---------------------------------------------------------------- keys
+
+    def action_cancel_reply(self) -> None:
+        if self.turn_worker is not None and self.turn_worker.is_running:
+            self.turn_worker.cancel()
+
+    def action_hint(self) -> None:
+        if not self.practice:
+            self.notify("No hints in a certification attempt.", severity="warning")
+            return
+        missed = [f for f in self.session.missed_facts if f.hint]
+        if not missed:
+            self.notify("No hint left: you have found what there is to find.")
+            return
+        self.notify(printable(missed[0].hint or ""), title="Hint", timeout=10)
+
+    async def action_rewind(self) -> None:
+        if self.turn_worker is not None and self.turn_worker.is_running:
+            return
+        if not self.session.turns:
+            self.notify("Nothing to rewind yet.")
+            return
+        try:
+            await self.session.rewind(len(self.session.turns) - 1)
+        except NotAllowed as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        transcript = self.query_one(Transcript)
+        lines = list(transcript.query(Utterance))
+        for line in lines[-2:]:
+            line.remove()
+        transcript.note(f"Rewound to turn {len(self.session.turns)}; the abandoned line is kept.")
+        self.show_side(self.session.turns[-1] if self.session.turns else None)
+
+    async def action_end_call(self) -> None:
+        if self.turn_worker is not None and self.turn_worker.is_running:
+            self.turn_worker.cancel()
+        if not self.session.over:
+            await self.session.end_by_seller()
+        self.finish()
+
+    def finish(self) -> None:
+        from trainer.tui.screens.debrief import DebriefScreen
+
+        self.query_one(Transcript).note(f"The call is over: {ENDINGS[self.session.ended_by]}.")
+        self.app.switch_screen(DebriefScreen(self.session))
+
+    async def on_unmount(self) -> None:
+        endpoint = getattr(self.session.buyer, "endpoint", None)
+        if endpoint is not None:
+            await endpoint.close()

@@ -1,0 +1,34 @@
+"""The keys, and the one idea behind the scoring."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+HELP = [
+    ("Library", "Enter practise · c certify · / search · h history · s settings · q quit"),
+    ("Briefing", "Enter start the call · Esc back"),
+    ("Call", "Enter send · Ctrl+J new line · Esc cancel the reply · Ctrl+E end the call"),
+    ("", "Ctrl+T hint · Ctrl+Z rewind a turn (practice only)"),
+    ("Debrief", "r try again · m export Markdown · j export JSON · Esc library"),
+    ("Anywhere", "Ctrl+P command palette · F1 this help · Ctrl+Q quit"),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close")]
+
+    def compose(self) -> ComposeResult:
+        text = Text("Trainer — help\n\n", style="bold")
+        text.append("Every turn is judged on one question: ")
+        text.append("was this a good use of the customer's time?\n\n", style="italic")
+        for label, words in HELP:
+            text.append(f"{label:<10}", style="bold")
+            text.append(words + "\n")
+        text.append("\nEsc closes this.", style="dim")
+        with VerticalScroll(id="help"):
+            yield Static(text)

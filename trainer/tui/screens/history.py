@@ -1,0 +1,123 @@
+"""Past sessions, any transcript reopened read-only, and progress across attempts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+
+from trainer.store.migrations import Record
+from trainer.store.repository import StoredSession
+from trainer.text import printable
+from trainer.tui.context import app_context
+
+
+def transcript_text(stored: StoredSession) -> Text:
+    header = stored.header
+    text = Text(f"{header.get('title')}\n", style="bold")
+    text.append(f"{header.get('mode')} · {header.get('started_at')} · {header.get('status')}\n\n")
+    text.append("Buyer: ", style="bold")
+    text.append(printable(str(header.get("opening") or "")) + "\n")
+    for turn in stored.main_line():
+        a = turn["assessment"]
+        text.append(f"\n{turn['index']}. You: ", style="bold")
+        text.append(printable(turn["seller"]) + "\n")
+        text.append("Buyer: ", style="bold")
+        text.append(printable(turn["buyer"]) + "\n")
+        text.append(f"   {a['move']}, good use {a['good_use']}/5 · tip: {a['tip']}\n", style="dim")
+    for number, turns in sorted(stored.branches().items()):
+        text.append(f"\nAbandoned branch {number}:\n", style="bold italic")
+        for turn in turns:
+            text.append(f"  {turn['index']}. {printable(turn['seller'])}\n", style="italic")
+    outcome = header.get("outcome") or {}
+    if outcome:
+        text.append(f"\nScore {outcome.get('score')}/100\n", style="bold")
+    return text
+
+
+class TranscriptScreen(Screen[None]):
+    """One stored session, read-only."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, stored: StoredSession) -> None:
+        super().__init__()
+        self.stored = stored
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(transcript_text(self.stored))
+        yield Footer()
+
+
+class HistoryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "open", "Open"),
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("f1", "app.help", "Help"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="history"):
+            yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            yield Static(id="progress-label")
+            yield Sparkline([0], id="progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "History"
+        self.sub_title = app_context(self.app).trainee
+        table = self.query_one(DataTable)
+        table.add_columns("Started", "Scenario", "Mode", "Status", "Turns", "Score")
+        self.summaries: list[Record] = list(reversed(app_context(self.app).history()))
+        for summary in self.summaries:
+            score = summary.get("score")
+            table.add_row(
+                str(summary.get("started_at") or "")[:16].replace("T", " "),
+                Text(str(summary.get("title") or summary.get("scenario"))),
+                str(summary.get("mode")),
+                str(summary.get("status")),
+                str(summary.get("turns", 0)),
+                "-" if score is None else str(score),
+                key=str(summary["id"]),
+            )
+        self.show_progress()
+        table.focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_progress()
+
+    def show_progress(self) -> None:
+        """Scores of every attempt at the highlighted scenario, oldest first."""
+        table = self.query_one(DataTable)
+        label = self.query_one("#progress-label", Static)
+        if not self.summaries:
+            label.update(Text("No sessions yet. Practise a scenario from the library."))
+            return
+        chosen = self.summaries[min(table.cursor_row, len(self.summaries) - 1)]
+        scores = [
+            int(s["score"])
+            for s in reversed(self.summaries)
+            if s.get("scenario") == chosen.get("scenario") and s.get("score") is not None
+        ]
+        label.update(
+            Text(f"Progress at {chosen.get('title')}: " + (", ".join(map(str, scores)) or "-"))
+        )
+        self.query_one(Sparkline).data = scores or [0]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.summaries:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        context = app_context(self.app)
+        stored = context.store.find_session(str(key), context.trainee)
+        self.app.push_screen(TranscriptScreen(stored))

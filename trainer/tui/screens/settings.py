@@ -1,0 +1,73 @@
+"""Who is training, where results go, which backend plays the buyer, and a check of the
+endpoint (the same checks as ``trainer doctor``)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from trainer.config import config_path
+from trainer.tui.context import app_context
+
+
+class SettingsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("d", "check", "Check endpoint"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="settings"):
+            yield Static(id="current")
+            yield Static(id="checks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Settings"
+        context = app_context(self.app)
+        llm = context.llm.describe()
+        text = Text()
+        for label, value in (
+            ("Trainee", context.trainee),
+            ("Results store", str(context.settings.store)),
+            ("Backend", f"{llm['buyer']} buyer, {llm['assessor']} assessment"),
+            ("Endpoint", str(llm.get("base_url", "-"))),
+            ("Model", str(llm.get("model", "-"))),
+            ("Judge model", str(llm.get("judge_model", "-"))),
+            ("Config file", str(config_path())),
+        ):
+            text.append(f"{label:<14}", style="bold")
+            text.append(f"{value}\n")
+        text.append(
+            "\nChange these in the config file (or with TRAINER_TRAINEE, TRAINER_STORE, "
+            "OPENAI_BASE_URL) and restart.",
+            style="dim",
+        )
+        self.query_one("#current", Static).update(text)
+
+    def action_check(self) -> None:
+        context = app_context(self.app)
+        if context.llm.backend == "offline":
+            self.query_one("#checks", Static).update(Text("The offline buyer needs no endpoint."))
+            return
+        self.query_one("#checks", Static).update(Text("Checking the endpoint..."))
+        self.run_checks()
+
+    @work(exclusive=True, exit_on_error=False)
+    async def run_checks(self) -> None:
+        from trainer.llm.doctor import run_checks
+
+        checks = await run_checks(app_context(self.app).llm)
+        text = Text()
+        for check in checks:
+            text.append("ok   " if check.ok else "FAIL ", style="green" if check.ok else "red")
+            text.append(f"{check.name}: {check.detail}\n")
+            if check.fix:
+                text.append(f"     fix: {check.fix}\n", style="yellow")
+        self.query_one("#checks", Static).update(text)
