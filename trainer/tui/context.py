@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from trainer.config import Settings, resolve_settings
@@ -22,7 +23,7 @@ from trainer.offline.buyer import OfflineBuyer
 from trainer.store.ledger import Ledger
 from trainer.store.migrations import Record
 from trainer.store.recorder import StoreRecorder
-from trainer.store.repository import Store
+from trainer.store.repository import Store, utc_now
 
 BackendFactory = Callable[[ResolvedScenario, int], tuple[Buyer, Assessor]]
 
@@ -34,6 +35,8 @@ class AppContext:
     content: list[Path] | None = None
     seed: int = 0
     clock: Callable[[], float] = time.monotonic
+    now: Callable[[], datetime] = utc_now
+    """Wall-clock time for stored records; tests fix it for repeatable screenshots."""
     backends: BackendFactory | None = None
     """Tests put a slow or scripted buyer here; None builds the configured backend."""
     _library: Library | None = field(default=None, repr=False)
@@ -56,7 +59,7 @@ class AppContext:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(self.settings.store)
+            self._store = Store.open(self.settings.store, now=self.now)
         return self._store
 
     @property

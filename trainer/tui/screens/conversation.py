@@ -95,7 +95,12 @@ class ConversationScreen(Screen[None]):
         with Horizontal(id="call"):
             with Vertical(id="talk"):
                 yield Transcript(id="transcript")
-                yield SellerInput(id="say", soft_wrap=True, show_line_numbers=False)
+                yield SellerInput(
+                    id="say",
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                    placeholder="Say something to the buyer. Enter sends; Ctrl+J adds a line.",
+                )
             with Vertical(id="side"):
                 yield Static(id="counters")
                 yield Meter("Patience", persona.patience, id="patience")
