@@ -145,6 +145,10 @@ async def test_rewind_keeps_the_abandoned_branch(tmp_path: Path) -> None:
         assert not any("leading AI" in line for line in utterances(app))
         await say(pilot, TURNS[1])
         assert len(screen.session.turns) == 2
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        shown = str(app.screen.query_one(Static).render())
+        assert "After turn 1" in shown and "leading AI dock scheduler" in shown
 
 
 async def test_a_broken_scenario_file_is_listed_not_hidden(
@@ -213,3 +217,19 @@ async def test_every_screen_fits(tmp_path: Path, size: tuple[int, int]) -> None:
         await say(pilot, TURNS[0])
         assert app.screen.query_one("#say").region.height >= 3
         assert app.screen.query_one("#side").region.width >= 30
+
+
+async def test_the_trainee_name_can_be_changed_in_settings(tmp_path: Path) -> None:
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        from textual.widgets import Input
+
+        box = app.screen.query_one(Input)
+        assert box.value == "Ana"
+        box.value = "Ana López"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.context.trainee == "Ana López"
+        assert "Ana López" in str(app.screen.query_one("#current", Static).render())

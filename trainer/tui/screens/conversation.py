@@ -68,6 +68,7 @@ class ConversationScreen(Screen[None]):
         Binding("ctrl+e", "end_call", "End call", priority=True),
         Binding("ctrl+t", "hint", "Hint", priority=True),
         Binding("ctrl+z", "rewind", "Rewind a turn", priority=True),
+        Binding("ctrl+b", "branches", "Abandoned lines", priority=True),
         Binding("f1", "app.help", "Help"),
     ]
 
@@ -262,6 +263,14 @@ class ConversationScreen(Screen[None]):
             line.remove()
         transcript.note(f"Rewound to turn {len(self.session.turns)}; the abandoned line is kept.")
         self.show_side(self.session.turns[-1] if self.session.turns else None)
+
+    def action_branches(self) -> None:
+        from trainer.tui.screens.branches import BranchesScreen
+
+        if not self.session.branches:
+            self.notify("No abandoned lines yet: Ctrl+Z rewinds a turn to try another.")
+            return
+        self.app.push_screen(BranchesScreen(self.session))
 
     async def action_end_call(self) -> None:
         if self.turn_worker is not None and self.turn_worker.is_running:

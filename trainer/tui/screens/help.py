@@ -13,7 +13,7 @@ HELP = [
     ("Library", "Enter practise · c certify · / search · h history · s settings · q quit"),
     ("Briefing", "Enter start the call · Esc back"),
     ("Call", "Enter send · Ctrl+J new line · Esc cancel the reply · Ctrl+E end the call"),
-    ("", "Ctrl+T hint · Ctrl+Z rewind a turn (practice only)"),
+    ("", "Ctrl+T hint · Ctrl+Z rewind a turn · Ctrl+B abandoned lines (practice only)"),
     ("Debrief", "r try again · m export Markdown · j export JSON · Esc library"),
     ("Anywhere", "Ctrl+P command palette · F1 this help · Ctrl+Q quit"),
 ]

@@ -3,13 +3,15 @@ endpoint (the same checks as ``trainer doctor``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from trainer.config import config_path
 from trainer.tui.context import app_context
@@ -24,12 +26,32 @@ class SettingsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="settings"):
+            yield Static(Text("Trainee name (Enter to use it for this run)", style="bold"))
+            yield Input(id="trainee")
             yield Static(id="current")
             yield Static(id="checks")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Settings"
+        box = self.query_one(Input)
+        box.value = app_context(self.app).trainee
+        box.focus()
+        self.show_current()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        name = event.value.strip()
+        if not name:
+            self.notify("The trainee name cannot be empty.", severity="warning")
+            return
+        context = app_context(self.app)
+        context.settings = replace(context.settings, trainee=name)
+        self.show_current()
+        self.notify(
+            f"Sessions are now recorded for {name}. To keep it, set trainee in the config file."
+        )
+
+    def show_current(self) -> None:
         context = app_context(self.app)
         llm = context.llm.describe()
         text = Text()
