@@ -19,7 +19,7 @@ from trainer.tui.context import app_context
 
 class SettingsScreen(Screen[None]):
     BINDINGS = [
-        Binding("d", "check", "Check endpoint"),
+        Binding("f5", "check", "Check endpoint"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
