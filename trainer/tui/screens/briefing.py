@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from trainer.content.library import ResolvedScenario
+from trainer.engine.certification import MIN_TURNS
 from trainer.engine.ports import Mode
 
 
@@ -30,7 +31,8 @@ def briefing_text(setup: ResolvedScenario, mode: Mode) -> Text:
         rules = scenario.certification
         text.append(
             f"\nCertification attempt: no feedback, hints or rewinds until the call ends. "
-            f"Pass mark {rules.pass_mark}; {rules.attempts} attempts allowed.\n",
+            f"Pass mark {rules.pass_mark}; at least {MIN_TURNS} turns; "
+            f"{rules.attempts} attempts allowed.\n",
             style="bold yellow",
         )
     heading("Your situation")

@@ -16,13 +16,14 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 from textual.worker import Worker
 
 from trainer.content.library import ResolvedScenario
+from trainer.engine.certification import MIN_TURNS
 from trainer.engine.ports import ENDINGS, Mode
 from trainer.engine.session import (
     Assessed,
@@ -38,6 +39,20 @@ from trainer.text import printable
 from trainer.tui.context import app_context
 from trainer.tui.widgets.meters import Meter
 from trainer.tui.widgets.transcript import Transcript, Utterance
+
+
+def why(turn: Turn) -> str:
+    """The turn's state changes and their causes, in words (fact ids stay out: what was
+    learned has its own list)."""
+    by_cause: dict[str, list[str]] = {}
+    for change in turn.changes:
+        by_cause.setdefault(change.cause, []).append(f"{change.field} {change.delta:+d}")
+    parts = [f"{', '.join(fields)}: {cause}" for cause, fields in by_cause.items()]
+    if turn.disclosed_now:
+        parts.append("they told you something new")
+    if turn.withheld_topic:
+        parts.append("you touched something they are not ready to share")
+    return "; ".join(parts) or "no change"
 
 
 class SellerInput(TextArea):
@@ -64,12 +79,15 @@ class SellerInput(TextArea):
 
 class ConversationScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "cancel_reply", "Cancel reply", show=True),
-        Binding("ctrl+e", "end_call", "End call", priority=True),
+        Binding("ctrl+e", "end_call", "End", priority=True),
+        Binding("escape", "cancel_reply", "Cancel"),
         Binding("ctrl+t", "hint", "Hint", priority=True),
-        Binding("ctrl+z", "rewind", "Rewind a turn", priority=True),
-        Binding("ctrl+b", "branches", "Abandoned lines", priority=True),
+        Binding("ctrl+z", "rewind", "Rewind", priority=True),
+        Binding("ctrl+b", "branches", "Lines", priority=True),
+        Binding("pageup", "scroll_transcript(-1)", "Scroll", show=False, priority=True),
+        Binding("pagedown", "scroll_transcript(1)", "Scroll", show=False, priority=True),
         Binding("f1", "app.help", "Help"),
+        Binding("enter", "debrief", "Debrief", show=False),
     ]
 
     def __init__(self, setup: ResolvedScenario, mode: Mode) -> None:
@@ -79,6 +97,7 @@ class ConversationScreen(Screen[None]):
         self.session: Session = app_context(self.app).new_session(setup, mode)
         self.turn_worker: Worker[None] | None = None
         self.pending: tuple[str, Utterance, Utterance | None] | None = None
+        self.ending_confirmed = False
 
     @property
     def practice(self) -> bool:
@@ -102,12 +121,13 @@ class ConversationScreen(Screen[None]):
                     show_line_numbers=False,
                     placeholder="Say something to the buyer. Enter sends; Ctrl+J adds a line.",
                 )
-            with Vertical(id="side"):
+            with VerticalScroll(id="side"):
                 yield Static(id="counters")
                 yield Meter("Patience", persona.patience, id="patience")
                 yield Meter("Openness", persona.openness, id="openness")
                 yield Static(id="cause", classes="cause")
                 yield Static(id="verdict")
+                yield Static(id="hint")
                 yield Static(id="learned")
         yield Footer()
 
@@ -139,10 +159,17 @@ class ConversationScreen(Screen[None]):
     def show_side(self, turn: Turn | None) -> None:
         self.show_counters()
         state = self.session.state
-        self.query_one("#patience", Meter).set_value(state.patience)
-        self.query_one("#openness", Meter).set_value(state.openness)
-        cause = Text(f"Why: {turn.cause}" if turn and self.practice else "")
+        deltas = {"patience": 0, "openness": 0}
+        for change in turn.changes if turn else ():
+            deltas[change.field] += change.delta
+        self.query_one("#patience", Meter).set_value(state.patience, deltas["patience"])
+        self.query_one("#openness", Meter).set_value(state.openness, deltas["openness"])
+        cause = Text()
+        if turn is not None and self.practice:
+            cause.append("Why: ", style="bold")
+            cause.append(why(turn))
         self.query_one("#cause", Static).update(cause)
+        self.query_one("#hint", Static).display = False
         verdict = Text()
         if turn is not None and self.practice:
             a = turn.assessment
@@ -181,6 +208,7 @@ class ConversationScreen(Screen[None]):
         self.turn_worker = self.run_worker(
             self.play(text), exclusive=True, exit_on_error=False, group="turn"
         )
+        self.refresh_bindings()
 
     async def play(self, text: str) -> None:
         transcript = self.query_one(Transcript)
@@ -214,6 +242,7 @@ class ConversationScreen(Screen[None]):
                 self.pending[2].append(" [the reply was cut off]")
         self.pending = None
         self.show_side(turn)
+        self.refresh_bindings()
         if self.session.over:
             self.finish()
 
@@ -241,10 +270,15 @@ class ConversationScreen(Screen[None]):
             self.notify("No hints in a certification attempt.", severity="warning")
             return
         missed = [f for f in self.session.missed_facts if f.hint]
-        if not missed:
-            self.notify("No hint left: you have found what there is to find.")
-            return
-        self.notify(printable(missed[0].hint or ""), title="Hint", timeout=10)
+        hint = Text("Hint: ", style="bold")
+        if missed:
+            hint.append(printable(missed[0].hint or ""))
+        else:
+            hint.append("none left: you have found what there is to find.")
+        box = self.query_one("#hint", Static)
+        box.update(hint)
+        box.display = True
+        self.query_one("#side").scroll_to_widget(box)
 
     async def action_rewind(self) -> None:
         if self.turn_worker is not None and self.turn_worker.is_running:
@@ -273,17 +307,55 @@ class ConversationScreen(Screen[None]):
         self.app.push_screen(BranchesScreen(self.session))
 
     async def action_end_call(self) -> None:
+        if self.session.over:
+            self.action_debrief()
+            return
+        if not self.practice and not self.ending_confirmed:
+            self.ending_confirmed = True
+            self.notify(
+                f"Press Ctrl+E again to end the attempt now ({len(self.session.turns)} turns; "
+                f"an attempt needs at least {MIN_TURNS}).",
+                severity="warning",
+            )
+            return
         if self.turn_worker is not None and self.turn_worker.is_running:
             self.turn_worker.cancel()
-        if not self.session.over:
-            await self.session.end_by_seller()
-        self.finish()
+        await self.session.end_by_seller()
+        self.action_debrief()  # the trainee chose to end: no last reply to read
 
     def finish(self) -> None:
+        """The call is over: keep the last reply on screen until the trainee moves on."""
+        self.query_one(Transcript).note(
+            f"The call is over: {ENDINGS[self.session.ended_by]}. Press Enter for the debrief."
+        )
+        box = self.query_one(SellerInput)
+        box.disabled = True
+        self.focus_next()
+        self.refresh_bindings()
+
+    def action_debrief(self) -> None:
         from trainer.tui.screens.debrief import DebriefScreen
 
-        self.query_one(Transcript).note(f"The call is over: {ENDINGS[self.session.ended_by]}.")
-        self.app.switch_screen(DebriefScreen(self.session))
+        if self.session.over:
+            self.app.switch_screen(DebriefScreen(self.session))
+
+    def action_scroll_transcript(self, direction: int) -> None:
+        transcript = self.query_one(Transcript)
+        if direction < 0:
+            transcript.scroll_page_up(animate=False)
+        else:
+            transcript.scroll_page_down(animate=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide what a certification attempt does not allow, and the debrief key until
+        the call is over."""
+        if action in ("hint", "rewind", "branches") and not self.practice:
+            return False
+        if action == "debrief":
+            return self.session.over
+        if action == "cancel_reply":
+            return self.turn_worker is not None and self.turn_worker.is_running
+        return True
 
     async def on_unmount(self) -> None:
         endpoint = getattr(self.session.buyer, "endpoint", None)

@@ -20,10 +20,14 @@ from trainer.text import printable
 
 def score_text(session: Session) -> Text:
     breakdown = session.score()
-    text = Text(f"Session score {breakdown.score}/100", style="bold")
+    text = Text()
+    text.append(f"Session score {breakdown.score}/100", style="bold")
     if breakdown.adjustment:
         text.append(f"  ({breakdown.adjustment:+d}: {breakdown.adjustment_reason})")
-    text.append(f"\n{ENDINGS[session.ended_by].capitalize()} after {len(session.turns)} turns.")
+    turns = len(session.turns)
+    text.append(
+        f"\n{ENDINGS[session.ended_by].capitalize()} after {turns} turn{'s' if turns != 1 else ''}."
+    )
     return text
 
 
@@ -43,7 +47,10 @@ def turns_text(session: Session) -> Text:
     if not session.turns:
         return Text("No turns were played.")
     ranked = sorted(session.turns, key=lambda t: (t.assessment.good_use, -t.index))
-    for label, turn in (("Best turn", ranked[-1]), ("Worst turn", ranked[0])):
+    shown = [("Best turn", ranked[-1])]
+    if len(ranked) > 1:
+        shown.append(("Weakest turn", ranked[0]))
+    for label, turn in shown:
         text.append(f"{label} ({turn.index}, good use {turn.assessment.good_use}/5): ", "bold")
         text.append(printable(turn.seller) + "\n")
         text.append(f"  why: {turn.assessment.reason}\n", style="italic")
@@ -91,11 +98,12 @@ class DebriefScreen(Screen[None]):
                     text.append(f"\n  - {reason}")
                 yield Static(text, id="certification")
             yield Static(criteria_table(session), id="criteria")
-            with Horizontal(id="charts"):
-                yield Static("Patience", classes="chart-label")
-                yield Sparkline([t.state.patience for t in session.turns] or [0], id="patience")
-                yield Static("Openness", classes="chart-label")
-                yield Sparkline([t.state.openness for t in session.turns] or [0], id="openness")
+            if len(session.turns) > 1:
+                with Horizontal(id="charts"):
+                    yield Static("Patience", classes="chart-label")
+                    yield Sparkline([t.state.patience for t in session.turns], id="patience")
+                    yield Static("Openness", classes="chart-label")
+                    yield Sparkline([t.state.openness for t in session.turns], id="openness")
             yield Static(turns_text(session), id="best-worst")
             yield Static(missed_text(session), id="missed")
         yield Footer()

@@ -10,12 +10,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 HELP = [
-    ("Library", "Enter practise · c certify · / search · h history · s settings · q quit"),
+    ("Library", "Enter practise · c certify · / search"),
+    ("", "h history · s settings · q quit"),
     ("Briefing", "Enter start the call · Esc back"),
-    ("Call", "Enter send · Ctrl+J new line · Esc cancel the reply · Ctrl+E end the call"),
-    ("", "Ctrl+T hint · Ctrl+Z rewind a turn · Ctrl+B abandoned lines (practice only)"),
-    ("Debrief", "r try again · m export Markdown · j export JSON · Esc library"),
-    ("Anywhere", "Ctrl+P command palette · F1 this help · Ctrl+Q quit"),
+    ("Call", "Enter send · Ctrl+J new line · Ctrl+E end the call"),
+    ("", "Esc cancel a reply · PgUp/PgDn scroll the transcript"),
+    ("", "Practice only: Ctrl+T hint · Ctrl+Z rewind a turn"),
+    ("", "Ctrl+B the lines you abandoned"),
+    ("Debrief", "r try again · m / j export Markdown / JSON · Esc library"),
+    ("Anywhere", "Ctrl+P command palette (themes too) · F1 help · Ctrl+Q quit"),
 ]
 
 

@@ -15,17 +15,17 @@ from trainer.text import printable
 from trainer.tui.context import app_context
 
 
-def transcript_text(stored: StoredSession) -> Text:
+def transcript_text(stored: StoredSession, buyer: str = "Buyer") -> Text:
     header = stored.header
-    text = Text(f"{header.get('title')}\n", style="bold")
-    text.append(f"{header.get('mode')} · {header.get('started_at')} · {header.get('status')}\n\n")
-    text.append("Buyer: ", style="bold")
+    started = str(header.get("started_at") or "")[:16].replace("T", " ")
+    text = Text(f"{header.get('mode')} · started {started} UTC · {header.get('status')}\n\n")
+    text.append(f"{buyer}: ", style="bold")
     text.append(printable(str(header.get("opening") or "")) + "\n")
     for turn in stored.main_line():
         a = turn["assessment"]
         text.append(f"\n{turn['index']}. You: ", style="bold")
         text.append(printable(turn["seller"]) + "\n")
-        text.append("Buyer: ", style="bold")
+        text.append(f"{buyer}: ", style="bold")
         text.append(printable(turn["buyer"]) + "\n")
         text.append(f"   {a['move']}, good use {a['good_use']}/5 · tip: {a['tip']}\n", style="dim")
     for number, turns in sorted(stored.branches().items()):
@@ -48,15 +48,22 @@ class TranscriptScreen(Screen[None]):
         self.stored = stored
 
     def compose(self) -> ComposeResult:
+        library = app_context(self.app).library
+        persona = library.personas.get(str(self.stored.header.get("persona")))
+        buyer = persona.persona.name.split()[0] if persona else "Buyer"
         yield Header()
-        with VerticalScroll():
-            yield Static(transcript_text(self.stored))
+        with VerticalScroll(id="transcript-view"):
+            yield Static(transcript_text(self.stored, buyer))
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = str(self.stored.header.get("title") or "Transcript")
+        self.sub_title = "read-only"
 
 
 class HistoryScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "open", "Open"),
+        Binding("enter", "open", "Open", priority=True),
         Binding("escape", "app.pop_screen", "Back"),
         Binding("f1", "app.help", "Help"),
     ]
@@ -73,13 +80,19 @@ class HistoryScreen(Screen[None]):
         self.title = "History"
         self.sub_title = app_context(self.app).trainee
         table = self.query_one(DataTable)
-        table.add_columns("Started", "Scenario", "Mode", "Status", "Turns", "Score")
+        table.add_column("Started (UTC)", width=16)
+        table.add_column("Scenario", width=max(16, self.app.size.width - 58))
+        table.add_columns("Mode", "Status", "Turns", "Score")
         self.summaries: list[Record] = list(reversed(app_context(self.app).history()))
         for summary in self.summaries:
             score = summary.get("score")
             table.add_row(
                 str(summary.get("started_at") or "")[:16].replace("T", " "),
-                Text(str(summary.get("title") or summary.get("scenario"))),
+                Text(
+                    str(summary.get("title") or summary.get("scenario")),
+                    overflow="ellipsis",
+                    no_wrap=True,
+                ),
                 str(summary.get("mode")),
                 str(summary.get("status")),
                 str(summary.get("turns", 0)),
@@ -106,12 +119,11 @@ class HistoryScreen(Screen[None]):
             if s.get("scenario") == chosen.get("scenario") and s.get("score") is not None
         ]
         label.update(
-            Text(f"Progress at {chosen.get('title')}: " + (", ".join(map(str, scores)) or "-"))
+            Text(f"Scores at {chosen.get('title')}: " + (", ".join(map(str, scores)) or "-"))
         )
-        self.query_one(Sparkline).data = scores or [0]
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open()
+        chart = self.query_one(Sparkline)
+        chart.display = len(scores) > 1  # one attempt is a number, not a trend
+        chart.data = scores or [0]
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)

@@ -17,7 +17,7 @@ from trainer.tui.context import app_context
 
 class LibraryScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "start('practice')", "Practise", show=True, priority=False),
+        Binding("enter", "start('practice')", "Practise", priority=True),
         Binding("c", "start('certification')", "Certify"),
         Binding("slash", "search", "Search"),
         Binding("h", "history", "History"),
@@ -36,7 +36,11 @@ class LibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Scenario", "Buyer", "Setting", "Level", "Tries", "Best")
+        # The title takes what the other columns leave, so the table fits 80 columns.
+        title_width = max(20, self.app.size.width - 52)
+        table.add_column("Scenario", width=title_width)
+        table.add_column("Buyer", width=18)
+        table.add_columns("Level", "Tries", "Best")
         self.fill("")
         table.focus()
 
@@ -77,9 +81,8 @@ class LibraryScreen(Screen[None]):
                 continue
             tries, best = stats.get(scenario.id, (0, None))
             table.add_row(
-                Text(scenario.title),
-                Text(f"{persona.name}, {persona.role}"),
-                scenario.setting.replace("_", " "),
+                Text(scenario.title, overflow="ellipsis", no_wrap=True),
+                Text(persona.name, overflow="ellipsis", no_wrap=True),
                 scenario.difficulty,
                 str(tries),
                 "-" if best is None else str(best),
@@ -99,9 +102,6 @@ class LibraryScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(DataTable).focus()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.action_start("practice")
 
     def action_search(self) -> None:
         self.query_one(Input).focus()

@@ -25,8 +25,10 @@ class Meter(Static):
     def on_mount(self) -> None:
         self.refresh_text()
 
-    def set_value(self, value: int) -> None:
-        self.delta = value - self.value
+    def set_value(self, value: int, delta: int) -> None:
+        """The new value and the change this turn caused (given, not computed, so a rewind
+        shows the restored turn's own change)."""
+        self.delta = delta
         self.value = value
         self.refresh_text()
 

@@ -23,7 +23,8 @@ class Utterance(Static):
         self.words = printable(text)
 
     def render_text(self) -> Text:
-        text = Text(f"{self.speaker}: ", style="bold")
+        text = Text()
+        text.append(f"{self.speaker}: ", style="bold")
         text.append(self.words)
         return text
 
