@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,30 @@ async def test_a_hint_shows_in_the_side_panel(tmp_path: Path) -> None:
         assert hint.display and str(hint.render()).startswith("Hint: Ask")
         await say(pilot, TURNS[1])
         assert not hint.display
+
+
+class DeadEndpoint(ChunkedBuyer):
+    async def reply(self, context: object) -> AsyncIterator[str]:  # type: ignore[override]
+        from trainer.llm.endpoint import EndpointError
+
+        raise EndpointError("http://127.0.0.1:9/v1 refused the API key (401): check OPENAI_API_KEY")
+        yield ""  # pragma: no cover - makes this an async generator
+
+
+def dead(setup: ResolvedScenario, seed: int) -> tuple[Buyer, Assessor]:
+    return DeadEndpoint(), OfflineAssessor()
+
+
+async def test_a_failing_endpoint_gives_the_words_back(tmp_path: Path) -> None:
+    app = TrainerApp(context(tmp_path, backends=dead))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        await say(pilot, TURNS[1])
+        assert screen.query_one(SellerInput).text == TURNS[1]
+        assert screen.session.turns == []
+        messages = [n.message for n in app._notifications]
+        assert any("refused the API key (401)" in m for m in messages)
+        assert app.screen is screen  # still in the call, free to retry or end it

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 from textual.worker import Worker
@@ -232,8 +233,7 @@ class ConversationScreen(Screen[None]):
         except Exception as exc:
             # The endpoint failed, or the store could not save the turn: nothing was
             # committed, so the trainee can try again (or end the call).
-            self.give_back(f"The turn was not played: {exc}")
-            raise
+            self.give_back(f"The turn was not played: {exc}", severity="error")
 
     def committed(self, turn: Turn) -> None:
         if self.pending is not None and self.pending[2] is not None:
@@ -246,7 +246,7 @@ class ConversationScreen(Screen[None]):
         if self.session.over:
             self.finish()
 
-    def give_back(self, message: str) -> None:
+    def give_back(self, message: str, severity: SeverityLevel = "warning") -> None:
         if self.pending is None:
             return
         text, mine, theirs = self.pending
@@ -257,7 +257,7 @@ class ConversationScreen(Screen[None]):
         box = self.query_one(SellerInput)
         box.text = text
         box.focus()
-        self.notify(printable(message), severity="warning")
+        self.notify(printable(message), severity=severity, timeout=8)
 
     # ---------------------------------------------------------------- keys
 
