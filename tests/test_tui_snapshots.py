@@ -26,6 +26,7 @@ from trainer.config import Settings
 from trainer.llm.settings import LlmSettings
 from trainer.tui.app import TrainerApp
 from trainer.tui.context import AppContext
+from trainer.tui.screens.branches import BranchesScreen
 from trainer.tui.screens.briefing import BriefingScreen
 from trainer.tui.screens.conversation import ConversationScreen, SellerInput
 from trainer.tui.screens.debrief import DebriefScreen
@@ -229,6 +230,21 @@ def test_help(app: TrainerApp, snap_compare: SnapCompare, size: tuple[int, int])
         await pilot.pause()
         await press(pilot, "f1")
         assert isinstance(pilot.app.screen, HelpScreen)
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_abandoned_lines(app: TrainerApp, snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        screen = await start_call(pilot)
+        await say(pilot, TURNS[0])
+        await say(pilot, "Our platform is the leading AI dock scheduler. Want a demo?")
+        await press(pilot, "ctrl+z")
+        await say(pilot, TURNS[1])
+        await press(pilot, "ctrl+b")
+        assert isinstance(pilot.app.screen, BranchesScreen) and screen.session.branches
         await steady(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -15,7 +15,8 @@ from trainer.text import printable
 
 def branches_text(session: Session) -> Text:
     first = session.setup.persona.name.split()[0]
-    text = Text("Abandoned lines\n", style="bold")
+    text = Text()
+    text.append("Abandoned lines\n", style="bold")
     for number, branch in enumerate(session.branches, start=1):
         text.append(f"\n{number}. After turn {branch.from_index}:\n", style="bold")
         for turn in branch.turns:

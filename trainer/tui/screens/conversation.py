@@ -181,7 +181,8 @@ class ConversationScreen(Screen[None]):
             if turn.flags:
                 verdict.append(f"\nFlags: {', '.join(turn.flags)}", style="italic")
         self.query_one("#verdict", Static).update(verdict)
-        learned = Text("What you have learned\n", style="bold")
+        learned = Text()
+        learned.append("What you have learned\n", style="bold")
         facts = self.session.earned_facts
         if not facts:
             learned.append("Nothing yet.", style="dim")
@@ -270,7 +271,8 @@ class ConversationScreen(Screen[None]):
             self.notify("No hints in a certification attempt.", severity="warning")
             return
         missed = [f for f in self.session.missed_facts if f.hint]
-        hint = Text("Hint: ", style="bold")
+        hint = Text()
+        hint.append("Hint: ", style="bold")
         if missed:
             hint.append(printable(missed[0].hint or ""))
         else:

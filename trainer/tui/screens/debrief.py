@@ -93,7 +93,8 @@ class DebriefScreen(Screen[None]):
             yield Static(score_text(session), id="score")
             if certification is not None:
                 verdict = "PASSED" if certification["passed"] else "NOT PASSED"
-                text = Text(f"Certification: {verdict}", style="bold")
+                text = Text()
+                text.append(f"Certification: {verdict}", style="bold")
                 for reason in certification.get("reasons", []):
                     text.append(f"\n  - {reason}")
                 yield Static(text, id="certification")

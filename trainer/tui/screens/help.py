@@ -26,7 +26,8 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "app.pop_screen", "Close")]
 
     def compose(self) -> ComposeResult:
-        text = Text("Trainer — help\n\n", style="bold")
+        text = Text()
+        text.append("Trainer — help\n\n", style="bold")
         text.append("Every turn is judged on one question: ")
         text.append("was this a good use of the customer's time?\n\n", style="italic")
         for label, words in HELP:
