@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         play,
         report,
         rescore,
+        scenario_test,
         scenarios,
         schema,
         sessions,
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.register(commands)
     rescore.register(commands)
     doctor.register(commands)
+    scenario_test.register(commands)
     return parser
 
 

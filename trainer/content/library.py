@@ -19,7 +19,13 @@ from pydantic import BaseModel
 from trainer.content.models import Criterion, Persona, Rubric, Scenario
 from trainer.content.problems import ContentError, Problem
 from trainer.content.validation import validate_document
-from trainer.content.yaml_loader import YamlDocument, key_node_at, parse_yaml, read_yaml
+from trainer.content.yaml_loader import (
+    YamlDocument,
+    key_node_at,
+    node_at,
+    parse_yaml,
+    read_yaml,
+)
 
 YAML_SUFFIXES = (".yaml", ".yml")
 M = TypeVar("M", bound=BaseModel)
@@ -35,7 +41,11 @@ class Source:
 
     def locate(self, *loc: int | str) -> tuple[int, int]:
         """Line and column (1-based) of a key in the file, for reference errors."""
-        node = key_node_at(self.doc.root, loc) if self.doc else None
+        if self.doc is None:
+            return 1, 1
+        node = key_node_at(self.doc.root, loc)
+        if node is None:  # a list item, or a key that is not there: the nearest node
+            node, _ = node_at(self.doc.root, loc)
         if node is None:
             return 1, 1
         return node.start_mark.line + 1, node.start_mark.column + 1
@@ -279,6 +289,44 @@ def check_references(library: Library, loaded: LoadedScenario) -> list[Problem]:
                         ".".join((*loc, criterion_id)),
                         f"no criterion '{criterion_id}' in the rubric",
                         "use one of: " + ", ".join(sorted(known_criteria)),
+                    )
+                )
+    problems += _check_tests(library, loaded)
+    return problems
+
+
+def _check_tests(library: Library, loaded: LoadedScenario) -> list[Problem]:
+    """A scenario test must name facts the persona has and turns its script plays."""
+    scenario, source = loaded.scenario, loaded.source
+    persona = library.personas.get(scenario.persona)
+    facts = {f.id for f in persona.persona.hidden_facts} if persona else set()
+    problems: list[Problem] = []
+    for number, test in enumerate(scenario.tests):
+        for key in ("disclosed", "not_disclosed"):
+            for position, fact in enumerate(getattr(test.expect, key)):
+                if persona is not None and fact not in facts:
+                    line, column = source.locate("tests", number, "expect", key, position)
+                    problems.append(
+                        Problem(
+                            source.path,
+                            line,
+                            column,
+                            f"tests.{number}.expect.{key}",
+                            f"no hidden fact '{fact}' in persona {scenario.persona}",
+                            "use one of: " + ", ".join(sorted(facts)),
+                        )
+                    )
+        for turn in test.expect.moves:
+            if not 1 <= turn <= len(test.seller):
+                line, column = source.locate("tests", number, "expect", "moves", turn)
+                problems.append(
+                    Problem(
+                        source.path,
+                        line,
+                        column,
+                        f"tests.{number}.expect.moves",
+                        f"turn {turn} is not in the script ({len(test.seller)} turns)",
+                        "number the turns from 1, as they appear under seller:",
                     )
                 )
     return problems

@@ -333,6 +333,45 @@ class Certification(StrictModel):
     attempts: int = Field(default=3, ge=1, le=100)
 
 
+class ScoreBand(StrictModel):
+    min: int = Field(default=0, ge=0, le=100, description="Lowest acceptable session score.")
+    max: int = Field(default=100, ge=0, le=100, description="Highest acceptable session score.")
+
+
+class Expect(StrictModel):
+    """What should happen when the scripted seller plays. Leave out what you do not care
+    about; every expectation given is checked."""
+
+    buyer_ends_by_turn: int | None = Field(
+        default=None, ge=1, le=100, description="The buyer hangs up on or before this turn."
+    )
+    buyer_stays: bool | None = Field(
+        default=None, description="true: the buyer does not hang up during the script."
+    )
+    agreement: bool | None = Field(
+        default=None, description="true: the buyer agrees a next step; false: they do not."
+    )
+    disclosed: list[Slug] = Field(
+        default_factory=list, description="Hidden facts (ids) the seller must have earned."
+    )
+    not_disclosed: list[Slug] = Field(
+        default_factory=list, description="Hidden facts (ids) the seller must not have earned."
+    )
+    score: ScoreBand | None = Field(default=None, description="The session score's band.")
+    moves: dict[int, Move] = Field(
+        default_factory=dict, description="Turn number to the move that turn must be read as."
+    )
+
+
+class ScenarioTest(StrictModel):
+    """A scripted seller and what should happen, so a change to the persona or rubric
+    that makes the scenario too easy or too harsh is caught by `trainer test`."""
+
+    name: Line = Field(description="What the script tries, e.g. 'feature dump'.")
+    seller: list[Text] = Field(min_length=1, description="The seller's turns, in order.")
+    expect: Expect
+
+
 class Scenario(StrictModel):
     """A practice situation: a persona, a setting, and what the seller knows and aims for."""
 
@@ -356,6 +395,10 @@ class Scenario(StrictModel):
     )
     rubric: RubricTweaks = Field(default_factory=RubricTweaks)
     certification: Certification = Field(default_factory=Certification)
+    tests: list[ScenarioTest] = Field(
+        default_factory=list,
+        description="Scripted sellers with expected outcomes, run by `trainer test`.",
+    )
 
     @model_validator(mode="after")
     def _extra_criteria_have_cues(self) -> Scenario:

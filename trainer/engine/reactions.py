@@ -36,6 +36,10 @@ class Reacted:
     ending: EndedBy | None
 
 
+UNEARNED_BELOW = 2
+"""A turn judged this poor (good use 1-2) earns neither the move's good will nor a fact."""
+
+
 def react(
     setup: ResolvedScenario,
     assessment: Assessment,
@@ -55,6 +59,8 @@ def react(
     new_facts: tuple[HiddenFact, ...] = ()
     withheld = False
     fact, withheld = _earned_fact(persona, assessment, seller_text, state)
+    if assessment.good_use <= UNEARNED_BELOW:
+        fact = None  # a poor use of their time earns no confidences, however open they are
     if fact is not None:
         state = state.disclose(fact.id)
         new_facts = (fact,)
@@ -81,8 +87,13 @@ def _state_changes(persona: Persona, assessment: Assessment) -> list[StateChange
     )
     quality = assessment.good_use - 3
     cause = assessment.reason
-    patience = rule.patience + quality * persona.sensitivity.patience
-    openness = rule.openness + quality * persona.sensitivity.openness
+    # A move earns the buyer's warmth only when it was worth their time: an "insight" with
+    # no substance or a lazy question gets none of the rule's good will, only its cost.
+    base_patience, base_openness = rule.patience, rule.openness
+    if assessment.good_use <= UNEARNED_BELOW:
+        base_patience, base_openness = min(base_patience, 0), min(base_openness, 0)
+    patience = base_patience + quality * persona.sensitivity.patience
+    openness = base_openness + quality * persona.sensitivity.openness
     changes = []
     if patience:
         changes.append(StateChange("patience", patience, cause))

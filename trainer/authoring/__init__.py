@@ -1,0 +1,1 @@
+"""Tools for enablement authors: scaffolding, scenario tests, calibration, previews."""

@@ -1,0 +1,147 @@
+"""``trainer test``: run the scripted sellers in scenarios and report like a test runner."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from trainer.authoring.scenario_tests import Backends, TestRun, offline_backends, run_scenario_test
+from trainer.cli.errors import UserError
+from trainer.cli.play import add_backend_options, llm_settings_from
+from trainer.content.finder import NotFound, find_scenario, open_library
+from trainer.content.library import Library, ResolvedScenario
+from trainer.content.problems import ContentError
+from trainer.engine.ports import Assessor, Buyer
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "test",
+        help="run the scripted sellers in scenarios and check the outcomes",
+        description="Play each scenario's tests (scripted sellers with expected outcomes) and "
+        "report one line per check, then 'N passed, N failed'. PATH is a scenario file, a "
+        "folder of them, or a scenario id; with none, every scenario in the library. Exit 1 "
+        "on any failure.",
+    )
+    parser.add_argument("paths", metavar="PATH", nargs="*")
+    parser.add_argument("--content", metavar="DIR", action="append", type=Path)
+    parser.add_argument("--json", action="store_true")
+    add_backend_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def chosen(args: argparse.Namespace, library: Library) -> list[ResolvedScenario]:
+    if not args.paths:
+        return [library.resolve(sid) for sid in sorted(library.scenarios)]
+    setups: list[ResolvedScenario] = []
+    for item in args.paths:
+        path = Path(item)
+        targets = sorted(path.glob("*.yaml")) if path.is_dir() else [item]
+        for target in targets:
+            try:
+                setups.append(find_scenario(str(target), library))
+            except NotFound as exc:
+                raise UserError(str(exc)) from None
+            except ContentError as exc:
+                raise UserError(f"{target} cannot be loaded:\n{exc}") from None
+    return setups
+
+
+def backends_from(args: argparse.Namespace) -> Backends:
+    settings = llm_settings_from(args)
+    if settings.backend == "offline":
+        return offline_backends
+
+    def live(setup: ResolvedScenario) -> tuple[Buyer, Assessor]:
+        from trainer.engine.checked import CheckedAssessor
+        from trainer.llm.buyer import LlmBuyer
+        from trainer.llm.endpoint import Endpoint
+        from trainer.llm.judge import LlmJudge
+        from trainer.offline.assessor import OfflineAssessor
+
+        endpoint = Endpoint(settings)
+        return LlmBuyer(endpoint), CheckedAssessor(LlmJudge(endpoint), OfflineAssessor())
+
+    return live
+
+
+async def run_all(setups: list[ResolvedScenario], backends: Backends) -> list[TestRun]:
+    runs: list[TestRun] = []
+    for setup in setups:
+        for test in setup.scenario.tests:
+            runs.append(await run_scenario_test(setup, test, backends))
+    return runs
+
+
+def run(args: argparse.Namespace) -> int:
+    library = open_library(args.content)
+    broken = [p for p in library.problems if not args.paths or _mentions(p.path, args.paths)]
+    setups = chosen(args, library)
+    runs = asyncio.run(run_all(setups, backends_from(args)))
+    if args.json:
+        sys.stdout.write(json.dumps(document(runs, [str(p) for p in broken]), indent=2) + "\n")
+    else:
+        report(setups, runs, [str(p) for p in broken])
+    failed = sum(1 for r in runs for c in r.checks if not c.passed)
+    return 1 if failed or broken else 0
+
+
+def _mentions(path: Path, wanted: list[str]) -> bool:
+    """Whether a file that failed to load is one the author asked to test."""
+    for item in wanted:
+        given = Path(item)
+        if given.is_dir() and given.resolve() in path.resolve().parents:
+            return True
+        if given.exists() and given.resolve() == path.resolve():
+            return True
+        if path.stem == item:
+            return True
+    return False
+
+
+def report(setups: list[ResolvedScenario], runs: list[TestRun], broken: list[str]) -> None:
+    out = sys.stdout
+    for problem in broken:
+        out.write(f"ERROR {problem}\n")
+    for setup in setups:
+        mine = [r for r in runs if r.scenario == setup.scenario.id]
+        out.write(f"{setup.scenario.id}\n")
+        if not mine:
+            out.write("  (no tests: add some under tests: in the scenario)\n")
+        for test_run in mine:
+            for check in test_run.checks:
+                mark = "PASS" if check.passed else "FAIL"
+                out.write(f"  {mark} {test_run.test}: {check.name} ({check.detail})\n")
+                if check.fix:
+                    out.write(f"       what to change: {check.fix}\n")
+    passed = sum(1 for r in runs for c in r.checks if c.passed)
+    failed = sum(1 for r in runs for c in r.checks if not c.passed)
+    errors = f", {len(broken)} file(s) with errors" if broken else ""
+    out.write(f"\n{passed} passed, {failed} failed{errors}\n")
+
+
+def document(runs: list[TestRun], broken: list[str]) -> dict[str, Any]:
+    return {
+        "tests": [
+            {
+                "scenario": r.scenario,
+                "test": r.test,
+                "passed": r.passed,
+                "turns": len(r.session.turns),
+                "ended_by": r.session.ended_by,
+                "score": r.session.score().score,
+                "checks": [
+                    {"check": c.name, "passed": c.passed, "detail": c.detail, "fix": c.fix}
+                    for c in r.checks
+                ],
+            }
+            for r in runs
+        ],
+        "passed": sum(1 for r in runs for c in r.checks if c.passed),
+        "failed": sum(1 for r in runs for c in r.checks if not c.passed),
+        "errors": broken,
+    }
