@@ -19,6 +19,7 @@ from trainer.store.errors import StoreError
 
 def build_parser() -> argparse.ArgumentParser:
     from trainer.cli import (
+        calibrate,
         certify,
         doctor,
         export,
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     rescore.register(commands)
     doctor.register(commands)
     scenario_test.register(commands)
+    calibrate.register(commands)
     return parser
 
 
@@ -83,7 +85,7 @@ def _guarded(action: Callable[[], int]) -> int:
         print(f"trainer: {exc}", file=sys.stderr)
         return 1
     except EndpointError as exc:
-        print(f"trainer: {exc} (the turns played so far are saved)", file=sys.stderr)
+        print(f"trainer: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ntrainer: interrupted", file=sys.stderr)

@@ -11,6 +11,8 @@ import asyncio
 import json
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from trainer.content.problems import ContentError
 from trainer.engine.ports import Mode
 from trainer.engine.records import usage_record
 from trainer.engine.session import InvalidTurn, ReplyChunk, Session, Turn, TurnCommitted
+from trainer.llm.endpoint import EndpointError
 from trainer.llm.settings import PROFILES, LlmSettings, resolve_llm
 from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.buyer import OfflineBuyer
@@ -247,7 +250,8 @@ def run(args: argparse.Namespace) -> int:
     session = new_session(setup, args.seed, mode, recorder, llm)
     if lines is None:
         return interactive(session)
-    result = asyncio.run(play_script(session, lines))
+    with turns_saved_on_failure():
+        result = asyncio.run(play_script(session, lines))
     if args.json:
         json.dump(play_document(result), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -334,11 +338,22 @@ def print_transcript(result: PlayResult) -> None:
 # ------------------------------------------------------------------ typed
 
 
+@contextmanager
+def turns_saved_on_failure() -> Iterator[None]:
+    """An endpoint failure mid-session ends the command, and the trainee should know that
+    what they played is in the store (``trainer resume`` goes on from it)."""
+    try:
+        yield
+    except EndpointError as exc:
+        raise EndpointError(f"{exc} (the turns played so far are saved)") from None
+
+
 def interactive(session: Session) -> int:
     """A typed conversation: one line per turn; /end ends the call, /help lists commands.
     Ctrl-C leaves a recorded session interrupted, and says how to go on with it."""
     try:
-        return asyncio.run(_interactive(session))
+        with turns_saved_on_failure():
+            return asyncio.run(_interactive(session))
     except KeyboardInterrupt:
         if isinstance(session.recorder, StoreRecorder) and session.opening and not session.over:
             print(

@@ -20,6 +20,7 @@ from trainer.cli.play import (
     play_script,
     print_transcript,
     read_script,
+    turns_saved_on_failure,
 )
 from trainer.cli.render import describe_certification, describe_outcome
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
@@ -199,7 +200,8 @@ def run_resume(args: argparse.Namespace) -> int:
         return finish_ended(session)
     if lines is None:
         return interactive(session)
-    result = asyncio.run(play_script(session, lines))
+    with turns_saved_on_failure():
+        result = asyncio.run(play_script(session, lines))
     if args.json:
         sys.stdout.write(json.dumps(play_document(result), indent=2, ensure_ascii=False) + "\n")
     else:
