@@ -23,7 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
         certify,
         doctor,
         export,
+        new,
         play,
+        preview,
         report,
         rescore,
         scenario_test,
@@ -54,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.register(commands)
     scenario_test.register(commands)
     calibrate.register(commands)
+    new.register(commands)
+    preview.register(commands)
     return parser
 
 
