@@ -10,10 +10,11 @@ from pathlib import Path
 
 import yaml
 
+from trainer.authoring.calibration import LabelledTurn
+from trainer.authoring.calibration import context_for as calibration_context
 from trainer.content.library import Library
 from trainer.engine.assessment import Assessment
 from trainer.engine.ports import AssessContext, Assessor
-from trainer.engine.state import BuyerState
 
 LABELS = Path(__file__).parent / "data" / "labelled_turns.yaml"
 
@@ -58,12 +59,16 @@ def load_labels() -> list[Label]:
 
 
 def context_for(label: Label, library: Library) -> AssessContext:
-    """Each disclosed fact stands for a couple of turns of good conversation before."""
-    setup = library.resolve(label.scenario)
-    persona = setup.persona
-    openness = min(100, persona.openness + 15 * len(label.disclosed))
-    state = BuyerState(persona.patience, openness, label.disclosed)
-    return AssessContext(setup, label.text, 1 + 2 * len(label.disclosed), state, ())
+    """The same context ``trainer calibrate`` judges a labelled turn in."""
+    turn = LabelledTurn.model_validate(
+        {
+            "text": label.text,
+            "label": label.move,
+            "good_use": label.good_use,
+            "disclosed": list(label.disclosed),
+        }
+    )
+    return calibration_context(library.resolve(label.scenario), turn)
 
 
 def evaluate(assessor: Assessor, library: Library, labels: list[Label]) -> list[Result]:
