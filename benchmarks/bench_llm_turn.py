@@ -26,13 +26,9 @@ sys.path.insert(0, str(REPO))
 from tests.fake_openai import FakeOpenAI  # noqa: E402
 from trainer.content.library import ResolvedScenario, load_library  # noqa: E402
 from trainer.content.models import Limits, NextStep, Reaction, Reactions  # noqa: E402
-from trainer.engine.checked import CheckedAssessor  # noqa: E402
 from trainer.engine.session import ReplyChunk, Session  # noqa: E402
-from trainer.llm.buyer import LlmBuyer  # noqa: E402
-from trainer.llm.endpoint import Endpoint  # noqa: E402
-from trainer.llm.judge import LlmJudge  # noqa: E402
+from trainer.llm.backends import close_backends, make_backends  # noqa: E402
 from trainer.llm.settings import LlmSettings  # noqa: E402
-from trainer.offline.assessor import OfflineAssessor  # noqa: E402
 
 SCENARIO = "cold-call-cold-chain"
 SCRIPT = REPO / "tests" / "data" / "scripts" / SCENARIO / "discovery.txt"
@@ -61,10 +57,8 @@ async def one_session(
 ) -> tuple[list[float], list[tuple[int, int, int]]]:
     """Seconds from Enter to the first buyer token per turn, and per turn the prompt tokens
     of the judge call, the buyer call and the turn."""
-    endpoint = Endpoint(settings)
-    session = Session(
-        setup, LlmBuyer(endpoint), CheckedAssessor(LlmJudge(endpoint), OfflineAssessor())
-    )
+    buyer, assessor = make_backends(settings, 0)
+    session = Session(setup, buyer, assessor)
     await session.start()
     latencies: list[float] = []
     tokens: list[tuple[int, int, int]] = []
@@ -85,7 +79,7 @@ async def one_session(
             total = turn.usage.prompt_tokens
             tokens.append((judge, total - judge, total))
     finally:
-        await endpoint.close()
+        await close_backends(buyer)
     return latencies, tokens
 
 

@@ -16,14 +16,13 @@ from trainer.content.library import ResolvedScenario
 from trainer.content.models import ScenarioTest
 from trainer.engine.ports import Assessor, Buyer
 from trainer.engine.session import Session, Turn
-from trainer.offline.assessor import OfflineAssessor
-from trainer.offline.buyer import OfflineBuyer
+from trainer.llm.backends import close_backends, make_backends
 
 Backends = Callable[[ResolvedScenario], tuple[Buyer, Assessor]]
 
 
 def offline_backends(setup: ResolvedScenario) -> tuple[Buyer, Assessor]:
-    return OfflineBuyer(seed=0), OfflineAssessor()
+    return make_backends(None, 0)
 
 
 @dataclass(frozen=True)
@@ -62,9 +61,7 @@ async def run_scenario_test(
         if not session.over:
             await session.end_by_seller()
     finally:
-        endpoint = getattr(buyer, "endpoint", None)
-        if endpoint is not None:
-            await endpoint.close()
+        await close_backends(buyer)
     return TestRun(setup.scenario.id, test.name, tuple(checks_for(setup, test, session)), session)
 
 

@@ -77,14 +77,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         return post(args.lrs, statements)
     stored = find(store, args.session, args.trainee, settings.trainee)
-    status = next(
-        (
-            s["status"]
-            for s in store.sessions(str(stored.header["trainee"]))
-            if s.get("id") == stored.id
-        ),
-        None,
-    )
+    status = store.live_status(stored.header)
     if args.format == "json":
         write_out(session_json(stored, status), args.output)
     else:

@@ -33,10 +33,9 @@ from trainer.content.problems import ContentError
 from trainer.engine.ports import Mode
 from trainer.engine.records import usage_record
 from trainer.engine.session import InvalidTurn, ReplyChunk, Session, Turn, TurnCommitted
+from trainer.llm.backends import close_backends, make_backends
 from trainer.llm.endpoint import EndpointError
 from trainer.llm.settings import PROFILES, LlmSettings, resolve_llm
-from trainer.offline.assessor import OfflineAssessor
-from trainer.offline.buyer import OfflineBuyer
 from trainer.store.recorder import StoreRecorder
 from trainer.text import check_turn_text
 
@@ -180,27 +179,11 @@ def new_session(
 ) -> Session:
     """A session on the offline backend, or on a model when ``llm`` says so (the model
     code, and the openai SDK with it, is imported only then)."""
-    if llm is None or llm.backend == "offline":
-        session = Session(setup, OfflineBuyer(seed=seed), OfflineAssessor(), mode=mode)
-    else:
-        from trainer.engine.checked import CheckedAssessor
-        from trainer.llm.buyer import LlmBuyer
-        from trainer.llm.endpoint import Endpoint
-        from trainer.llm.judge import LlmJudge
-
-        endpoint = Endpoint(llm)
-        assessor = CheckedAssessor(LlmJudge(endpoint), OfflineAssessor())
-        session = Session(setup, LlmBuyer(endpoint, seed), assessor, mode=mode)
+    buyer, assessor = make_backends(llm, seed)
+    session = Session(setup, buyer, assessor, mode=mode)
     if recorder is not None:
         session.recorder = recorder
     return session
-
-
-async def close_backends(session: Session) -> None:
-    """Close a model client on the loop that opened it."""
-    endpoint = getattr(session.buyer, "endpoint", None)
-    if endpoint is not None:
-        await endpoint.close()
 
 
 def make_recorder(
@@ -235,7 +218,7 @@ async def play_script(session: Session, lines: list[ScriptLine]) -> PlayResult:
         if not session.over:
             await session.end_by_seller()
     finally:
-        await close_backends(session)
+        await close_backends(session.buyer)
     return result
 
 
@@ -368,7 +351,7 @@ async def _interactive(session: Session) -> int:
     try:
         return await _conversation(session)
     finally:
-        await close_backends(session)
+        await close_backends(session.buyer)
 
 
 async def _conversation(session: Session) -> int:

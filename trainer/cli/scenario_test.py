@@ -15,7 +15,7 @@ from trainer.cli.play import add_backend_options, llm_settings_from
 from trainer.content.finder import NotFound, find_scenario, open_library
 from trainer.content.library import Library, ResolvedScenario
 from trainer.content.problems import ContentError
-from trainer.engine.ports import Assessor, Buyer
+from trainer.llm.backends import make_backends
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,18 +55,7 @@ def backends_from(args: argparse.Namespace) -> Backends:
     settings = llm_settings_from(args)
     if settings.backend == "offline":
         return offline_backends
-
-    def live(setup: ResolvedScenario) -> tuple[Buyer, Assessor]:
-        from trainer.engine.checked import CheckedAssessor
-        from trainer.llm.buyer import LlmBuyer
-        from trainer.llm.endpoint import Endpoint
-        from trainer.llm.judge import LlmJudge
-        from trainer.offline.assessor import OfflineAssessor
-
-        endpoint = Endpoint(settings)
-        return LlmBuyer(endpoint), CheckedAssessor(LlmJudge(endpoint), OfflineAssessor())
-
-    return live
+    return lambda setup: make_backends(settings, 0)
 
 
 async def run_all(setups: list[ResolvedScenario], backends: Backends) -> list[TestRun]:

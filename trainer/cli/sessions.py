@@ -129,14 +129,7 @@ def interrupted_session(
         stored = store.find_session(session_id, trainee, prefer)
     except SessionNotFound as exc:
         raise UserError(str(exc)) from None
-    status = next(
-        (
-            s["status"]
-            for s in store.sessions(str(stored.header["trainee"]))
-            if s.get("id") == stored.id
-        ),
-        stored.header.get("status"),
-    )
+    status = store.live_status(stored.header)
     if status == "in progress":
         raise UserError(f"session {stored.id[:8]} is being played by another trainer process")
     if status != "interrupted":

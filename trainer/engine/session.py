@@ -69,12 +69,17 @@ class Turn:
     flags: tuple[str, ...] = ()
 
     @property
-    def cause(self) -> str:
-        """All of this turn's state changes in one line, for compact displays."""
+    def change_causes(self) -> list[str]:
+        """Each cause with the changes it made: ``patience +7, openness +15: a good question``."""
         by_cause: dict[str, list[str]] = {}
         for change in self.changes:
             by_cause.setdefault(change.cause, []).append(f"{change.field} {change.delta:+d}")
-        parts = [f"{', '.join(fields)}: {cause}" for cause, fields in by_cause.items()]
+        return [f"{', '.join(fields)}: {cause}" for cause, fields in by_cause.items()]
+
+    @property
+    def cause(self) -> str:
+        """All of this turn's state changes in one line, for compact displays."""
+        parts = self.change_causes
         parts += [f"disclosed {fact_id}" for fact_id in self.disclosed_now]
         if self.withheld_topic:
             parts.append("touched something the buyer is not ready to share")

@@ -88,6 +88,11 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _quoted(evidence: str) -> str:
+    """An evidence quote as it should appear in the transcript: quotes and spacing off."""
+    return _squash(evidence.strip().strip("\"'“”‘’"))
+
+
 def parse_verdict(content: str, context: AssessContext) -> Verdict:
     """The verdict in ``content``, or ``InvalidVerdict`` saying what is wrong with it."""
     text = content.strip()
@@ -111,7 +116,7 @@ def parse_verdict(content: str, context: AssessContext) -> Verdict:
         raise InvalidVerdict("a criterion score is outside 1-5")
     transcript = _squash(" ".join([*(e.seller for e in context.history), context.seller_text]))
     for quote in verdict.evidence:
-        cleaned = _squash(quote.strip().strip("\"'“”‘’"))
+        cleaned = _quoted(quote)
         if cleaned and cleaned not in transcript:
             raise InvalidVerdict(f"evidence {quote[:60]!r} is not in the seller's words")
     return verdict
@@ -122,7 +127,7 @@ def to_assessment(verdict: Verdict, context: AssessContext, usage: Usage) -> Ass
         move=verdict.move,
         good_use=verdict.good_use,
         criteria=dict(verdict.criteria),
-        evidence=tuple(_squash(q.strip().strip("\"'“”‘’")) for q in verdict.evidence if q.strip()),
+        evidence=tuple(_quoted(q) for q in verdict.evidence if q.strip()),
         tip=verdict.tip.strip(),
         reason=verdict.reason.strip().rstrip("."),
         relevant_pitch=verdict.relevant_pitch,

@@ -15,7 +15,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Literal
 
-from trainer.config import ConfigError, ConfigValue, read_config_file
+from trainer.config import ConfigError, ConfigValue, config_text, read_config_file
 from trainer.urls import safe_url
 
 Backend = Literal["offline", "llm"]
@@ -87,11 +87,6 @@ def _number(values: dict[str, ConfigValue], key: str) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def _text(values: dict[str, ConfigValue], key: str) -> str | None:
-    value = values.get(key)
-    return value if isinstance(value, str) else None
-
-
 def resolve_llm(
     backend: str | None = None,
     model: str | None = None,
@@ -103,7 +98,7 @@ def resolve_llm(
     ``ConfigError`` says what to fix when they cannot work together."""
     file = read_config_file()
     env = os.environ
-    profile_name = profile or env.get("TRAINER_PROFILE") or _text(file, "profile")
+    profile_name = profile or env.get("TRAINER_PROFILE") or config_text(file, "profile")
     chosen = None
     if profile_name:
         chosen = PROFILES.get(profile_name.lower())
@@ -114,10 +109,10 @@ def resolve_llm(
     url = (
         base_url
         or env.get("OPENAI_BASE_URL")
-        or _text(file, "base_url")
+        or config_text(file, "base_url")
         or (chosen.base_url if chosen else None)
     )
-    wanted = backend or env.get("TRAINER_BACKEND") or _text(file, "backend")
+    wanted = backend or env.get("TRAINER_BACKEND") or config_text(file, "backend")
     if wanted is not None and wanted not in ("offline", "llm"):
         raise ConfigError(f"backend must be 'offline' or 'llm', not {wanted!r}")
     resolved: Backend = "llm" if (wanted == "llm" or (wanted is None and url)) else "offline"
@@ -129,7 +124,7 @@ def resolve_llm(
     name = (
         model
         or env.get("TRAINER_MODEL")
-        or _text(file, "model")
+        or config_text(file, "model")
         or (chosen.model if chosen else None)
     )
     if not name:
@@ -154,7 +149,9 @@ def resolve_llm(
         backend="llm",
         base_url=url,
         model=name,
-        judge_model=judge_model or env.get("TRAINER_JUDGE_MODEL") or _text(file, "judge_model"),
+        judge_model=judge_model
+        or env.get("TRAINER_JUDGE_MODEL")
+        or config_text(file, "judge_model"),
         api_key=key,
         profile=profile_name,
         temperature=DEFAULT_TEMPERATURE if temperature is None else temperature,

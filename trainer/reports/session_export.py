@@ -10,7 +10,6 @@ import json
 from typing import Any
 
 from trainer.engine.ports import ENDINGS
-from trainer.store.migrations import Record
 from trainer.store.repository import StoredSession
 
 EXPORT_FORMAT = "trainer-session"
@@ -34,10 +33,6 @@ HEADER_FIELDS = (
 )
 
 
-def _turn(record: Record) -> Record:
-    return {k: v for k, v in record.items() if k not in ("v", "seq", "branch")}
-
-
 def session_document(stored: StoredSession, status: str | None = None) -> dict[str, Any]:
     header = stored.header
     document: dict[str, Any] = {
@@ -49,9 +44,13 @@ def session_document(stored: StoredSession, status: str | None = None) -> dict[s
         document[key] = header.get(key)
     if status is not None:
         document["status"] = status
-    document["turns"] = [_turn(t) for t in stored.main_line()]
+    document["turns"] = stored.engine_records()
     document["branches"] = [
-        {"branch": number, "from_turn": turns[0]["index"] - 1, "turns": [_turn(t) for t in turns]}
+        {
+            "branch": number,
+            "from_turn": turns[0]["index"] - 1,
+            "turns": stored.engine_records(turns),
+        }
         for number, turns in sorted(stored.branches().items())
     ]
     return document

@@ -79,9 +79,7 @@ def certification_body(
 
 def stored_turn_records(stored: StoredSession) -> list[Record]:
     """The main-line turn records as the engine wrote them, without the store's own keys."""
-    return [
-        {k: v for k, v in t.items() if k not in ("v", "seq", "branch")} for t in stored.main_line()
-    ]
+    return stored.engine_records()
 
 
 @dataclass

@@ -33,6 +33,9 @@ from trainer.store.shard import (
 
 T = TypeVar("T")
 
+STORE_KEYS = ("v", "seq", "branch")
+"""Keys the store adds to a turn record; the engine's record is the rest."""
+
 SUMMARY_FIELDS = (
     "id",
     "trainee",
@@ -71,6 +74,12 @@ class StoredSession:
 
     def main_line(self) -> list[Record]:
         return [t for t in self.turns if t.get("branch") is None]
+
+    def engine_records(self, turns: list[Record] | None = None) -> list[Record]:
+        """Turn records as the engine wrote them (the main line by default), without the
+        store's own keys: what transcript digests and exports are made of."""
+        chosen = self.main_line() if turns is None else turns
+        return [{k: v for k, v in t.items() if k not in STORE_KEYS} for t in chosen]
 
     def branches(self) -> dict[int, list[Record]]:
         grouped: dict[int, list[Record]] = {}
@@ -457,9 +466,7 @@ class Store:
         file for the turns so far (a listing wants them; a cohort report does not)."""
         if summary.get("status") != "open":
             return summary
-        owner = summary.get("owner") or {}
-        alive = owner.get("host") == self.host and _pid_alive(owner.get("pid"))
-        status = "in progress" if alive else "interrupted"
+        status = self.live_status(summary)
         turns = summary.get("turns", 0)
         if not count_turns:
             return {**summary, "status": status}
@@ -469,6 +476,15 @@ class Store:
         except StoreError:
             pass
         return {**summary, "status": status, "turns": turns}
+
+    def live_status(self, record: Record) -> str:
+        """A session's status as a person means it: a stored ``open`` is ``in progress``
+        while its owner process lives on this host, else ``interrupted``."""
+        if record.get("status") != "open":
+            return str(record.get("status"))
+        owner = record.get("owner") or {}
+        alive = owner.get("host") == self.host and _pid_alive(owner.get("pid"))
+        return "in progress" if alive else "interrupted"
 
     def _load_path(self, path: Path) -> StoredSession:
         data = self._read(path)

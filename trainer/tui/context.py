@@ -17,9 +17,8 @@ from trainer.content.finder import open_library
 from trainer.content.library import Library, ResolvedScenario
 from trainer.engine.ports import Assessor, Buyer, Mode
 from trainer.engine.session import Session
+from trainer.llm.backends import make_backends
 from trainer.llm.settings import LlmSettings, resolve_llm
-from trainer.offline.assessor import OfflineAssessor
-from trainer.offline.buyer import OfflineBuyer
 from trainer.store.ledger import Ledger
 from trainer.store.migrations import Record
 from trainer.store.recorder import StoreRecorder
@@ -72,17 +71,8 @@ class AppContext:
     def new_session(self, setup: ResolvedScenario, mode: Mode) -> Session:
         if self.backends is not None:
             buyer, assessor = self.backends(setup, self.seed)
-        elif self.llm.backend == "llm":
-            from trainer.engine.checked import CheckedAssessor
-            from trainer.llm.buyer import LlmBuyer
-            from trainer.llm.endpoint import Endpoint
-            from trainer.llm.judge import LlmJudge
-
-            endpoint = Endpoint(self.llm)
-            buyer = LlmBuyer(endpoint, self.seed)
-            assessor = CheckedAssessor(LlmJudge(endpoint), OfflineAssessor())
         else:
-            buyer, assessor = OfflineBuyer(seed=self.seed), OfflineAssessor()
+            buyer, assessor = make_backends(self.llm, self.seed)
         recorder = StoreRecorder(
             self.store,
             Ledger(self.store, self.settings.org_key),

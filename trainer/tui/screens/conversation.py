@@ -36,6 +36,7 @@ from trainer.engine.session import (
     Turn,
     TurnCommitted,
 )
+from trainer.llm.backends import close_backends
 from trainer.text import printable
 from trainer.tui.context import app_context
 from trainer.tui.widgets.meters import Meter
@@ -45,10 +46,7 @@ from trainer.tui.widgets.transcript import Transcript, Utterance
 def why(turn: Turn) -> str:
     """The turn's state changes and their causes, in words (fact ids stay out: what was
     learned has its own list)."""
-    by_cause: dict[str, list[str]] = {}
-    for change in turn.changes:
-        by_cause.setdefault(change.cause, []).append(f"{change.field} {change.delta:+d}")
-    parts = [f"{', '.join(fields)}: {cause}" for cause, fields in by_cause.items()]
+    parts = turn.change_causes
     if turn.disclosed_now:
         parts.append("they told you something new")
     if turn.withheld_topic:
@@ -360,6 +358,4 @@ class ConversationScreen(Screen[None]):
         return True
 
     async def on_unmount(self) -> None:
-        endpoint = getattr(self.session.buyer, "endpoint", None)
-        if endpoint is not None:
-            await endpoint.close()
+        await close_backends(self.session.buyer)

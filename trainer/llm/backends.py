@@ -1,0 +1,30 @@
+"""Who plays the buyer and who judges, from the settings: the one place that wires a
+model endpoint to the engine, so every front end gets the same checked pairing."""
+
+from __future__ import annotations
+
+from trainer.engine.ports import Assessor, Buyer
+from trainer.llm.settings import LlmSettings
+from trainer.offline.assessor import OfflineAssessor
+from trainer.offline.buyer import OfflineBuyer
+
+
+def make_backends(settings: LlmSettings | None, seed: int) -> tuple[Buyer, Assessor]:
+    """The offline pair, or a model buyer with the model judge checked against the offline
+    assessment (the model code, and the openai SDK with it, is imported only then)."""
+    if settings is None or settings.backend == "offline":
+        return OfflineBuyer(seed=seed), OfflineAssessor()
+    from trainer.engine.checked import CheckedAssessor
+    from trainer.llm.buyer import LlmBuyer
+    from trainer.llm.endpoint import Endpoint
+    from trainer.llm.judge import LlmJudge
+
+    endpoint = Endpoint(settings)
+    return LlmBuyer(endpoint, seed), CheckedAssessor(LlmJudge(endpoint), OfflineAssessor())
+
+
+async def close_backends(buyer: Buyer) -> None:
+    """Close a model client on the event loop that opened it; nothing for offline."""
+    endpoint = getattr(buyer, "endpoint", None)
+    if endpoint is not None:
+        await endpoint.close()
