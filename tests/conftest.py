@@ -28,6 +28,7 @@ def _isolated_home(
         "TRAINER_ORG_KEY",
         "TRAINER_CONFIG",
         "TRAINER_XAPI_HOMEPAGE",
+        "TRAINER_JUDGE_FILE",
         "TRAINER_LRS_USERNAME",
         "TRAINER_LRS_PASSWORD",
         "OPENAI_API_KEY",

@@ -1,5 +1,6 @@
-"""The human-labelled seller turns in tests/data/labelled_turns.yaml, replayed through an
-assessor with the context each label describes (which facts were already disclosed)."""
+"""Labelled seller turns for the assessor tests: single turns built in a test, and the
+starter scenarios' turns from the shipped corpus (corpus/turns/starter-relabelled.yaml,
+labelled from docs/judging.md), replayed with the context each label describes."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from trainer.content.library import Library
 from trainer.engine.assessment import Assessment
 from trainer.engine.ports import AssessContext, Assessor
 
-LABELS = Path(__file__).parent / "data" / "labelled_turns.yaml"
+LABELS = Path(__file__).resolve().parents[1] / "corpus" / "turns" / "starter-relabelled.yaml"
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,9 @@ def load_labels() -> list[Label]:
             id=row["id"],
             scenario=row["scenario"],
             text=row["text"],
-            move=row["move"],
+            move=row["label"],
             good_use=int(row["good_use"]),
-            disclosed=tuple(row.get("disclosed") or ()),
+            disclosed=tuple((row.get("context") or {}).get("disclosed") or ()),
         )
         for row in data["turns"]
     ]

@@ -217,8 +217,9 @@ def test_json_document_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     code, out, err = run(capsys, "calibrate", str(labels), "--json")
     assert code == 0, err
     doc = json.loads(out)
-    assert set(doc) == {"labels", "scenario", "turns", "assessors", "thresholds"}
-    assert doc["scenario"] == SCENARIO and doc["turns"] == 5
+    assert set(doc) == {"labels", "scenario", "scenarios", "turns", "assessors", "thresholds"}
+    assert doc["scenario"] == SCENARIO and doc["scenarios"] == [SCENARIO] and doc["turns"] == 5
+    assert doc["labels"] == [str(labels)]
     assert list(doc["assessors"]) == ["offline"]
     offline = doc["assessors"]["offline"]
     assert set(offline) == {
@@ -227,6 +228,7 @@ def test_json_document_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         "judged",
         "moves",
         "good_use",
+        "manipulation",
         "disagreements",
         "worst",
         "no_verdict",
@@ -240,9 +242,26 @@ def test_json_document_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert classes == [m for m in MOVES if m in classes]
     assert len(moves["confusion"]["counts"]) == len(classes)
     assert sum(map(sum, moves["confusion"]["counts"])) == 5
-    assert set(offline["good_use"]) == {"exact", "within_one", "spearman"}
+    assert set(offline["good_use"]) == {"exact", "within_one", "spearman", "severe_inversions"}
+    assert offline["good_use"]["severe_inversions"] >= 1  # "other" 4 is judged 1-2
+    assert offline["manipulation"] == {
+        "attempts": 1,
+        "caught": 1,
+        "recall": 1.0,
+        "legitimate": 4,
+        "false_alarms": 0,
+    }
     worst = offline["worst"][0]
-    assert set(worst) == {"line", "text", "label", "predicted", "good_use", "predicted_good_use"}
+    assert set(worst) == {
+        "file",
+        "line",
+        "text",
+        "label",
+        "predicted",
+        "good_use",
+        "predicted_good_use",
+    }
+    assert worst["file"] == str(labels)
     assert worst["label"] == "other" and worst["good_use"] == 4
     assert worst["line"] == 14  # the '- text:' line of the fifth turn (no scenario line)
     assert [p["line"] for p in offline["predictions"]] == [2, 5, 8, 11, 14]
@@ -305,9 +324,9 @@ def test_disclosed_facts_set_the_context(
 def test_the_labelled_corpus_in_calibrate_format(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], library: Library
 ) -> None:
-    # tests/data/labelled_turns.yaml has another shape (id, scenario and move on every
-    # turn, notes): one scenario's turns become a calibrate file, and calibrate must
-    # agree with the corpus's own replay (tests/labelled.py) on the same turns.
+    # the corpus file starter-relabelled.yaml names a scenario, an id and a note on every
+    # turn: one scenario's turns become a plain calibrate file, and calibrate must agree
+    # with the tests' own replay of them (tests/labelled.py).
     chosen = [label for label in load_labels() if label.scenario == SCENARIO]
     turns = [
         {"text": label.text, "label": label.move, "good_use": label.good_use}

@@ -264,6 +264,7 @@ def player_process(
 
     With ``pause_after`` the first session stops, still open, after that many turns."""
     _as_child(env)
+    OfflineAssessor().prepare()  # the judge model loads before the clock starts, not mid-kill
 
     def emit(*parts: str) -> None:
         send.send_bytes(" ".join(parts).encode())

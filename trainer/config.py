@@ -34,6 +34,7 @@ TEXT_KEYS = {
     "model",
     "judge_model",
     "base_url",
+    "judge_file",
 }
 NUMBER_KEYS = {"temperature", "timeout", "retries", "seed", "max_prompt_tokens"}
 KNOWN_KEYS = TEXT_KEYS | NUMBER_KEYS

@@ -1,20 +1,24 @@
-"""Calibration: replay human-labelled seller turns through an assessor and measure how
-well it agrees with the labels.
+"""Labelled seller turns: reading them, and replaying them through an assessor to
+measure how well it agrees with the labels.
 
-A labels file is what an author writes after reading real or scripted turns::
+A labels file is what a person writes after reading real or scripted turns, following
+docs/judging.md::
 
-    scenario: cold-call-cold-chain        # optional: an id or a path
+    scenario: cold-call-cold-chain        # optional default: an id or a path
     turns:
       - text: "What does a late truck cost you at Savannah?"
         label: discovery                  # the move a person would call it
         good_use: 4                       # 1 (waste of time) .. 5 (excellent use)
-        disclosed: [detention-bill]       # optional: facts the buyer already revealed
+        scenario: other-scenario          # optional: this turn's own scenario
+        context:                          # optional: the call before this turn
+          exchanges: [{seller: "...", buyer: "..."}]
+          disclosed: [detention-bill]     # facts the buyer revealed in them
 
 It is read with the strict YAML reader and checked with a model that forbids unknown
 fields, so every mistake is reported as ``file:line:col: field: message (hint)`` like
-``trainer validate`` does. Each turn is judged on its own, in the context its
-``disclosed`` list describes (the same rule as the tests' labelled corpus), so the
-results do not depend on the order of the turns.
+``trainer validate`` does. Each turn is judged on its own, in the context it describes,
+so the results do not depend on the order of the turns. The same files train the
+offline judge (``trainer judge train``).
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from trainer.content.models import MOVES, Move, Score, Slug, StrictModel, Text
 from trainer.content.problems import ContentError, Problem
 from trainer.content.validation import validate_document
 from trainer.content.yaml_loader import YamlDocument, node_at, read_yaml
-from trainer.engine.ports import AssessContext, Assessor, NoVerdict
+from trainer.engine.ports import AssessContext, Assessor, Exchange, NoVerdict
+from trainer.engine.session import HISTORY_WINDOW
 from trainer.engine.state import BuyerState
 from trainer.text import check_turn_text, clean_turn_text
 
@@ -49,9 +54,33 @@ OPENNESS_PER_FACT = 15
 the buyer is that much more open, and the turn index that much later."""
 
 
-class LabelledTurn(StrictModel):
-    """One seller turn and how a person judged it."""
+class LabelledExchange(StrictModel):
+    """One earlier exchange of the call: what the seller said and how the buyer replied."""
 
+    seller: Text = Field(description="What the seller said.")
+    buyer: Text = Field(description="What the buyer replied.")
+
+
+class CallSoFar(StrictModel):
+    """The call before a labelled turn: its exchanges and the facts the buyer disclosed."""
+
+    exchanges: list[LabelledExchange] = Field(
+        default_factory=list, description="The earlier exchanges, oldest first."
+    )
+    disclosed: list[Slug] = Field(
+        default_factory=list,
+        description="Hidden facts (ids) the buyer revealed in those exchanges.",
+    )
+
+
+class LabelledTurn(StrictModel):
+    """One seller turn and how a person judged it (docs/judging.md is the standard)."""
+
+    id: Slug | None = Field(default=None, description="A name for the turn, unique in the file.")
+    scenario: Text | None = Field(
+        default=None,
+        description="The scenario this turn is said in (an id or a path), if not the file's.",
+    )
     text: Text = Field(description="What the seller said, exactly as it would be typed.")
     label: Move = Field(description="The move a person would call this turn.")
     good_use: Score = Field(
@@ -59,17 +88,32 @@ class LabelledTurn(StrictModel):
     )
     disclosed: list[Slug] = Field(
         default_factory=list,
-        description="Hidden facts (ids) the buyer had already revealed before this turn.",
+        description="Hidden facts (ids) the buyer had already revealed before this turn "
+        "(shorthand for context.disclosed).",
     )
+    context: CallSoFar | None = Field(
+        default=None, description="The call before this turn: exchanges and disclosed facts."
+    )
+    note: Text | None = Field(default=None, description="Why the label is what it is.")
+
+    @property
+    def facts_disclosed(self) -> tuple[str, ...]:
+        """Every fact the buyer had revealed before this turn, in order, once each."""
+        earlier = self.context.disclosed if self.context else []
+        return tuple(dict.fromkeys([*self.disclosed, *earlier]))
+
+    @property
+    def exchanges(self) -> tuple[LabelledExchange, ...]:
+        return tuple(self.context.exchanges) if self.context else ()
 
 
 class LabelFile(StrictModel):
-    """A set of labelled turns for one scenario, to calibrate an assessor against."""
+    """Labelled turns, to calibrate an assessor against or to train the offline judge."""
 
     scenario: Text | None = Field(
         default=None,
-        description="The scenario's id, or a path to its file (relative to this file); "
-        "default: the library's first scenario by id.",
+        description="The scenario's id, or a path to its file (relative to this file), for "
+        "turns that name none; default: the library's first scenario by id.",
     )
     turns: list[LabelledTurn] = Field(min_length=1, description="The labelled turns.")
 
@@ -91,12 +135,29 @@ class Labels:
 
 
 @dataclass(frozen=True)
+class Sample:
+    """One labelled turn, ready to judge: where it is written and the scenario it is in."""
+
+    path: Path
+    line: int
+    turn: LabelledTurn
+    setup: ResolvedScenario
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    @property
+    def scenario_id(self) -> str:
+        return self.setup.scenario.id
+
+
+@dataclass(frozen=True)
 class Prediction:
     """What one assessor said about one labelled turn: a move and a good-use verdict,
     or why it gave none (a model whose answers were unusable)."""
 
-    line: int
-    turn: LabelledTurn
+    sample: Sample
     move: str | None = None
     good_use: int | None = None
     problem: str | None = None
@@ -105,11 +166,20 @@ class Prediction:
     def judged(self) -> bool:
         return self.move is not None and self.good_use is not None
 
+    @property
+    def turn(self) -> LabelledTurn:
+        return self.sample.turn
+
+    @property
+    def line(self) -> int:
+        return self.sample.line
+
 
 @dataclass(frozen=True)
 class Disagreement:
     """A turn where the assessor and the label differ."""
 
+    path: Path
     line: int
     text: str
     label: str
@@ -122,6 +192,16 @@ class Disagreement:
         return abs(self.good_use - self.predicted_good_use) + MOVE_WEIGHT * (
             self.label != self.predicted
         )
+
+    @property
+    def severe_inversion(self) -> bool:
+        return is_severe_inversion(self.good_use, self.predicted_good_use)
+
+
+def is_severe_inversion(label: int, predicted: int) -> bool:
+    """A poor turn (1-2) judged good (4-5), or a good one judged poor: the verdicts that
+    teach a trainee the opposite lesson."""
+    return (label <= 2 and predicted >= 4) or (label >= 4 and predicted <= 2)
 
 
 @dataclass(frozen=True)
@@ -138,6 +218,11 @@ class AssessorResult:
     exact: float | None
     within_one: float | None
     spearman: float | None
+    severe_inversions: int
+    manipulation_caught: int
+    manipulation_total: int
+    false_alarms: int
+    legitimate_total: int
     disagreements: int
     worst: tuple[Disagreement, ...]
 
@@ -152,6 +237,20 @@ class AssessorResult:
     @property
     def correct_moves(self) -> int:
         return sum(p.judged and p.move == p.turn.label for p in self.predictions)
+
+    @property
+    def severe_inversion_rate(self) -> float | None:
+        return self.severe_inversions / self.judged if self.judged else None
+
+    @property
+    def manipulation_recall(self) -> float | None:
+        total = self.manipulation_total
+        return self.manipulation_caught / total if total else None
+
+    @property
+    def false_alarm_rate(self) -> float | None:
+        total = self.legitimate_total
+        return self.false_alarms / total if total else None
 
 
 def load_labels(path: Path) -> Labels:
@@ -170,10 +269,22 @@ def load_labels(path: Path) -> Labels:
         doc=doc,
     )
     problems = []
+    seen: dict[str, int] = {}
     for i, turn in enumerate(labels.turns):
         trouble = check_turn_text(turn.text)
         if trouble is not None:
             problems.append(labels.problem(("turns", i, "text"), trouble.message))
+        if turn.id is not None:
+            if turn.id in seen:
+                problems.append(
+                    labels.problem(
+                        ("turns", i, "id"),
+                        f"the id '{turn.id}' is also used on line {seen[turn.id]}",
+                        "give each turn its own id",
+                    )
+                )
+            else:
+                seen[turn.id] = labels.lines[i]
     if problems:
         raise ContentError(problems)
     return labels
@@ -187,73 +298,141 @@ def _where(doc: YamlDocument, loc: tuple[int | str, ...]) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def resolve_scenario(labels: Labels, library: Library) -> ResolvedScenario:
-    """The scenario the labels are for: the file's ``scenario`` (an id, or a path taken
-    relative to the labels file first), else the library's first scenario by id.
-    ``ContentError`` if it is unknown or broken, located in whichever file is at fault;
-    ``NotFound`` if none is named and the library has none."""
-    if labels.scenario is None:
-        if not library.scenarios:
-            raise NotFound(
-                f"{labels.path} names no scenario and the library has none; "
-                "add 'scenario: ID' to the file or pass --content DIR"
-            )
-        first = sorted(library.scenarios)[0]
-        setup = library.find(first)
-        if setup is None:
-            persona = library.scenarios[first].scenario.persona
-            raise NotFound(
-                f"{labels.path} names no scenario, and the library's first, '{first}', has "
-                f"no persona '{persona}'; add 'scenario: ID' to the file"
-            )
-        return setup
-    argument = labels.scenario
+def _first_scenario(labels: Labels, library: Library) -> ResolvedScenario:
+    """The library's first scenario by id, for a file and turn that name none."""
+    if not library.scenarios:
+        raise NotFound(
+            f"{labels.path} names no scenario and the library has none; "
+            "add 'scenario: ID' to the file or pass --content DIR"
+        )
+    first = sorted(library.scenarios)[0]
+    setup = library.find(first)
+    if setup is None:
+        persona = library.scenarios[first].scenario.persona
+        raise NotFound(
+            f"{labels.path} names no scenario, and the library's first, '{first}', has "
+            f"no persona '{persona}'; add 'scenario: ID' to the file"
+        )
+    return setup
+
+
+def _named_scenario(
+    labels: Labels, argument: str, loc: tuple[int | str, ...], library: Library
+) -> ResolvedScenario:
+    """The scenario an id or a path names (a path is taken relative to the labels file
+    first); ``ContentError`` located at ``loc`` if there is none."""
+    named = argument
     if looks_like_path(argument) and not Path(argument).is_absolute():
         beside = labels.path.parent / argument
         if beside.is_file():
-            argument = str(beside)
+            named = str(beside)
     try:
-        return find_scenario(argument, library)
+        return find_scenario(named, library)
     except NotFound as exc:
         path_hint = "a path is taken relative to this file, then to the current folder"
-        hint = path_hint if looks_like_path(labels.scenario) else ""
-        raise ContentError([labels.problem(("scenario",), str(exc), hint)]) from None
+        hint = path_hint if looks_like_path(argument) else ""
+        raise ContentError([labels.problem(loc, str(exc), hint)]) from None
 
 
-def check_disclosed(labels: Labels, setup: ResolvedScenario) -> list[Problem]:
-    """Problems with ``disclosed`` ids that are not hidden facts of the scenario's
-    persona: such a turn would be judged in a context that cannot happen."""
+def resolve_scenario(labels: Labels, library: Library) -> ResolvedScenario:
+    """The file's default scenario: its ``scenario`` (an id or a path), else the
+    library's first scenario by id. ``ContentError`` if it is unknown or broken, located
+    in whichever file is at fault; ``NotFound`` if none is named and the library has none."""
+    if labels.scenario is None:
+        return _first_scenario(labels, library)
+    return _named_scenario(labels, labels.scenario, ("scenario",), library)
+
+
+def samples_of(labels: Labels, library: Library) -> list[Sample]:
+    """Every turn of ``labels`` with the scenario it is said in, checked: each named
+    scenario exists and each disclosed fact is one of its persona's. ``ContentError``
+    lists every problem, at its line."""
+    problems: list[Problem] = []
+    default: ResolvedScenario | None = None
+    found: dict[str, ResolvedScenario] = {}
+    samples: list[Sample] = []
+    for i, (line, turn) in enumerate(zip(labels.lines, labels.turns, strict=True)):
+        try:
+            if turn.scenario is not None:
+                if turn.scenario not in found:
+                    loc = ("turns", i, "scenario")
+                    found[turn.scenario] = _named_scenario(labels, turn.scenario, loc, library)
+                setup = found[turn.scenario]
+            else:
+                if default is None:
+                    default = resolve_scenario(labels, library)
+                setup = default
+        except ContentError as exc:
+            problems += [p for p in exc.problems if p not in problems]
+            continue
+        problems += _unknown_facts(labels, i, turn, setup)
+        samples.append(Sample(labels.path, line, turn, setup))
+    if problems:
+        raise ContentError(problems)
+    return samples
+
+
+def _unknown_facts(
+    labels: Labels, index: int, turn: LabelledTurn, setup: ResolvedScenario
+) -> list[Problem]:
+    """Disclosed ids that are not hidden facts of the turn's persona: such a turn would be
+    judged in a context that cannot happen."""
     known = [fact.id for fact in setup.persona.hidden_facts]
+    listed: list[tuple[tuple[int | str, ...], str]] = [
+        (("turns", index, "disclosed", j), fact_id) for j, fact_id in enumerate(turn.disclosed)
+    ]
+    if turn.context is not None:
+        listed += [
+            (("turns", index, "context", "disclosed", j), fact_id)
+            for j, fact_id in enumerate(turn.context.disclosed)
+        ]
     problems = []
-    for i, turn in enumerate(labels.turns):
-        for j, fact_id in enumerate(turn.disclosed):
-            if fact_id in known:
-                continue
-            close = difflib.get_close_matches(fact_id, known, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(known)
-            problems.append(
-                labels.problem(
-                    ("turns", i, "disclosed", j),
-                    f"{setup.persona.id} has no hidden fact '{fact_id}'",
-                    hint,
-                )
-            )
+    for loc, fact_id in listed:
+        if fact_id in known:
+            continue
+        close = difflib.get_close_matches(fact_id, known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "known: " + ", ".join(known)
+        problems.append(
+            labels.problem(loc, f"{setup.persona.id} has no hidden fact '{fact_id}'", hint)
+        )
     return problems
 
 
+def load_samples(paths: Sequence[Path], library: Library) -> list[Sample]:
+    """Every labelled turn in ``paths``, in order; ``ContentError`` with the problems of
+    every file (not just the first that has some)."""
+    problems: list[Problem] = []
+    samples: list[Sample] = []
+    for path in paths:
+        try:
+            samples += samples_of(load_labels(path), library)
+        except ContentError as exc:
+            problems += exc.problems
+    if problems:
+        raise ContentError(problems)
+    return samples
+
+
 def context_for(setup: ResolvedScenario, turn: LabelledTurn) -> AssessContext:
-    """The context a labelled turn is judged in: the persona's starting patience, its
-    openness raised for each fact already disclosed, and no history."""
+    """The context a labelled turn is judged in: its earlier exchanges as history (the
+    engine's window of them), the persona's starting patience, and its openness raised
+    for each fact already disclosed. The turn index counts the exchanges, or two turns
+    per disclosed fact when the file gives no exchanges."""
     persona = setup.persona
-    disclosed = tuple(dict.fromkeys(turn.disclosed))
+    disclosed = turn.facts_disclosed
     openness = min(100, persona.openness + OPENNESS_PER_FACT * len(disclosed))
     state = BuyerState(persona.patience, openness, disclosed)
     text = clean_turn_text(turn.text)
-    return AssessContext(setup, text, 1 + 2 * len(disclosed), state, ())
+    exchanges = turn.exchanges
+    history = tuple(
+        Exchange(clean_turn_text(e.seller), clean_turn_text(e.buyer)) for e in exchanges
+    )[-HISTORY_WINDOW:]
+    index = 1 + (len(exchanges) if exchanges else 2 * len(disclosed))
+    return AssessContext(setup, text, index, state, history)
 
 
-async def replay(assessor: Assessor, setup: ResolvedScenario, labels: Labels) -> list[Prediction]:
-    """Every labelled turn through ``assessor``, in file order, one at a time.
+async def replay(assessor: Assessor, samples: Sequence[Sample]) -> list[Prediction]:
+    """Every labelled turn through ``assessor``, in order, one at a time.
 
     A turn the assessor cannot judge (``NoVerdict``) is kept without a verdict and left
     out of the statistics; anything else the assessor raises (an ``EndpointError`` from
@@ -261,13 +440,13 @@ async def replay(assessor: Assessor, setup: ResolvedScenario, labels: Labels) ->
     the same way.
     """
     predictions = []
-    for line, turn in zip(labels.lines, labels.turns, strict=True):
+    for sample in samples:
         try:
-            assessment = await assessor.assess(context_for(setup, turn))
+            assessment = await assessor.assess(context_for(sample.setup, sample.turn))
         except NoVerdict as exc:
-            predictions.append(Prediction(line, turn, problem=str(exc)))
+            predictions.append(Prediction(sample, problem=str(exc)))
             continue
-        predictions.append(Prediction(line, turn, assessment.move, assessment.good_use))
+        predictions.append(Prediction(sample, assessment.move, assessment.good_use))
     return predictions
 
 
@@ -284,11 +463,13 @@ def summarise(
     label_use = [p.turn.good_use for p in judged]
     use = [p.good_use or 0 for p in judged]
     disagreements = [
-        Disagreement(p.line, p.turn.text, p.turn.label, m, p.turn.good_use, u)
+        Disagreement(p.sample.path, p.line, p.turn.text, p.turn.label, m, p.turn.good_use, u)
         for p, m, u in zip(judged, moves, use, strict=True)
         if m != p.turn.label or u != p.turn.good_use
     ]
-    disagreements.sort(key=lambda d: (-d.severity, d.line))
+    disagreements.sort(key=lambda d: (-d.severity, str(d.path), d.line))
+    attempts = [m for label, m in zip(label_moves, moves, strict=True) if label == "injection"]
+    legitimate = [m for label, m in zip(label_moves, moves, strict=True) if label != "injection"]
     return AssessorResult(
         assessor=assessor,
         description=description,
@@ -299,6 +480,13 @@ def summarise(
         exact=stats.within(label_use, use, 0),
         within_one=stats.within(label_use, use, 1),
         spearman=stats.spearman(label_use, use),
+        severe_inversions=sum(
+            is_severe_inversion(a, b) for a, b in zip(label_use, use, strict=True)
+        ),
+        manipulation_caught=sum(m == "injection" for m in attempts),
+        manipulation_total=len(attempts),
+        false_alarms=sum(m == "injection" for m in legitimate),
+        legitimate_total=len(legitimate),
         disagreements=len(disagreements),
         worst=tuple(disagreements[: max(0, worst)]),
     )

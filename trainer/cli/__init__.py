@@ -14,6 +14,7 @@ from trainer import __version__
 from trainer.cli.errors import UserError
 from trainer.config import ConfigError
 from trainer.llm.endpoint import EndpointError
+from trainer.offline.model import JudgeFileError
 from trainer.store.errors import StoreError
 
 
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         certify,
         doctor,
         export,
+        judge,
         new,
         play,
         preview,
@@ -56,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.register(commands)
     scenario_test.register(commands)
     calibrate.register(commands)
+    judge.register(commands)
     new.register(commands)
     preview.register(commands)
     return parser
@@ -85,7 +88,7 @@ def _guarded(action: Callable[[], int]) -> int:
     except UserError as exc:
         print(f"trainer: {exc}", file=sys.stderr)
         return exc.exit_code
-    except (StoreError, ConfigError) as exc:
+    except (StoreError, ConfigError, JudgeFileError) as exc:
         print(f"trainer: {exc}", file=sys.stderr)
         return 1
     except EndpointError as exc:

@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +22,17 @@ from trainer.authoring.calibration import (
     DEFAULT_WORST,
     AssessorResult,
     Disagreement,
-    Labels,
-    check_disclosed,
-    load_labels,
+    Prediction,
+    Sample,
     replay,
-    resolve_scenario,
     summarise,
 )
 from trainer.cli.errors import UserError
+from trainer.cli.judge import add_content_option, read_samples
 from trainer.cli.play import add_backend_options, llm_settings_from
-from trainer.content.finder import NotFound, open_library
-from trainer.content.library import ResolvedScenario
-from trainer.content.problems import ContentError
+from trainer.content.library import load_library
 from trainer.llm.settings import LlmSettings
-from trainer.offline.assessor import OfflineAssessor
+from trainer.offline.corpus import corpus_content, corpus_files
 from trainer.urls import safe_url
 
 TEXT_WIDTH = 60
@@ -82,15 +80,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "file: 'turns:' a list of {text, label (the move), good_use (1-5), disclosed "
         "(optional fact ids)}, with an optional 'scenario:' id or path.",
     )
-    parser.add_argument("labels", type=Path, metavar="LABELS", help="the labels file (YAML)")
+    parser.add_argument(
+        "labels", nargs="*", type=Path, metavar="LABELS", help="labelled-turn files (YAML)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument(
-        "--content",
-        metavar="DIR",
-        action="append",
-        type=Path,
-        help="a content folder with personas/ and scenarios/ (repeatable)",
+        "--cross-validate",
+        action="store_true",
+        help="measure the offline judge on the shipped corpus (and LABELS) leave-one-"
+        "scenario-out: each scenario judged by a judge trained without it (needs "
+        "scikit-learn)",
     )
+    add_content_option(parser)
     parser.add_argument(
         "--min-accuracy",
         type=_fraction,
@@ -115,47 +116,114 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    path: Path = args.labels
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; calibrate needs a labels file (YAML)")
-    if not path.is_file():
-        raise UserError(f"no labels file at {path}")
+    if args.cross_validate:
+        return run_cross_validation(args)
+    if not args.labels:
+        raise UserError("give the labelled-turn files to calibrate on (or --cross-validate)", 2)
     llm = llm_settings_from(args)
-    try:
-        labels = load_labels(path)
-        setup = resolve_scenario(labels, open_library(args.content))
-        problems = check_disclosed(labels, setup)
-        if problems:
-            raise ContentError(problems)
-    except ContentError as exc:
-        raise UserError(f"the labels cannot be used:\n{exc}") from None
-    except NotFound as exc:
-        raise UserError(str(exc)) from None
+    samples = read_samples(args.labels, args.content)
     if llm.backend == "llm" and not args.json:
         print(
-            f"judging {len(labels.turns)} turn(s) with {llm.judging_model} at "
+            f"judging {len(samples)} turn(s) with {llm.judging_model} at "
             f"{safe_url(llm.base_url or '')} ...",
             file=sys.stderr,
         )
-    results = asyncio.run(calibrate(labels, setup, llm, args.worst))
+    results = asyncio.run(calibrate(samples, llm, args.worst))
     failures = threshold_failures(results, args.min_accuracy, args.min_kappa)
     if args.json:
-        document = calibration_document(labels, setup, results, args, failures)
+        document = calibration_document(args.labels, samples, results, args, failures)
         json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(report(labels, setup, results))
+        sys.stdout.write(report(args.labels, samples, results))
     for failure in failures:
         print(f"trainer: {failure}", file=sys.stderr)
     return 1 if failures else 0
 
 
-async def calibrate(
-    labels: Labels, setup: ResolvedScenario, llm: LlmSettings, worst: int
-) -> list[AssessorResult]:
+def run_cross_validation(args: argparse.Namespace) -> int:
+    """In-sample and leave-one-scenario-out figures of the offline judge on the shipped
+    corpus and any LABELS: what it learned, and how it does on worlds it never saw."""
+    from trainer.offline.decision import decide
+    from trainer.offline.training import TrainingError, cross_validate, fit, reading_of
+
+    library = load_library(corpus_content(args.content or []))
+    samples = read_samples(corpus_files(), None, library) + read_samples(
+        args.labels, args.content, library
+    )
+    paths = [*corpus_files(), *args.labels]
+
+    def progress(scenario: str, number: int, total: int) -> None:
+        if not args.json:
+            print(f"  [{number}/{total}] holding out {scenario}", file=sys.stderr)
+
+    try:
+        if not args.json:
+            print(f"fitting on all {len(samples)} turns ...", file=sys.stderr)
+        model = fit(samples)
+        inside = []
+        for sample in samples:
+            decision = decide(model, reading_of(sample, model.background))
+            inside.append(Prediction(sample, decision.move, decision.good_use))
+        held_out = cross_validate(samples, progress=progress)
+    except TrainingError as exc:
+        raise UserError(str(exc)) from None
+    outside = [Prediction(h.sample, h.move, h.good_use) for h in held_out]
+    results = [
+        summarise(
+            "in_sample", "offline judge, in-sample (trained on these turns)", inside, args.worst
+        ),
+        summarise(
+            "cross_validated",
+            "offline judge, leave-one-scenario-out (each scenario unseen)",
+            outside,
+            args.worst,
+        ),
+    ]
+    failures = threshold_failures(results[1:], args.min_accuracy, args.min_kappa)
+    if args.json:
+        document = calibration_document(paths, samples, results, args, failures)
+        document["per_scenario"] = _per_scenario(outside)
+        json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        several = len(paths) > 1
+        lines = [f"Cross-validation: {len(samples)} labelled turn(s) in {len(paths)} file(s)"]
+        for result in results:
+            lines += ["", *_section(result, several)]
+        lines += ["", "Leave-one-scenario-out, per scenario (move accuracy, good use within 1)"]
+        for scenario, row in _per_scenario(outside).items():
+            lines.append(
+                f"  {scenario:<40} {row['turns']:>4} turns  move {row['move_accuracy']:.1%}"
+                f"  within 1 {row['within_one']:.1%}"
+            )
+        sys.stdout.write("\n".join(lines) + "\n")
+    for failure in failures:
+        print(f"trainer: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _per_scenario(predictions: list[Prediction]) -> dict[str, dict[str, Any]]:
+    rows: dict[str, list[Prediction]] = {}
+    for p in predictions:
+        rows.setdefault(p.sample.scenario_id, []).append(p)
+    return {
+        scenario: {
+            "turns": len(found),
+            "move_accuracy": sum(p.move == p.turn.label for p in found) / len(found),
+            "within_one": sum(abs((p.good_use or 0) - p.turn.good_use) <= 1 for p in found)
+            / len(found),
+        }
+        for scenario, found in sorted(rows.items())
+    }
+
+
+async def calibrate(samples: list[Sample], llm: LlmSettings, worst: int) -> list[AssessorResult]:
     """The offline assessor's agreement, then the model judge's when one is configured.
     An ``EndpointError`` from the judge propagates: the front end stops on it."""
-    offline = await replay(OfflineAssessor(), setup, labels)
+    from trainer.offline.assessor import OfflineAssessor  # compiles its cues: not at start-up
+
+    offline = await replay(OfflineAssessor(llm.judge_file), samples)
     results = [summarise("offline", "offline assessor", offline, worst)]
     if llm.backend == "llm":
         from trainer.llm.endpoint import Endpoint
@@ -163,7 +231,7 @@ async def calibrate(
 
         endpoint = Endpoint(llm)
         try:
-            judged = await replay(LlmJudge(endpoint), setup, labels)
+            judged = await replay(LlmJudge(endpoint), samples)
         finally:
             await endpoint.close()
         description = f"llm judge ({llm.judging_model} at {safe_url(llm.base_url or '')})"
@@ -217,19 +285,23 @@ def _number(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
-def report(labels: Labels, setup: ResolvedScenario, results: list[AssessorResult]) -> str:
+def report(paths: list[Path], samples: list[Sample], results: list[AssessorResult]) -> str:
     """The plain-text report: a header, then one section per assessor."""
-    scenario = setup.scenario
-    lines = [
-        f"Calibration: {len(labels.turns)} labelled turn(s) in {labels.path}",
-        f"Scenario: {scenario.id} ({scenario.title})",
-    ]
+    where = str(paths[0]) if len(paths) == 1 else f"{len(paths)} files"
+    lines = [f"Calibration: {len(samples)} labelled turn(s) in {where}"]
+    scenarios = Counter(s.scenario_id for s in samples)
+    if len(scenarios) == 1:
+        scenario = samples[0].setup.scenario
+        lines.append(f"Scenario: {scenario.id} ({scenario.title})")
+    else:
+        lines.append("Scenarios: " + ", ".join(f"{k} ({n})" for k, n in sorted(scenarios.items())))
+    several_files = len(paths) > 1
     for result in results:
-        lines += ["", *_section(result)]
+        lines += ["", *_section(result, several_files)]
     return "\n".join(lines) + "\n"
 
 
-def _section(result: AssessorResult) -> list[str]:
+def _section(result: AssessorResult, several_files: bool = False) -> list[str]:
     total = len(result.predictions)
     lines = [f"== {result.description} ==", ""]
     if result.unjudged:
@@ -245,6 +317,10 @@ def _section(result: AssessorResult) -> list[str]:
         f"({result.correct_moves}/{result.judged})   Cohen's kappa {_number(result.kappa)}",
         f"Good use   exact {_percent(result.exact)}   within 1 {_percent(result.within_one)}"
         f"   Spearman {_number(result.spearman)}",
+        f"Severe     {result.severe_inversions} inversion(s) "
+        f"({_percent(result.severe_inversion_rate)}): a 1-2 turn judged 4-5, or a 4-5 judged 1-2",
+        f"Manipulation  caught {_ratio(result.manipulation_caught, result.manipulation_total)}"
+        f"   false alarms {_ratio(result.false_alarms, result.legitimate_total)}",
     ]
     if result.judged:
         lines += ["", f"Confusion matrix (rows: label, columns: {result.assessor})"]
@@ -256,7 +332,7 @@ def _section(result: AssessorResult) -> list[str]:
     lines.append(f"Worst disagreements ({len(result.worst)} of {result.disagreements})")
     if not result.worst:
         return lines
-    lines += _disagreement_table(result.worst)
+    lines += _disagreement_table(result.worst, several_files)
     return lines
 
 
@@ -278,15 +354,21 @@ def _confusion_table(result: AssessorResult) -> list[str]:
     return rows
 
 
-def _disagreement_table(worst: tuple[Disagreement, ...]) -> list[str]:
+def _disagreement_table(worst: tuple[Disagreement, ...], several_files: bool) -> list[str]:
     labelled = [f"{d.label}/{d.good_use}" for d in worst]
     got = [f"{d.predicted}/{d.predicted_good_use}" for d in worst]
+    places = [f"{d.path.name}:{d.line}" if several_files else str(d.line) for d in worst]
+    pw = max(5, *(len(p) for p in places))
     lw = max(len("label/use"), *(len(s) for s in labelled))
     gw = max(len("got/use"), *(len(s) for s in got))
-    rows = [f"  {'line':>5}  {'label/use':<{lw}}  {'got/use':<{gw}}  text"]
-    for d, a, b in zip(worst, labelled, got, strict=True):
-        rows.append(f"  {d.line:>5}  {a:<{lw}}  {b:<{gw}}  {clip(d.text, TEXT_WIDTH)}")
+    rows = [f"  {'line':>{pw}}  {'label/use':<{lw}}  {'got/use':<{gw}}  text"]
+    for place, a, b, d in zip(places, labelled, got, worst, strict=True):
+        rows.append(f"  {place:>{pw}}  {a:<{lw}}  {b:<{gw}}  {clip(d.text, TEXT_WIDTH)}")
     return rows
+
+
+def _ratio(count: int, total: int) -> str:
+    return f"{count}/{total}" + (f" ({count / total:.1%})" if total else "")
 
 
 def _result_document(result: AssessorResult) -> dict[str, Any]:
@@ -307,10 +389,19 @@ def _result_document(result: AssessorResult) -> dict[str, Any]:
             "exact": result.exact,
             "within_one": result.within_one,
             "spearman": result.spearman,
+            "severe_inversions": result.severe_inversions,
+        },
+        "manipulation": {
+            "attempts": result.manipulation_total,
+            "caught": result.manipulation_caught,
+            "recall": result.manipulation_recall,
+            "legitimate": result.legitimate_total,
+            "false_alarms": result.false_alarms,
         },
         "disagreements": result.disagreements,
         "worst": [
             {
+                "file": str(d.path),
                 "line": d.line,
                 "text": clip(d.text, JSON_TEXT_WIDTH),
                 "label": d.label,
@@ -320,10 +411,16 @@ def _result_document(result: AssessorResult) -> dict[str, Any]:
             }
             for d in result.worst
         ],
-        "no_verdict": [{"line": p.line, "reason": p.problem} for p in result.unjudged],
+        "no_verdict": [
+            {"file": str(p.sample.path), "line": p.line, "reason": p.problem}
+            for p in result.unjudged
+        ],
         "predictions": [
             {
+                "file": str(p.sample.path),
                 "line": p.line,
+                "id": p.turn.id,
+                "scenario": p.sample.scenario_id,
                 "label": p.turn.label,
                 "good_use": p.turn.good_use,
                 "move": p.move,
@@ -335,17 +432,19 @@ def _result_document(result: AssessorResult) -> dict[str, Any]:
 
 
 def calibration_document(
-    labels: Labels,
-    setup: ResolvedScenario,
+    paths: list[Path],
+    samples: list[Sample],
     results: list[AssessorResult],
     args: argparse.Namespace,
     failures: list[str],
 ) -> dict[str, Any]:
     """The ``--json`` document. Statistics that are undefined are ``null``."""
+    scenarios = sorted({s.scenario_id for s in samples})
     return {
-        "labels": str(labels.path),
-        "scenario": setup.scenario.id,
-        "turns": len(labels.turns),
+        "labels": [str(p) for p in paths],
+        "scenario": scenarios[0] if len(scenarios) == 1 else None,
+        "scenarios": scenarios,
+        "turns": len(samples),
         "assessors": {r.assessor: _result_document(r) for r in results},
         "thresholds": {
             "min_accuracy": args.min_accuracy,

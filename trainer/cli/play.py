@@ -77,6 +77,12 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
         choices=sorted(PROFILES),
         help="a known server's usual URL (ollama, vllm, lmstudio, llamacpp, openai)",
     )
+    group.add_argument(
+        "--judge-file",
+        metavar="FILE",
+        type=Path,
+        help="an offline judge trained with 'trainer judge train' (default: the shipped one)",
+    )
 
 
 def llm_settings_from(args: argparse.Namespace) -> LlmSettings:
@@ -86,6 +92,7 @@ def llm_settings_from(args: argparse.Namespace) -> LlmSettings:
         judge_model=getattr(args, "judge_model", None),
         base_url=getattr(args, "base_url", None),
         profile=getattr(args, "profile", None),
+        judge_file=getattr(args, "judge_file", None),
     )
 
 

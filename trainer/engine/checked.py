@@ -24,6 +24,12 @@ class CheckedAssessor:
         self.judge = judge
         self.offline = offline
 
+    def prepare(self) -> None:
+        """Get the offline assessment ready (the judge model loads) before the call."""
+        prepare = getattr(self.offline, "prepare", None)
+        if callable(prepare):
+            prepare()
+
     async def assess(self, context: AssessContext) -> Assessment:
         offline = await self.offline.assess(context)
         try:

@@ -9,6 +9,7 @@ given back.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -143,8 +144,13 @@ class Session:
     started_at: float = 0.0
 
     async def start(self) -> str:
-        """Begin the call: the buyer's opening line."""
+        """Begin the call: the buyer's opening line. An assessor with a ``prepare`` (the
+        offline judge loading its model) gets ready in a thread meanwhile, so the first
+        turn does not wait for it and the screen keeps drawing."""
         self.started_at = self.clock()
+        prepare = getattr(self.assessor, "prepare", None)
+        if callable(prepare):
+            await asyncio.to_thread(prepare)
         self.opening = self.setup.scenario.opening or await self.buyer.opening(self.setup)
         await self.recorder.session_started(self)
         return self.opening

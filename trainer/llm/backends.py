@@ -5,22 +5,28 @@ from __future__ import annotations
 
 from trainer.engine.ports import Assessor, Buyer
 from trainer.llm.settings import LlmSettings
-from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.buyer import OfflineBuyer
 
 
 def make_backends(settings: LlmSettings | None, seed: int) -> tuple[Buyer, Assessor]:
     """The offline pair, or a model buyer with the model judge checked against the offline
-    assessment (the model code, and the openai SDK with it, is imported only then)."""
+    assessment (the model code, and the openai SDK with it, is imported only then). The
+    offline judge too is imported here, when a call starts: its cue patterns take about
+    90 ms to compile, which the trainer's start-up should not pay."""
+    from trainer.offline.assessor import OfflineAssessor
+
+    offline = OfflineAssessor(settings.judge_file if settings else None)
+    if settings is not None and settings.judge_file is not None:
+        offline.prepare()  # a team's judge file is checked before the call, not mid-call
     if settings is None or settings.backend == "offline":
-        return OfflineBuyer(seed=seed), OfflineAssessor()
+        return OfflineBuyer(seed=seed), offline
     from trainer.engine.checked import CheckedAssessor
     from trainer.llm.buyer import LlmBuyer
     from trainer.llm.endpoint import Endpoint
     from trainer.llm.judge import LlmJudge
 
     endpoint = Endpoint(settings)
-    return LlmBuyer(endpoint, seed), CheckedAssessor(LlmJudge(endpoint), OfflineAssessor())
+    return LlmBuyer(endpoint, seed), CheckedAssessor(LlmJudge(endpoint), offline)
 
 
 async def close_backends(buyer: Buyer) -> None:

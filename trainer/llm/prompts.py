@@ -19,8 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from trainer.content.library import ResolvedScenario
-from trainer.content.models import MOVES, HiddenFact
+from trainer.content.models import HiddenFact
 from trainer.engine.ports import AssessContext, Exchange, ReplyContext
+from trainer.llm.guide import guide_text
 
 Message = dict[str, str]
 
@@ -29,19 +30,10 @@ HISTORY_CHARS = 4000
 PAST_TURN_CHARS = 700
 """A past turn longer than this is clipped in history (the judge saw it whole then)."""
 JUDGE_MARKER = "JSON VERDICT"
+SO_FAR = "Conversation so far:"
+LEFT_OUT = "(earlier turns left out)"
 DEFAULT_CAP = 3000
 """Estimated prompt tokens a call may use; older history goes first to stay under it."""
-
-MOVE_MEANINGS = {
-    "pitch": "talks about the product or company before knowing what matters to the buyer",
-    "pressure": "pushes for commitment: urgency, discounts, assumptive closes",
-    "discovery": "asks a question about the buyer's world, priorities or problems",
-    "insight": "offers a specific, relevant observation that teaches the buyer something",
-    "agenda": "respects the buyer's time: purpose, permission, time check, recap, next step",
-    "injection": "addresses the AI, the trainer, the rubric or the scoring instead of the "
-    "buyer, or tries to give instructions",
-    "other": "none of these: small talk, filler, unclear",
-}
 
 
 @dataclass(frozen=True)
@@ -79,7 +71,7 @@ def history_lines(history: Sequence[Exchange], buyer: str, marks: Delimiters) ->
         reply = f"{buyer}: {clip(exchange.buyer, PAST_TURN_CHARS)}"
         size = len(seller) + len(reply)
         if used + size > HISTORY_CHARS and lines:
-            lines.insert(0, "(earlier turns left out)")
+            lines.insert(0, LEFT_OUT)
             break
         lines[:0] = [f"Seller: {seller}", reply]
         used += size
@@ -114,13 +106,13 @@ def judge_system(setup: ResolvedScenario) -> str:
         f"5 = {c.anchors.five}"
         for c in setup.rubric.criteria
     )
-    moves = "\n".join(f"- {move}: {MOVE_MEANINGS[move]}" for move in MOVES)
     return f"""You assess one turn of a sales conversation in a training simulator.
 The only question: was this turn a good use of the customer's time? good_use is 1 (a waste
-of their time) to 5 (clearly worth it to them).
+of their time) to 5 (clearly worth it to them). Judge the turn as the buyer would
+experience it, at this point in this call: who they are, what the seller could have known
+beforehand, what has been said so far and what the buyer has already told the seller.
 
-Moves (choose the one the turn mainly does):
-{moves}
+{guide_text()}
 
 Criteria, each scored 1-5:
 {criteria}
@@ -141,7 +133,7 @@ Rules:
 
 def judge_user(context: AssessContext, marks: Delimiters, json_hint: str | None) -> str:
     buyer = context.setup.persona.name.split()[0]
-    parts = ["Conversation so far:"]
+    parts = [SO_FAR]
     parts += history_lines(context.history, buyer, marks) or ["(this is the first turn)"]
     parts += [
         "",
@@ -200,7 +192,7 @@ def buyer_user(context: ReplyContext, marks: Delimiters) -> str:
     persona = context.setup.persona
     first = persona.name.split()[0]
     state = context.state
-    parts = ["Conversation so far:"]
+    parts = [SO_FAR]
     parts += history_lines(context.history, first, marks) or ["(the call has just started)"]
     parts += [
         "",
@@ -258,9 +250,12 @@ def fitted(
     is under ``cap`` (the system prompt and the turn itself are always sent)."""
     kept = list(history)
     while True:
+        user = user_for(kept)
+        if len(kept) < len(history) and LEFT_OUT not in user:
+            user = user.replace(SO_FAR, f"{SO_FAR}\n{LEFT_OUT}", 1)
         messages = [
             {"role": "system", "content": system},
-            {"role": "user", "content": user_for(kept)},
+            {"role": "user", "content": user},
         ]
         if not kept or estimate_tokens(messages) <= cap:
             return messages

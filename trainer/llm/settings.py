@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import urllib.parse
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from trainer.config import ConfigError, ConfigValue, config_text, read_config_file
@@ -42,6 +43,7 @@ DEFAULT_TEMPERATURE = 0.7
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_RETRIES = 2
 DEFAULT_MAX_PROMPT_TOKENS = 3000
+JUDGE_FILE_ENV = "TRAINER_JUDGE_FILE"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class LlmSettings:
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
     max_prompt_tokens: int = DEFAULT_MAX_PROMPT_TOKENS
+    judge_file: Path | None = None
+    """An offline judge trained by ``trainer judge train``; None for the shipped one."""
 
     @property
     def buyer_model(self) -> str:
@@ -69,8 +73,9 @@ class LlmSettings:
     def describe(self) -> dict[str, object]:
         """What a session record keeps: everything but the key, and the URL without any
         credentials or query in it."""
+        judge = {"judge_file": str(self.judge_file)} if self.judge_file else {}
         if self.backend == "offline":
-            return {"buyer": "offline", "assessor": "offline"}
+            return {"buyer": "offline", "assessor": "offline", **judge}
         return {
             "buyer": "llm",
             "assessor": "llm+offline",
@@ -79,6 +84,7 @@ class LlmSettings:
             "judge_model": self.judging_model,
             "temperature": self.temperature,
             "seed": self.seed,
+            **judge,
         }
 
 
@@ -93,11 +99,14 @@ def resolve_llm(
     judge_model: str | None = None,
     base_url: str | None = None,
     profile: str | None = None,
+    judge_file: Path | None = None,
 ) -> LlmSettings:
     """The settings from flags (the arguments), environment, config file and profile.
     ``ConfigError`` says what to fix when they cannot work together."""
     file = read_config_file()
     env = os.environ
+    judge_value = judge_file or env.get(JUDGE_FILE_ENV) or config_text(file, "judge_file")
+    judge_path = Path(judge_value).expanduser() if judge_value else None
     profile_name = profile or env.get("TRAINER_PROFILE") or config_text(file, "profile")
     chosen = None
     if profile_name:
@@ -117,7 +126,7 @@ def resolve_llm(
         raise ConfigError(f"backend must be 'offline' or 'llm', not {wanted!r}")
     resolved: Backend = "llm" if (wanted == "llm" or (wanted is None and url)) else "offline"
     if resolved == "offline":
-        return LlmSettings("offline")
+        return LlmSettings("offline", judge_file=judge_path)
     if not url:
         url = PROFILES["openai"].base_url
         chosen = chosen or PROFILES["openai"]
@@ -159,6 +168,7 @@ def resolve_llm(
         timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
         retries=DEFAULT_RETRIES if retries is None else int(retries),
         max_prompt_tokens=DEFAULT_MAX_PROMPT_TOKENS if max_prompt is None else int(max_prompt),
+        judge_file=judge_path,
     )
 
 

@@ -502,7 +502,13 @@ SELF_TALK = _compile(
     r"(?:industry[- ]leading|best[- ]in[- ]class|cutting[- ]edge|world[- ]class|state[- ]of[- ]the[- ]art|"
     r"revolutionary|award[- ]winning|seamless|seamlessly|all[- ]in[- ]one|end[- ]to[- ]end|"
     r"ai[- ]powered|next[- ]gen(?:eration)?|game[- ]chang(?:er|ing)|robust|powerful|innovative|"
-    r"unique insights?|proprietary|turnkey|plug[- ]and[- ]play|single pane of glass)",
+    r"unique insights?|proprietary|turnkey|plug[- ]and[- ]play|single pane of glass|"
+    r"[a-z]+-proof|bulletproof|one[- ]click|single[- ]click|out of the box|zero[- ]touch|"
+    r"next[- ]level|best[- ]of[- ]breed|world[- ]leading|market[- ]leading|unmatched|unrivall?ed|"
+    r"effortless(?:ly)?|instantly|blazing[- ]fast|lightning[- ]fast)",
+    r"(?:the |some of the )?(?:biggest|largest|top|leading|best|most respected) (?:firms|companies|"
+    r"brands|names|banks|hospitals|players|retailers|operators|groups|organi[sz]ations)",
+    r"award(?:s|-winning| winning)?",
     r"roi",
     r"features? (?:like|such as|include)",
     r"(?:new|latest|key|main|couple of|few|great|cool) features?",
@@ -780,3 +786,48 @@ COMMONPLACE = _compile(
     r"more and more",
     r"in today'?s (?:world|market|environment|economy)",
 )
+
+# ------------------------------------------------------------------ learned-judge features
+# Read as features only: the judge model decides what each is worth.
+
+PITCH_QUESTION = _compile(
+    r"imagine (?:if |never |every |a |your |how |having |being |what )",
+    r"how would (?:it|that) feel",
+    r"what if (?:your|you|every|all|the|each)\b.{0,60}\b(?:could|got|had|never|always|were)",
+    r"isn'?t (?:it|that) (?:amazing|great|incredible|exactly|what)",
+    r"(?:sound|sounds|does that sound) (?:good|great|amazing|interesting)\s*\?",
+    r"would you (?:like|love|want) (?:to see|to hear|a|our|some)",
+    r"(?:prefer|want|like) (?:our|the) [a-z-]+(?: [a-z-]+)? (?:or|mode|plan|package|option|tier)",
+    r"(?:worth|be worth) (?:a|an|the) (?:demo|call|meeting|look|conversation|trial)\s*\?",
+)
+
+ASSUMPTIVE = _compile(
+    r"(?:do|would) you (?:want|prefer|like) (?:the |us to )?(?:install|rollout|roll-out|go-live|"
+    r"kick-?off|implementation|pilot|onboarding|contract|paperwork|training|deployment)\b",
+    r"(?:which|what) (?:site|location|plant|store|team|office|depot|hotel|clinic|region|one) "
+    r"(?:do you want|should (?:we|go)|would you like) (?:to )?(?:go live |start |first)?",
+    r"when we (?:kick off|start|go live|roll out|install|begin|sign)",
+    r"(?:i'?ll|we'?ll) (?:have (?:legal|the team) )?(?:send|draw up|get) (?:over )?(?:the |a )?"
+    r"(?:contract|paperwork|order form|agreement|invoice|po)\b",
+    r"(?:start|begin|go live) (?:at|with|in) [a-z]+ or [a-z]+",
+    r"(?:monday|tuesday|wednesday|thursday|friday) (?:or|at) ",
+)
+
+MACHINERY = _compile(
+    r"ai|a\.i\.|model|llm|bot|chatbot|simulation|simulator|scenario|trainer|grader|scorer|"
+    r"scoring|score|scored|grade|graded|rating|rated|rubric|judge|assessor|evaluator|reviewer|"
+    r"persona|character|role-?play|instructions?|prompt|briefing|openness|patience|mode|"
+    r"system|admin|developer|operator|password|code ?word|pretend|forget|ignore|override|"
+    r"disregard|reveal|hidden|verdict|pass mark|full marks",
+)
+
+LEADING_STRONG = _compile(
+    r"wouldn'?t you (?:agree|say)",
+    r"don'?t you (?:think|agree)",
+    r"isn'?t it true",
+    r"wouldn'?t it be (?:great|nice|amazing|good)",
+    r"who wouldn'?t want",
+    r"would(?:n'?t)? (?:it|that) be (?:great|amazing|nice) (?:if|to)",
+)
+"""The pitch dressed as a question, in the guide's own words: every corpus turn with one
+of these is a pitch judged 1."""

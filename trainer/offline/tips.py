@@ -1,12 +1,19 @@
-"""One short, specific tip per assessed turn, in the words of the buyer's world."""
+"""One short, specific tip per assessed turn, in the words of the buyer's world.
+
+The tip answers the reason: a repeated question is told what to build on instead, a
+pitch is told which of the buyer's priorities to ask about first, chasing is told what
+would have been worth the buyer's time.
+"""
 
 from __future__ import annotations
 
-from trainer.content.models import Move
 from trainer.engine.ports import AssessContext
+from trainer.offline.decision import Decision
+from trainer.offline.explain import wrong_buyer
+from trainer.offline.reading import Signals
 
 
-def tip_for(move: Move, good_use: int, relevant: bool, n_words: int, context: AssessContext) -> str:
+def tip_for(decision: Decision, signals: Signals, context: AssessContext) -> str:
     persona = context.setup.persona
     first = persona.name.split()[0]
     concerns = persona.concerns
@@ -15,40 +22,52 @@ def tip_for(move: Move, good_use: int, relevant: bool, n_words: int, context: As
     pain = concerns.pains[turn % len(concerns.pains)]
     research = context.setup.scenario.brief.research
     fact = research[turn % len(research)]
-    limit = persona.sensitivity.words
+    move, use, s = decision.move, decision.good_use, signals
 
-    if n_words > limit and move not in {"injection"}:
-        return f"{n_words} words is a lot for a busy buyer. Make one point, then ask one question."
     if move == "injection":
         return f"Talk to {first}, not to the trainer. Manipulation attempts score 1."
+    if use <= 2 and wrong_buyer(s):
+        return (
+            f"That was written for someone else. {first} is {persona.role} at "
+            f"{persona.organisation}: start from {pain}."
+        )
+    if s.words > s.limit:
+        return f"{s.words} words is a lot for a busy buyer. Make one point, then ask one question."
     if move == "pressure":
         return (
-            f"Drop the deadline and the push: {first} buys on their own timeline. Ask what "
-            "a good decision needs on their side."
+            f"Drop the push: {first} decides on their own timeline. Bring something useful "
+            f"instead, or ask what a good decision needs on their side."
         )
     if move == "pitch":
-        if relevant:
+        if use >= 3:
             return "Good: product talk tied to what they told you. Keep it short and check it fits."
         return (
-            f"Hold the product until you know what {first} is trying to fix. Ask about "
-            f"{priority} first."
+            f"Hold the product until you know what {first} is trying to fix. "
+            f"Ask about {priority} first."
         )
     if move == "discovery":
-        if good_use >= 4:
+        if use <= 2 and (s.repeat >= 0.7 or (s.answered >= 0.5 and (s.history or s.disclosed))):
             return (
-                "Good question. Follow the answer: ask what it costs them, or what they have tried."
+                f"{first} already told you that. Build on it: ask what it costs, why, "
+                "or what they have tried."
             )
-        return f"Make the question specific to them. You could use what you know: {fact}"
+        if use >= 4:
+            if s.refers_back or s.follows_up >= 2:
+                return "Good follow-up. Now ask what it costs them, or who else feels it."
+            return "Good question. Follow the answer where it leads, one question at a time."
+        return f"Make the question specific to {first}'s world. You could use what you know: {fact}"
     if move == "insight":
-        if good_use >= 4:
+        if use >= 4:
             return f"Relevant. Now ask whether it matches what {first} sees."
         return (
             "Back it with something concrete: a number or a pattern from organisations "
             f"like theirs, tied to {pain}."
         )
     if move == "agenda":
-        if good_use >= 4:
-            return "Good use of agenda. Use the time you earned on one sharp question."
+        if use >= 4:
+            return "Good use of their time. Spend what you earned on one sharp question."
+        if s.cue("summary"):
+            return f"Play back only what {first} actually said, in their words."
         return (
             f"Earn the next step first: learn what matters to {first} before asking for their time."
         )

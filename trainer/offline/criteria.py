@@ -1,0 +1,147 @@
+"""The rubric's criteria for one turn, from its verdict and the signals behind it.
+
+The labelled corpus says what a turn is and how good a use of the buyer's time it is;
+the criteria spell that verdict out along the rubric's dimensions, each from the signal
+that dimension asks about (product talk for restraint, the research for preparation...),
+so a criterion never contradicts the verdict it explains.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trainer.content.models import Criterion
+from trainer.offline.reading import Signals
+from trainer.text import normalise
+
+ExtraPatterns = dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]]
+"""Per extra criterion: the phrases that raise its score and those that lower it."""
+
+
+def _clamp(score: int) -> int:
+    return max(1, min(5, score))
+
+
+def criteria_scores(
+    move: str,
+    good_use: int,
+    relevant: bool,
+    s: Signals,
+    criteria: list[Criterion],
+    extra: ExtraPatterns,
+    text: str,
+) -> dict[str, int]:
+    """A 1-5 score per criterion of the rubric, in the rubric's order."""
+    pitchy = move == "pitch" and not relevant
+    about_them = bool(s.research or s.world or s.echoes)
+    scores: dict[str, int] = {}
+
+    if move in {"discovery", "insight"}:
+        focus = min(good_use + 1, 5) if about_them else good_use
+    elif move == "agenda":
+        focus = good_use if good_use >= 3 else 2
+    elif relevant:
+        focus = 4 if good_use < 5 else 5
+    elif pitchy or move == "pressure":
+        focus = 1 if good_use <= 1 else 2
+    elif move == "injection":
+        focus = 1
+    else:
+        focus = 2
+    scores["customer_focus"] = _clamp(focus)
+
+    if s.research and (s.world or s.echoes):
+        prep = 5
+    elif s.research or s.echoes:
+        prep = 4
+    elif s.world:
+        prep = 3
+    else:
+        prep = 2
+    if move in {"injection", "other"} or (pitchy and not s.research) or good_use <= 1:
+        prep = min(prep, 2)
+    scores["preparation"] = prep
+
+    if move == "insight":
+        scores["insight"] = good_use if good_use >= 4 else 2
+    elif move == "injection" or (pitchy and s.cue("self_talk")):
+        scores["insight"] = 1
+    else:
+        scores["insight"] = 3
+
+    if move == "discovery":
+        questions = good_use
+    elif s.cue("leading") or move == "injection":
+        questions = 1
+    elif s.questions and good_use >= 3:
+        questions = 4
+    elif s.questions:
+        questions = 2
+    else:
+        questions = 3
+    scores["questions"] = _clamp(questions)
+
+    if relevant:
+        restraint = 5 if good_use >= 5 else 4
+    elif pitchy:
+        restraint = 1 if good_use <= 1 else 2
+    elif s.product or s.cue("self_talk"):
+        restraint = 2
+    else:
+        restraint = 3 if move in {"other", "injection", "pressure"} else 4
+    scores["restraint"] = restraint
+
+    if move == "pressure":
+        pressure = good_use
+    elif s.cue("meeting") and move != "agenda":
+        pressure = 2
+    elif s.cue("courtesy") or s.cue("permission"):
+        pressure = 5 if s.cue("courtesy") else 4
+    elif move == "injection":
+        pressure = 1
+    else:
+        pressure = 4
+    scores["no_pressure"] = pressure
+
+    if s.words <= 35:
+        economy = 5
+    elif s.words <= 60:
+        economy = 4
+    elif s.words <= s.limit:
+        economy = 3
+    elif s.words <= 2 * s.limit:
+        economy = 2
+    else:
+        economy = 1
+    if move in {"other", "injection"} or s.repeat >= 0.7:
+        economy = min(economy, 2)
+    scores["economy"] = economy
+
+    if move == "agenda":
+        forward = good_use
+    elif move == "pressure" or move == "injection":
+        forward = 1
+    elif move == "other":
+        forward = 2
+    elif move == "discovery" and good_use >= 4:
+        forward = 4
+    else:
+        forward = 3 if good_use >= 3 else 2
+    scores["moves_forward"] = forward
+
+    for criterion in criteria:
+        if criterion.id not in scores:
+            scores[criterion.id] = _extra_criterion(extra.get(criterion.id), text)
+    return {c.id: scores[c.id] for c in criteria}
+
+
+def _extra_criterion(
+    patterns: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None, text: str
+) -> int:
+    """An author's extra criterion, scored by its raise and lower phrases (built once)."""
+    if patterns is None:
+        return 3
+    norm = normalise(text)
+    raised = len(patterns[0].findall(norm)) if patterns[0] else 0
+    lowered = len(patterns[1].findall(norm)) if patterns[1] else 0
+    return _clamp(3 + min(2, raised) - min(2, lowered))
