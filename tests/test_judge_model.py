@@ -3,6 +3,7 @@ when it is damaged, from a newer trainer or trained for other moves."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import re
@@ -10,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from trainer.content.finder import open_library
 from trainer.content.models import MOVES
+from trainer.engine.session import Session
 from trainer.offline.assessor import SHIPPED_JUDGE, OfflineAssessor, load_judge
+from trainer.offline.buyer import OfflineBuyer
 from trainer.offline.model import (
     USE_THRESHOLDS,
     VERSION,
@@ -145,3 +149,13 @@ def test_the_assessor_loads_its_model_on_first_use(tmp_path: Path) -> None:
     assert assessor._model is None
     assessor.prepare()
     assert assessor.model.trained_on == {"turns": 3}
+
+
+def test_a_call_starting_prepares_the_judge() -> None:
+    """The model loads while the buyer opens, not on the trainee's first Enter."""
+    setup = open_library().resolve("cold-call-cold-chain")
+    assessor = OfflineAssessor()
+    session = Session(setup, OfflineBuyer(0), assessor)
+    assert assessor._model is None
+    asyncio.run(session.start())
+    assert assessor._model is load_judge()

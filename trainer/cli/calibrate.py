@@ -32,6 +32,7 @@ from trainer.cli.judge import add_content_option, read_samples
 from trainer.cli.play import add_backend_options, llm_settings_from
 from trainer.content.library import load_library
 from trainer.llm.settings import LlmSettings
+from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.corpus import corpus_content, corpus_files
 from trainer.urls import safe_url
 
@@ -221,8 +222,6 @@ def _per_scenario(predictions: list[Prediction]) -> dict[str, dict[str, Any]]:
 async def calibrate(samples: list[Sample], llm: LlmSettings, worst: int) -> list[AssessorResult]:
     """The offline assessor's agreement, then the model judge's when one is configured.
     An ``EndpointError`` from the judge propagates: the front end stops on it."""
-    from trainer.offline.assessor import OfflineAssessor  # compiles its cues: not at start-up
-
     offline = await replay(OfflineAssessor(llm.judge_file), samples)
     results = [summarise("offline", "offline assessor", offline, worst)]
     if llm.backend == "llm":

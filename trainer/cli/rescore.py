@@ -14,6 +14,7 @@ from typing import Any
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
 from trainer.content.finder import open_library
 from trainer.engine.records import turn_record
+from trainer.offline.assessor import OfflineAssessor
 from trainer.reports.rescore import Rescored, rescore
 from trainer.store.ledger import Ledger
 from trainer.store.recorder import certification_body, outcome_from
@@ -97,8 +98,6 @@ def record(store: Store, ledger: Ledger, result: Rescored) -> str | None:
 def run(args: argparse.Namespace) -> int:
     store, ledger = open_store(settings_from(args))
     library = open_library(args.content)
-    from trainer.offline.assessor import OfflineAssessor  # compiles its cues: not at start-up
-
     assessor = OfflineAssessor()
     rows: list[dict[str, Any]] = []
     skipped: list[str] = []

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from trainer.engine.ports import Assessor, Buyer
 from trainer.llm.settings import LlmSettings
+from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.buyer import OfflineBuyer
 
 
 def make_backends(settings: LlmSettings | None, seed: int) -> tuple[Buyer, Assessor]:
     """The offline pair, or a model buyer with the model judge checked against the offline
-    assessment (the model code, and the openai SDK with it, is imported only then). The
-    offline judge too is imported here, when a call starts: its cue patterns take about
-    90 ms to compile, which the trainer's start-up should not pay."""
-    from trainer.offline.assessor import OfflineAssessor
+    assessment (the model code, and the openai SDK with it, is imported only then)."""
 
     offline = OfflineAssessor(settings.judge_file if settings else None)
     if settings is not None and settings.judge_file is not None:

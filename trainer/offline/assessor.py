@@ -6,7 +6,8 @@ explains the verdict: the evidence quoted from the turn, a reason and a tip a tr
 understands, and a score per rubric criterion. The model ships inside the package
 (``judge.json.gz``, trained on ``corpus/``); a team can train its own with
 ``trainer judge train`` and point ``judge_file`` at it. The model is loaded on the first
-turn of a call, not when the trainer starts, and kept for the next call.
+turn of a call (or by ``prepare`` when the call starts), not when the trainer starts, and
+kept for the next call; the judging code itself (``verdict.py``) likewise.
 """
 
 from __future__ import annotations
@@ -17,13 +18,7 @@ from pathlib import Path
 from trainer.content.models import MOVES
 from trainer.engine.assessment import Assessment
 from trainer.engine.ports import AssessContext
-from trainer.offline.criteria import criteria_scores
-from trainer.offline.decision import decide
-from trainer.offline.explain import evidence, reason
 from trainer.offline.model import SHIPPED_JUDGE, JudgeModel, load
-from trainer.offline.reading import read
-from trainer.offline.tips import tip_for
-from trainer.offline.vocabulary import vocabulary_for
 
 __all__ = ["SHIPPED_JUDGE", "OfflineAssessor", "assess_turn", "load_judge"]
 
@@ -61,8 +56,10 @@ class OfflineAssessor:
         return self._model
 
     def prepare(self) -> None:
-        """Load the model now (a call is starting), so the first turn does not wait."""
+        """Get ready now (a call is starting): load the model and the judging code, so
+        the first turn does not wait. The engine runs this in a thread."""
         _ = self.model
+        import trainer.offline.verdict  # noqa: F401  (compiles the cue patterns)
 
     async def assess(self, context: AssessContext) -> Assessment:
         return assess_turn(context, self.model)
@@ -70,33 +67,6 @@ class OfflineAssessor:
 
 def assess_turn(context: AssessContext, model: JudgeModel | None = None) -> Assessment:
     """The verdict on one turn, with its evidence, reason, tip and criteria."""
-    judge = model or load_judge()
-    reading = read(context, judge.background)
-    decision = decide(judge, reading)
-    s = reading.signals
-    move, good_use = decision.move, decision.good_use
-    relevant = move == "pitch" and good_use >= 3
-    criteria = criteria_scores(
-        move,
-        good_use,
-        relevant,
-        s,
-        context.setup.rubric.criteria,
-        vocabulary_for(context.setup).extra,
-        context.seller_text,
-    )
-    flags = ("injection",) if move == "injection" else ()
-    return Assessment(
-        move=move,
-        good_use=good_use,
-        criteria=criteria,
-        evidence=evidence(judge, decision, reading),
-        tip=tip_for(decision, s, context),
-        reason=reason(decision, reading),
-        relevant_pitch=relevant,
-        proposes_next_step=move == "agenda" and (s.cue("next_step") or s.cue("meeting")),
-        recap=move == "agenda" and s.cue("summary"),
-        words=s.words,
-        source="offline",
-        flags=flags,
-    )
+    from trainer.offline.verdict import verdict  # compiled once, on a call's first turn
+
+    return verdict(context, model or load_judge())
