@@ -253,7 +253,7 @@ _META = re.compile(
     r"(?:in|from) (?:your|the|her|his) (?:config|configuration|scenario file|persona file|"
     r"character (?:file|card|sheet))|"
     r"(?:scenario|persona|character) (?:file|config|configuration|settings|card)\b|"
-    r"(?:is|are) (?:you|she|he|they) (?:configured|programmed|scripted|set up|prompted) to|"
+    r"(?:is|are) (?:you|she|he|they|[a-z]+) (?:configured|programmed|scripted|prompted|coded) to|"
     r"(?:what|which) (?:model|llm|ai) (?:are you|is (?:this|she|he)|do you) (?:running|run|using|"
     r"built)|"
     r"(?:are you|is (?:she|he|this)) (?:an? )?(?:actual|real) (?:person|human)\b|"
@@ -295,7 +295,26 @@ _META = re.compile(
 game's state (turns left, facts to unlock, the scorecard), its mechanics (pausing the
 persona, the ideal next turn), formats only a program answers in (JSON, sudo)."""
 
-_PATTERNS = (INJECTION, _ADDRESSED, _VERDICT_REQUEST, _SIMULATION, _REFRAME, _SETUP, _META)
+_AWAY = re.compile(
+    r"(?:\b[a-z]+'s|\bis|\bare) (?:at lunch|out sick|off sick|on leave|in (?:a|an|the) "
+    r"[a-z ]{0,20}meeting|on (?:another|a) call|away|out|not here|gone|stepped out|off shift|"
+    r"off duty)\b[^\n]{0,120}?(?:\byou(?:'re| are)\b[^.?!]{0,40}\b(?:now|deputy|assistant|"
+    r"analyst|cover|ea|pa|stand-?in)\b|whoever (?:covers|is covering)|\bas (?:her|his|their|the) "
+    r"(?:deputy|assistant|analyst|ea|pa|stand-?in|cover)\b)"
+)
+"""The buyer is away and "you" are now someone who can tell all: a reframe of who is
+answering, however the absence is put ("Dana's at lunch", "Helen is out sick")."""
+
+_PATTERNS = (
+    INJECTION,
+    _ADDRESSED,
+    _VERDICT_REQUEST,
+    _SIMULATION,
+    _REFRAME,
+    _SETUP,
+    _META,
+    _AWAY,
+)
 
 _SQUASHED = re.compile(
     r"ignore(?:your|all|the|previous|prior)|instructions|systemprompt|hiddenfacts?|"
