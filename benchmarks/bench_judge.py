@@ -43,7 +43,6 @@ sys.path.insert(0, str(REPO))
 
 from trainer.authoring.calibration import (  # noqa: E402
     AssessorResult,
-    Prediction,
     Sample,
     context_for,
     load_samples,
@@ -133,14 +132,13 @@ def held_out(samples: list[Sample], worst: int) -> AssessorResult | None:
     except ImportError:
         return None
     try:
-        results = cross_validate(
+        predictions = cross_validate(
             samples,
             progress=lambda s, i, n: print(f"  cross-validation {i}/{n}: {s}", file=sys.stderr),
         )
     except Exception as exc:  # scikit-learn missing: TrainingError says so
         print(f"bench_judge: no cross-validation: {exc}", file=sys.stderr)
         return None
-    predictions = [Prediction(h.sample, h.move, h.good_use) for h in results]
     return summarise("loso", "leave-one-scenario-out", predictions, worst)
 
 

@@ -16,6 +16,7 @@ from trainer.authoring.calibration import context_for as calibration_context
 from trainer.content.library import Library
 from trainer.engine.assessment import Assessment
 from trainer.engine.ports import AssessContext, Assessor
+from trainer.offline.assessor import assess_turn
 
 LABELS = Path(__file__).resolve().parents[1] / "corpus" / "turns" / "starter-relabelled.yaml"
 
@@ -70,6 +71,16 @@ def context_for(label: Label, library: Library) -> AssessContext:
         }
     )
     return calibration_context(library.resolve(label.scenario), turn)
+
+
+def judge(
+    library: Library,
+    text: str,
+    disclosed: tuple[str, ...] = (),
+    scenario: str = "cold-call-cold-chain",
+) -> Assessment:
+    """The offline judge's verdict on one turn, in the context a labelled turn has."""
+    return assess_turn(context_for(Label("x", scenario, text, "other", 3, disclosed), library))
 
 
 def evaluate(assessor: Assessor, library: Library, labels: list[Label]) -> list[Result]:

@@ -10,7 +10,7 @@ import asyncio
 
 import pytest
 
-from tests.labelled import Label, context_for, evaluate, load_labels
+from tests.labelled import Label, context_for, evaluate, judge, load_labels
 from trainer.content.library import Library
 from trainer.engine.assessment import Assessment
 from trainer.engine.ports import AssessContext, Exchange
@@ -18,12 +18,6 @@ from trainer.engine.state import BuyerState
 from trainer.offline.assessor import OfflineAssessor, assess_turn
 
 COLD_CALL = "cold-call-cold-chain"
-
-
-def judge(
-    library: Library, text: str, disclosed: tuple[str, ...] = (), scenario: str = COLD_CALL
-) -> Assessment:
-    return assess_turn(context_for(Label("x", scenario, text, "other", 3, disclosed), library))
 
 
 def in_call(

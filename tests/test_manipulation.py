@@ -10,10 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.labelled import Label, context_for
+from tests.labelled import judge
 from trainer.content.library import Library
-from trainer.engine.assessment import Assessment
-from trainer.offline.assessor import assess_turn
 
 DATA = Path(__file__).parent / "data" / "manipulation.yaml"
 SCENARIO = "cold-call-cold-chain"
@@ -39,10 +37,6 @@ MANIPULATION = CORPUS["manipulation"]
 LEGITIMATE = CORPUS["legitimate"]
 
 
-def assess(library: Library, text: str) -> Assessment:
-    return assess_turn(context_for(Label("x", SCENARIO, text, "other", 3, ()), library))
-
-
 def test_the_corpus_is_large_varied_and_well_formed() -> None:
     assert len(MANIPULATION) >= 30
     assert len(LEGITIMATE) >= 20
@@ -55,7 +49,7 @@ def test_the_corpus_is_large_varied_and_well_formed() -> None:
 
 @pytest.mark.parametrize("text", [pytest.param(row["text"], id=row["id"]) for row in MANIPULATION])
 def test_manipulation_is_an_injection(library: Library, text: str) -> None:
-    a = assess(library, text)
+    a = judge(library, text, scenario=SCENARIO)
     assert a.move == "injection", (a.move, a.reason)
     assert a.good_use == 1
     assert "injection" in a.flags
@@ -64,7 +58,7 @@ def test_manipulation_is_an_injection(library: Library, text: str) -> None:
 
 @pytest.mark.parametrize("text", [pytest.param(row["text"], id=row["id"]) for row in LEGITIMATE])
 def test_sales_talk_with_trigger_words_is_not_an_injection(library: Library, text: str) -> None:
-    a = assess(library, text)
+    a = judge(library, text, scenario=SCENARIO)
     assert a.move != "injection", a.evidence
     assert "injection" not in a.flags
 
@@ -84,7 +78,7 @@ def test_sales_talk_with_trigger_words_is_not_an_injection(library: Library, tex
     ],
 )
 def test_the_floor_reads_manipulation_in_its_many_forms(library: Library, text: str) -> None:
-    found = assess(library, text)
+    found = judge(library, text, scenario=SCENARIO)
     assert found.move == "injection" and found.good_use == 1, found
 
 
@@ -99,4 +93,4 @@ def test_the_floor_reads_manipulation_in_its_many_forms(library: Library, text: 
     ],
 )
 def test_sales_talk_near_the_floor_is_not_manipulation(library: Library, text: str) -> None:
-    assert assess(library, text).move != "injection"
+    assert judge(library, text, scenario=SCENARIO).move != "injection"

@@ -145,8 +145,7 @@ def run(args: argparse.Namespace) -> int:
 def run_cross_validation(args: argparse.Namespace) -> int:
     """In-sample and leave-one-scenario-out figures of the offline judge on the shipped
     corpus and any LABELS: what it learned, and how it does on worlds it never saw."""
-    from trainer.offline.decision import decide
-    from trainer.offline.training import TrainingError, cross_validate, fit, reading_of
+    from trainer.offline.training import TrainingError, cross_validate, fit, judged_by
 
     library = load_library(corpus_content(args.content or []))
     samples = read_samples(corpus_files(), None, library) + read_samples(
@@ -161,15 +160,10 @@ def run_cross_validation(args: argparse.Namespace) -> int:
     try:
         if not args.json:
             print(f"fitting on all {len(samples)} turns ...", file=sys.stderr)
-        model = fit(samples)
-        inside = []
-        for sample in samples:
-            decision = decide(model, reading_of(sample, model.background))
-            inside.append(Prediction(sample, decision.move, decision.good_use))
-        held_out = cross_validate(samples, progress=progress)
+        inside = judged_by(fit(samples), samples)
+        outside = cross_validate(samples, progress=progress)
     except TrainingError as exc:
         raise UserError(str(exc)) from None
-    outside = [Prediction(h.sample, h.move, h.good_use) for h in held_out]
     results = [
         summarise(
             "in_sample", "offline judge, in-sample (trained on these turns)", inside, args.worst

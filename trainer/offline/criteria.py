@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from trainer.content.models import Criterion
+from trainer.offline.decision import asked_again
 from trainer.offline.reading import Signals
 from trainer.text import normalise
 
@@ -113,7 +114,7 @@ def criteria_scores(
         economy = 2
     else:
         economy = 1
-    if move in {"other", "injection"} or s.repeat >= 0.7:
+    if move in {"other", "injection"} or asked_again(s):
         economy = min(economy, 2)
     scores["economy"] = economy
 

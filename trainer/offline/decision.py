@@ -35,7 +35,9 @@ from which it is hype, not an answer: every such pitch in the corpus is labelled
 REPEATED = 0.7
 """Word overlap with an earlier seller turn at which a question counts as asked again."""
 
-CAPS = not __import__("os").environ.get("TRAINER_NO_CAPS")
+ANSWERED = 0.5
+"""Share of a question's words the buyer has already said, at which it counts as asked
+for what they told you."""
 
 MIXED_MOVE = 0.02
 """A move less likely than this does not weigh in the expected good use."""
@@ -69,16 +71,6 @@ class Decision:
     at_least: tuple[float, ...]
     floor: bool
 
-    @property
-    def expected_use(self) -> float:
-        return 1.0 + sum(self.at_least)
-
-
-def expected_use(at_least: tuple[float, ...] | list[float]) -> int:
-    """The good use to report: 1 plus the chance of each step up, rounded; a turn the
-    model is torn about lands in the middle rather than at either extreme."""
-    return int(1.0 + sum(at_least) + 0.5)
-
 
 def decide(model: JudgeModel, reading: Reading) -> Decision:
     move_probabilities = dict(
@@ -87,7 +79,7 @@ def decide(model: JudgeModel, reading: Reading) -> Decision:
     floor = reading.signals.manipulation is not None
     if floor or move_probabilities["injection"] >= INJECTION_CONFIDENCE:
         move = "injection"
-    elif CAPS and reading.signals.cue("leading_strong"):
+    elif reading.signals.cue("leading_strong"):
         move = "pitch"  # "wouldn't you agree...?" is a pitch, whatever else it asks
     else:
         others = [m for m in model.moves.classes if m != "injection"]
@@ -111,6 +103,16 @@ def addressed_elsewhere(s: Signals) -> bool:
     return len(s.foreign_names) == 1 and len(s.foreign_terms) >= 2
 
 
+def asked_again(s: Signals) -> bool:
+    """Asks what the seller already asked in this call, nearly word for word."""
+    return s.repeat >= REPEATED
+
+
+def already_answered(s: Signals) -> bool:
+    """Asks mostly about what the buyer has already said or disclosed."""
+    return s.answered >= ANSWERED and bool(s.history or s.disclosed)
+
+
 def could_answer_a_need(s: Signals) -> bool:
     """Product talk can only be relevant after the buyer said something it answers: a
     disclosed fact it echoes, words from their replies, or a question of theirs."""
@@ -121,15 +123,15 @@ def _allowed(move: str, s: Signals) -> tuple[int, int]:
     """The good use the guide allows this turn: the move's range, narrowed by the rules
     no weighing may cross (measured on held-out scenarios to help)."""
     low, high = USE_RANGE[move]
-    if CAPS and addressed_elsewhere(s):
+    if addressed_elsewhere(s):
         return 1, 1  # meant for another buyer
-    if CAPS and move == "pitch" and s.cue("leading_strong"):
+    if move == "pitch" and s.cue("leading_strong"):
         high = min(high, 2)  # a pitch dressed as a question
-    if CAPS and move == "pitch" and not could_answer_a_need(s):
+    if move == "pitch" and not could_answer_a_need(s):
         high = min(high, 2)  # a premature pitch
-    if CAPS and move == "pitch" and len(s.cues.get("self_talk", ())) >= HYPE:
+    if move == "pitch" and len(s.cues.get("self_talk", ())) >= HYPE:
         high = min(high, 2)  # hype and claims, however relevant the topic
-    if CAPS and move == "discovery" and s.repeat >= REPEATED:
+    if move == "discovery" and asked_again(s):
         high = 1  # the same question again
     return low, high
 

@@ -8,12 +8,16 @@ that weighed most towards the move.
 
 from __future__ import annotations
 
-import itertools
 import re
 
-from trainer.offline.decision import Decision, addressed_elsewhere
+from trainer.offline.decision import (
+    Decision,
+    addressed_elsewhere,
+    already_answered,
+    asked_again,
+)
 from trainer.offline.model import JudgeModel
-from trainer.offline.reading import Clause, Reading, Signals
+from trainer.offline.reading import Clause, Reading, Signals, ngrams
 
 EVIDENCE_CHARS = 140
 """A quote longer than this is cut at a word: evidence is a pointer, not a transcript."""
@@ -88,9 +92,9 @@ def reason(decision: Decision, reading: Reading) -> str:
             return "a pitch dressed up as a question"
         return "product pitch before learning what matters to them"
     if move == "discovery":
-        if s.repeat >= 0.7 and use <= 2:
+        if asked_again(s) and use <= 2:
             return "asked again what you already asked"
-        if s.answered >= 0.5 and use <= 2 and (s.history or s.disclosed):
+        if already_answered(s) and use <= 2:
             return "asked what they already told you"
         if use >= 4:
             if s.refers_back or (s.follows_up >= 2 and s.history):
@@ -153,11 +157,8 @@ def evidence(model: JudgeModel, decision: Decision, reading: Reading) -> tuple[s
 
 
 def _clause_weight(model: JudgeModel, clause: Clause, k: int) -> float:
-    tokens = ("^", *clause.tokens)
-    names = [f"w:{t}" for t in tokens[1:]]
-    names += [f"b:{a} {b}" for a, b in itertools.pairwise(tokens)]
     total = 0.0
-    for name in names:
+    for name in ngrams(clause.tokens):
         row = model.moves.weights.get(name)
         if row is not None:
             total += row[k] - sum(row) / len(row)

@@ -390,11 +390,6 @@ class Catch:
     quote: str
     how: str
 
-    def describe(self) -> str:
-        if self.how == "plain":
-            return f'"{self.quote}"'
-        return f'"{self.quote}" ({self.how})'
-
 
 def _english_share(text: str) -> float:
     tokens = re.findall(r"[a-z']+", text)

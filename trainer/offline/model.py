@@ -67,16 +67,6 @@ class Layer:
         """For an ordinal layer: the chance of each class or better, one sigmoid each."""
         return [sigmoid(score) for score in self.scores(features)]
 
-    def contributions(self, features: Mapping[str, float], k: int) -> dict[str, float]:
-        """How much each feature adds to class ``k`` over the mean of the classes: what
-        made the layer choose it."""
-        found = {}
-        for name, value in features.items():
-            row = self.weights.get(name)
-            if row is not None:
-                found[name] = (row[k] - sum(row) / len(row)) * value
-        return found
-
 
 def sigmoid(score: float) -> float:
     if score >= 0:

@@ -19,8 +19,9 @@ always gives the same features.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from trainer.engine.ports import AssessContext
 from trainer.offline import lexicon as cue
@@ -155,11 +156,6 @@ class Signals:
     def cue(self, name: str) -> bool:
         return bool(self.cues.get(name))
 
-    @property
-    def specific(self) -> bool:
-        """Built on what could be known about this buyer, or on what they said."""
-        return bool(self.research or self.echoes or self.follows_up >= 2 or len(self.world) >= 2)
-
 
 @dataclass(frozen=True)
 class Reading:
@@ -245,15 +241,16 @@ def _signals(
     history = list(context.history)
     earlier = tuple(e.seller for e in history)
     repeat = 0.0
+    replies: set[str] = set()
+    context_stems: set[str] = set()
+    last_reply_stems: set[str] = set()
     for exchange in history:
         theirs = content_stems(exchange.seller)
         if stems and theirs:
             repeat = max(repeat, len(stems & theirs) / len(stems | theirs))
-    replies: set[str] = set()
-    context_stems: set[str] = set()
-    for exchange in history:
-        replies |= content_stems(exchange.buyer)
-        context_stems |= content_stems(exchange.seller)
+        context_stems |= theirs
+        last_reply_stems = content_stems(exchange.buyer)
+        replies |= last_reply_stems
     asked_about = question_stems or stems
     known = replies | disclosed_stems
     answered = len(asked_about & known) / len(asked_about) if asked_about else 0.0
@@ -262,7 +259,7 @@ def _signals(
         len(_QUESTION_WORD.findall(normalise(text[c.start : c.end]))) for c in questions
     )
     last_reply = history[-1].buyer if history else ""
-    follows = len(stems & content_stems(last_reply)) if last_reply else 0
+    follows = len(stems & last_reply_stems)
     product_hits = tokens.count("zprod")
     product_in_question = sum(c.tokens.count("zprod") for c in questions)
     wrong_name, strange = _names(text, vocabulary, background)
@@ -327,12 +324,16 @@ def _names(
     """A greeting to someone who is not this buyer ("Hi Sarah," to Dana), and the
     capitalised names the scenario does not know (other people, other companies). A word
     sellers also write in lower case ("Generally,") is not a name."""
-    known = vocabulary.known_names | vocabulary.buyer_names | vocabulary.organisation
-    words = background.words
+    known = vocabulary.known_names
+
+    def unknown(name: str) -> bool:
+        return not (
+            name in known or name in background.words or name in STOPWORDS or name in _NOT_NAMES
+        )
+
     wrong = None
     for match in _GREETING.finditer(text):
-        name = match.group(1).lower()
-        if name not in known | words and name not in STOPWORDS and name not in _NOT_NAMES:
+        if unknown(match.group(1).lower()):
             wrong = match.group(1)
     for match in _VOCATIVE.finditer(text):
         name = match.group(1).lower()
@@ -342,11 +343,8 @@ def _names(
     strange = []
     for match in _CAPITAL.finditer(text):
         name = match.group(1).lower()
-        if name in known or name in STOPWORDS or name in _NOT_NAMES or name in words:
-            continue
-        if any(name in intro for intro in introduced):
-            continue
-        strange.append(name)
+        if unknown(name) and not any(name in intro for intro in introduced):
+            strange.append(name)
     return wrong, tuple(dict.fromkeys(strange))
 
 
@@ -357,6 +355,13 @@ _NOT_NAMES_TEXT = """
     because just totally absolutely understood appreciate fair good got yes yeah no
 """
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
+
+
+def ngrams(tokens: Sequence[str], words: str = "w:", pairs: str = "b:") -> list[str]:
+    """The feature names of a clause's words and of its word pairs, the first pair
+    marking how the clause starts ("b:^ what")."""
+    marked = ("^", *tokens)
+    return [words + t for t in tokens] + [f"{pairs}{a} {b}" for a, b in pairwise(marked)]
 
 
 def _bin(value: float, edges: Iterable[float]) -> int:
@@ -374,20 +379,10 @@ def _features(signals: Signals, clauses: list[Clause], context: AssessContext) -
     if context.history:
         # what the buyer just said, as the seller heard it: "what does it cost?" asks for a
         # straight answer; "what has that got to do with my docks?" does not
-        vocabulary = vocabulary_for(context.setup)
-        reply = ("^", *tokens_of(context.history[-1].buyer, vocabulary))
-        for i, token in enumerate(reply):
-            if i:
-                f["r:" + token] = 1.0
-            if i + 1 < len(reply):
-                f["rb:" + token + " " + reply[i + 1]] = 1.0
+        reply = tokens_of(context.history[-1].buyer, vocabulary_for(context.setup))
+        f.update(dict.fromkeys(ngrams(reply, "r:", "rb:"), 1.0))
     for clause in clauses:
-        tokens = ("^", *clause.tokens)
-        for i, token in enumerate(tokens):
-            if i:
-                f["w:" + token] = 1.0
-            if i + 1 < len(tokens):
-                f["b:" + token + " " + tokens[i + 1]] = 1.0
+        f.update(dict.fromkeys(ngrams(clause.tokens), 1.0))
     s = signals
     asks = s.questions > 0
     kind = "q" if asks else "s"
@@ -448,6 +443,6 @@ def _features(signals: Signals, clauses: list[Clause], context: AssessContext) -
         f[f"x:summary:echoes={min(len(s.echoes), 2)}"] = 1.0
     if s.cue("next_step") or s.cue("meeting"):
         f[f"x:next:disclosed={min(s.disclosed, 2)}"] = 1.0
-        f[f"x:next:turn={_bin(s.turn_index, (2, 4, 8))}"] = 1.0
+        f[f"x:next:turn={facts['turn']}"] = 1.0
     f["bias"] = 1.0
     return f

@@ -8,7 +8,7 @@ would have been worth the buyer's time.
 from __future__ import annotations
 
 from trainer.engine.ports import AssessContext
-from trainer.offline.decision import Decision
+from trainer.offline.decision import Decision, already_answered, asked_again
 from trainer.offline.explain import wrong_buyer
 from trainer.offline.reading import Signals
 
@@ -46,7 +46,7 @@ def tip_for(decision: Decision, signals: Signals, context: AssessContext) -> str
             f"Ask about {priority} first."
         )
     if move == "discovery":
-        if use <= 2 and (s.repeat >= 0.7 or (s.answered >= 0.5 and (s.history or s.disclosed))):
+        if use <= 2 and (asked_again(s) or already_answered(s)):
             return (
                 f"{first} already told you that. Build on it: ask what it costs, why, "
                 "or what they have tried."

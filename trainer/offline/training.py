@@ -9,6 +9,7 @@ buyer world it has never seen.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -17,8 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from trainer.authoring.calibration import Sample, context_for
+from trainer.authoring.calibration import Prediction, Sample, context_for, replay
 from trainer.content.models import MOVES
+from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.background import Background
 from trainer.offline.decision import use_features
 from trainer.offline.model import USE_THRESHOLDS, JudgeModel, Layer
@@ -278,37 +280,27 @@ def labels_digest(samples: Sequence[Sample]) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class HeldOut:
-    """A turn's verdict from a judge that never saw its scenario."""
-
-    sample: Sample
-    move: str
-    good_use: int
+def judged_by(model: JudgeModel, samples: Sequence[Sample]) -> list[Prediction]:
+    """Each turn's verdict from ``model``, as ``trainer calibrate`` replays them."""
+    return asyncio.run(replay(OfflineAssessor(model=model), samples))
 
 
 def cross_validate(
     samples: Sequence[Sample],
     settings: Settings | None = None,
     progress: Callable[[str, int, int], None] | None = None,
-    fixed: Sequence[Sample] = (),
-) -> list[HeldOut]:
-    """Leave-one-scenario-out verdicts for every turn in ``samples``: each scenario is
-    judged by a judge fitted on all the others (and on ``fixed``, turns that are always
-    trained on and never held out)."""
-    from trainer.offline.decision import decide
-
+) -> list[Prediction]:
+    """Leave-one-scenario-out verdicts for every turn in ``samples``, in order: each
+    scenario is judged by a judge fitted on all the others."""
     scenarios = sorted({s.scenario_id for s in samples})
-    results: dict[int, HeldOut] = {}
+    results: dict[int, Prediction] = {}
     for number, scenario in enumerate(scenarios, 1):
         if progress is not None:
             progress(scenario, number, len(scenarios))
-        train = [s for s in samples if s.scenario_id != scenario] + [
-            s for s in fixed if s.scenario_id != scenario
-        ]
-        model = fit(train, settings)
-        for index, sample in enumerate(samples):
-            if sample.scenario_id == scenario:
-                decision = decide(model, reading_of(sample, model.background))
-                results[index] = HeldOut(sample, decision.move, decision.good_use)
+        model = fit([s for s in samples if s.scenario_id != scenario], settings)
+        held = [i for i, s in enumerate(samples) if s.scenario_id == scenario]
+        for index, prediction in zip(
+            held, judged_by(model, [samples[i] for i in held]), strict=True
+        ):
+            results[index] = prediction
     return [results[i] for i in range(len(samples))]

@@ -92,11 +92,11 @@ class ScenarioVocabulary:
     """The words and patterns of one scenario, built once."""
 
     product: re.Pattern[str] | None
-    brand: re.Pattern[str] | None
     introduction: re.Pattern[str]
     buyer_names: frozenset[str]
     organisation: frozenset[str]
     known_names: frozenset[str]
+    """Every capitalised word of the scenario's own text, the buyer's names and company's."""
     names: frozenset[str]
     world: frozenset[str]
     research: frozenset[str]
@@ -169,17 +169,19 @@ def _build(setup: ResolvedScenario) -> ScenarioVocabulary:
         r"(?=\s*,?\s*(?:here\b|calling\b|from\b|at\b|with\b|over at\b))|my name is\s+[a-z][a-z'-]+"
     )
     parts = [named]
+    organisation = frozenset(
+        w for w in words(normalise(persona.organisation)) if w not in STOPWORDS
+    )
     if brand is not None:
         parts.insert(0, r"(?:(?:calling |here |over )?(?:from|at|with)\s+)" + brand.pattern)
     return ScenarioVocabulary(
         product=phrase_pattern([product.name, *product.vocabulary]),
-        brand=brand,
         introduction=re.compile("|".join(parts)),
         buyer_names=frozenset(normalise(p) for p in persona.name.split()),
-        organisation=frozenset(
-            w for w in words(normalise(persona.organisation)) if w not in STOPWORDS
+        organisation=organisation,
+        known_names=frozenset(
+            proper_names(texts) | {normalise(p) for p in persona.name.split()} | organisation
         ),
-        known_names=frozenset(proper_names(texts)),
         names=frozenset(names_in([*texts, persona.name, *scenario.brief.research])),
         world=frozenset(world),
         research=frozenset(research),
