@@ -150,6 +150,26 @@ def test_a_script_line_in_a_scenario_test_cannot_hide_a_line_separator(tmp_path:
     assert "U+2028" in problems[0].message
 
 
+def test_half_a_character_written_as_an_escape_is_a_problem(tmp_path: Path) -> None:
+    # found by the fuzz test: JSON-style "\ud83d\ude9a" gives two lone surrogates, which
+    # validated as pydantic's "unable to parse raw data as a unicode string"
+    problem = read_problem(tmp_path / "p.yaml", 'id: a\nname: "truck \\ud83d\\ude9a"\n')
+    assert (problem.line, problem.column) == (2, 7)
+    assert problem.field == "name"
+    assert "half a character (U+D83D)" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: !!set [1]\n", "a: !!set {x, y}\n", "a: !!binary aGk=\n", "a: !!timestamp 2020-01-01\n"],
+)
+def test_tags_are_refused(tmp_path: Path, text: str) -> None:
+    # found by the fuzz test: !!set on a list raised ValueError from construct_mapping
+    problem = read_problem(tmp_path / "p.yaml", text)
+    assert (problem.line, problem.column) == (1, 4)
+    assert "tags (!!" in problem.message
+
+
 # ------------------------------------------------------------------------- sizes, depth
 
 

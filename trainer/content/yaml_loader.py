@@ -45,6 +45,8 @@ MAX_STRING_CHARS = 10_000
 
 _RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]|\r(?!\n)")
 """Refused anywhere in a file's text: ``CONTROL_IN_TEXT`` but a CR ending a Windows line."""
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+"""Half of a UTF-16 pair, from an escape such as ``"\\ud83d"``: no text can hold one."""
 
 
 class _YamlProblem(Exception):
@@ -81,6 +83,14 @@ def _refuse_alias_or_anchor(event: Any) -> None:
             f"anchors (&{anchor}) are not allowed",
             event.start_mark,
             "remove the '&' name and write values out in full",
+        )
+    tag = getattr(event, "tag", None)
+    if tag is not None and tag != "!":
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        raise _YamlProblem(
+            f"tags ({shown}) are not allowed",
+            event.start_mark,
+            "remove the tag; put text in quotes to keep it text",
         )
 
 
@@ -135,6 +145,8 @@ class StrictLoader(yaml.SafeLoader):
             )
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, MappingNode):
+            return super().construct_mapping(node, deep=deep)  # PyYAML's located error
         seen: dict[Any, Node] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -271,6 +283,8 @@ def parse_yaml(path: Path, text: str, raw: bytes | None = None) -> YamlDocument 
         return _at_mark(path, mark, message, _syntax_hint(message))
     except yaml.YAMLError as exc:
         return Problem(path, 1, 1, "", f"not valid YAML: {exc}")
+    except (ValueError, TypeError, OverflowError) as exc:  # a last guard
+        return Problem(path, 1, 1, "", f"not valid YAML: {exc}")
     except RecursionError:  # a last guard: MAX_DEPTH stops nesting long before this
         return Problem(path, 1, 1, "", f"values are nested more than {MAX_DEPTH} levels deep")
     finally:
@@ -302,16 +316,28 @@ def _control_in_values(path: Path, root: Node | None, loc: tuple[int | str, ...]
     """The first key or value, in file order, whose text holds a control character once
     its escapes are read (``"\\e]0;TITLE\\a"`` passes the raw check and is refused here)."""
     for scalar, where in _scalars(root, loc):
-        found = CONTROL_IN_TEXT.search(scalar.value)
-        if found is not None:
-            return Problem(
-                path,
-                scalar.start_mark.line + 1,
-                scalar.start_mark.column + 1,
-                ".".join(str(p) for p in where),
-                f"the text contains a control character, {control_name(found.group())}",
-                "remove the escape (such as \\e, \\x1b or \\u009b) and write plain text",
-            )
+        wrong = _wrong_text(scalar.value)
+        if wrong is not None:
+            mark = scalar.start_mark
+            field = ".".join(str(p) for p in where)
+            return Problem(path, mark.line + 1, mark.column + 1, field, *wrong)
+    return None
+
+
+def _wrong_text(text: str) -> tuple[str, str] | None:
+    """What is wrong with a key's or value's text once its escapes are read, and a hint."""
+    found = CONTROL_IN_TEXT.search(text)
+    if found is not None:
+        return (
+            f"the text contains a control character, {control_name(found.group())}",
+            "remove the escape (such as \\e, \\x1b or \\u009b) and write plain text",
+        )
+    half = _SURROGATE.search(text)
+    if half is not None:
+        return (
+            f"the text holds half a character (U+{ord(half.group()):04X})",
+            "write the character itself, or one \\U escape such as \\U0001F69A",
+        )
     return None
 
 
