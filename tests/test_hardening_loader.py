@@ -477,3 +477,15 @@ def test_odd_entries_in_a_content_folder_are_problems_of_their_own(
     assert set(found) == {"folder.yaml", "pipe.yaml"}
     assert "is a folder" in found["folder.yaml"]
     assert "named pipe" in found["pipe.yaml"]
+
+
+def test_the_limits_are_the_ones_authoring_md_documents() -> None:
+    guide = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
+    for value in (
+        yaml_loader.MAX_FILE_BYTES,
+        yaml_loader.MAX_DEPTH,
+        yaml_loader.MAX_ITEMS,
+        yaml_loader.MAX_NODES,
+        yaml_loader.MAX_STRING_CHARS,
+    ):
+        assert f"| {value:,}" in guide, value
