@@ -267,7 +267,8 @@ def parse_yaml(path: Path, text: str, raw: bytes | None = None) -> YamlDocument 
         return _character_problem(path, text, exc.position)
     try:
         root = loader.get_single_node()
-        found = _control_in_values(path, root, ())
+        # without a backslash there is no escape, and the raw check has seen every character
+        found = _control_in_values(path, root, ()) if "\\" in text else None
         if found is not None:
             return found
         data = loader.construct_document(root) if root is not None else None
