@@ -23,7 +23,7 @@ from trainer.content.library import (
     yaml_files,
 )
 from trainer.content.models import Rubric
-from trainer.content.paths import not_a_file_message
+from trainer.content.paths import special_kind
 from trainer.content.problems import Problem
 from trainer.content.validation import validate_document
 from trainer.content.yaml_loader import read_yaml
@@ -75,8 +75,11 @@ def run(args: argparse.Namespace) -> int:
                 raise UserError(f"{target} is not a YAML file (.yaml or .yml)")
             files.append(target)
         else:
+            kind = special_kind(target)  # a FIFO, socket or device: said, never opened
             raise UserError(
-                not_a_file_message(target, "a YAML file", "") or f"no such file or folder: {target}"
+                f"{target} is {kind}, not a YAML file"
+                if kind
+                else f"no such file or folder: {target}"
             )
 
     library = load_library(roots or [])
