@@ -18,6 +18,23 @@ MAX_TURN_CHARS = 4000
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+"""What no typed, scripted or authored text may hold: C0 controls but tab and newline,
+DEL, C1 controls, and U+2028/U+2029, which some readers (PyYAML, ``str.splitlines``) take
+for line breaks, so a line number counted by one tool would not be the editor's."""
+
+_CONTROL_NAMES = {
+    "\x00": "NUL",
+    "\x07": "a bell",
+    "\x08": "a backspace",
+    "\x0b": "a vertical tab",
+    "\x0c": "a form feed",
+    "\r": "a carriage return",
+    "\x7f": "DEL",
+    "\x85": "NEL, a next-line mark",
+    "\u2028": "a line separator",
+    "\u2029": "a paragraph separator",
+}
 
 
 @dataclass(frozen=True)
@@ -32,12 +49,11 @@ def check_turn_text(text: str) -> TurnTextProblem | None:
     """None when ``text`` can be played as a seller turn, else what is wrong with it."""
     if not text.strip():
         return TurnTextProblem("the turn is empty; say something to the buyer")
-    match = _CONTROL.search(text.replace("\t", " "))
+    match = CONTROL_IN_TEXT.search(text)
     if match:
-        char = match.group()
-        name = "ESC (an escape sequence)" if char == "\x1b" else f"U+{ord(char):04X}"
         return TurnTextProblem(
-            f"the turn contains a control character, {name}, at column {match.start() + 1}; "
+            f"the turn contains a control character, {control_name(match.group())}, "
+            f"at column {match.start() + 1}; "
             "remove it and type plain text",
             match.start() + 1,
         )
@@ -47,6 +63,14 @@ def check_turn_text(text: str) -> TurnTextProblem | None:
             f"{MAX_TURN_CHARS:,} — say it in fewer words, the buyer is busy"
         )
     return None
+
+
+def control_name(char: str) -> str:
+    """How a message names a control character, so an author can find an invisible one."""
+    if char == "\x1b":
+        return "ESC (an escape sequence)"
+    name = _CONTROL_NAMES.get(char)
+    return f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"
 
 
 def clean_turn_text(text: str) -> str:

@@ -35,6 +35,7 @@ from trainer.content.models import (
     Reaction,
     Scenario,
 )
+from trainer.content.paths import not_a_file_message
 from trainer.content.problems import ContentError
 from trainer.content.yaml_loader import read_yaml
 from trainer.engine.assessment import Assessment
@@ -78,8 +79,9 @@ def find_persona(argument: str, library: Library) -> LoadedPersona:
     """The persona named by id or path, or ``NotFound``/``ContentError``."""
     if looks_like_path(argument):
         path = Path(argument)
-        if not path.is_file():
-            raise NotFound(f"no persona file at {path}")
+        unusable = not_a_file_message(path, "a persona file", f"no persona file at {path}")
+        if unusable is not None:
+            raise NotFound(unusable)
         loaded = load_persona_file(path)
         if isinstance(loaded, list):
             data = getattr(read_yaml(path), "data", None)

@@ -19,6 +19,7 @@ from trainer.cli.errors import UserError
 from trainer.content.finder import NotFound, open_library
 from trainer.content.library import Library, load_library
 from trainer.content.models import MOVES
+from trainer.content.paths import not_a_file_message
 from trainer.content.problems import ContentError
 from trainer.offline.corpus import corpus_content, corpus_files
 from trainer.offline.model import SHIPPED_JUDGE, VERSION, JudgeFileError, load
@@ -90,8 +91,9 @@ def read_samples(
     for path in paths:
         if path.is_dir():
             raise UserError(f"{path} is a folder; give the labelled-turn files (YAML) in it")
-        if not path.is_file():
-            raise UserError(f"no labels file at {path}")
+        unusable = not_a_file_message(path, "a labels file", f"no labels file at {path}")
+        if unusable is not None:
+            raise UserError(unusable)
     try:
         return load_samples(paths, library or open_library(content))
     except ContentError as exc:

@@ -156,7 +156,7 @@ def read_script(source: str) -> list[ScriptLine]:
         ) from None
     lines: list[ScriptLine] = []
     problems: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(script_lines(text), start=1):
         if not line.strip():
             continue
         problem = check_turn_text(line)
@@ -170,6 +170,14 @@ def read_script(source: str) -> list[ScriptLine]:
     if not lines:
         raise UserError(f"the script {name} has no seller turns (every line is blank)")
     return lines
+
+
+def script_lines(text: str) -> list[str]:
+    """A script's lines as an editor numbers them: split on newlines only, a Windows
+    line ending taken whole. ``str.splitlines`` would also split on U+2028, a vertical
+    tab or a stray CR, so every later line number, and ``unplayed``, would be wrong;
+    here they stay inside their line, where ``check_turn_text`` refuses them."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def backend_settings(llm: LlmSettings, seed: int) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from trainer.authoring.scenario_tests import Backends, TestRun, offline_backends
 from trainer.cli.errors import UserError
 from trainer.cli.play import add_backend_options, llm_settings_from
 from trainer.content.finder import NotFound, find_scenario, open_library
-from trainer.content.library import Library, ResolvedScenario
+from trainer.content.library import YAML_SUFFIXES, Library, ResolvedScenario, yaml_files
 from trainer.content.problems import ContentError
 from trainer.llm.backends import make_backends
 
@@ -40,7 +40,7 @@ def chosen(args: argparse.Namespace, library: Library) -> list[ResolvedScenario]
     setups: list[ResolvedScenario] = []
     for item in args.paths:
         path = Path(item)
-        targets = sorted(path.glob("*.yaml")) if path.is_dir() else [item]
+        targets = _scenario_files(path) if path.is_dir() else [item]
         for target in targets:
             try:
                 setups.append(find_scenario(str(target), library))
@@ -49,6 +49,17 @@ def chosen(args: argparse.Namespace, library: Library) -> list[ResolvedScenario]
             except ContentError as exc:
                 raise UserError(f"{target} cannot be loaded:\n{exc}") from None
     return setups
+
+
+def _scenario_files(folder: Path) -> list[Path]:
+    """The scenario files in a folder; a folder named like a file, or one with none in
+    it, is a mistake to say, not "0 passed, 0 failed"."""
+    if folder.suffix in YAML_SUFFIXES:
+        raise UserError(f"{folder} is a folder, not a scenario file")
+    found = yaml_files(folder)
+    if not found:
+        raise UserError(f"no scenario files (.yaml or .yml) in {folder}")
+    return found
 
 
 def backends_from(args: argparse.Namespace) -> Backends:

@@ -23,6 +23,7 @@ from trainer.content.library import (
     yaml_files,
 )
 from trainer.content.models import Rubric
+from trainer.content.paths import special_kind
 from trainer.content.problems import Problem
 from trainer.content.validation import validate_document
 from trainer.content.yaml_loader import read_yaml
@@ -62,14 +63,24 @@ def run(args: argparse.Namespace) -> int:
         if target.is_dir():
             if (target / "personas").is_dir() or (target / "scenarios").is_dir():
                 roots.append(target)
+            elif target.suffix in YAML_SUFFIXES:
+                raise UserError(f"{target} is a folder, not a YAML file")
             else:
-                files += yaml_files(target)
+                listed = yaml_files(target)
+                if not listed and args.paths:
+                    raise UserError(f"no YAML files (.yaml or .yml) in {target}")
+                files += listed
         elif target.is_file():
             if target.suffix not in YAML_SUFFIXES:
                 raise UserError(f"{target} is not a YAML file (.yaml or .yml)")
             files.append(target)
         else:
-            raise UserError(f"no such file or folder: {target}")
+            kind = special_kind(target)  # a FIFO, socket or device: said, never opened
+            raise UserError(
+                f"{target} is {kind}, not a YAML file"
+                if kind
+                else f"no such file or folder: {target}"
+            )
 
     library = load_library(roots or [])
     context = load_library([r for r in content_roots(args.content) if r not in roots])

@@ -23,6 +23,7 @@ from trainer.content.library import (
     load_scenario_file,
     package_content_root,
 )
+from trainer.content.paths import not_a_file_message
 from trainer.content.problems import ContentError, Problem
 
 CONTENT_ENV = "TRAINER_CONTENT"
@@ -68,8 +69,9 @@ def find_scenario(argument: str, library: Library) -> ResolvedScenario:
 
 
 def _scenario_from_file(path: Path, library: Library) -> ResolvedScenario:
-    if not path.is_file():
-        raise NotFound(f"no scenario file at {path}")
+    unusable = not_a_file_message(path, "a scenario file", f"no scenario file at {path}")
+    if unusable is not None:
+        raise NotFound(unusable)
     loaded = load_scenario_file(path)
     if isinstance(loaded, list):
         raise ContentError(loaded)

@@ -156,9 +156,12 @@ def effective_rubric(base: Rubric, scenario: Scenario) -> Rubric:
 
 
 def yaml_files(folder: Path) -> list[Path]:
+    """Everything in ``folder`` named like a YAML file. A folder or a FIFO so named is
+    listed too, so reading it reports what it is instead of skipping it in silence; a
+    dangling link (an editor's lock file, ``.#name.yaml``) is not."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.exists())
 
 
 def _read_item(path: Path, model: type[M]) -> tuple[M, Source] | list[Problem]:
