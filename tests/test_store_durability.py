@@ -898,11 +898,13 @@ def test_verify_while_another_process_certifies(library: Library, tmp_path: Path
     store = Store.open(root)
     ledger = Ledger(store, ORG_KEY.encode())
     checks = 0
+    give_up = time.monotonic() + 300  # a hang guard, not a speed check
     try:
         # Not a time window: verify goes on until the child has appended 60 records while
         # it ran, however slow a shared machine makes either process.
         while len(list(ledger.records())) < 60:
             assert child.process.is_alive(), "the certifying child stopped"
+            assert time.monotonic() < give_up, "no 60 records in five minutes: stuck?"
             assert_verified(verify(store, ledger, hashes_from(library)))
             checks += 1
     finally:
