@@ -111,16 +111,17 @@ def run_list(args: argparse.Namespace) -> int:
             passed = {True: " passed", False: " not passed", None: ""}[s.get("passed")]
             if s["confirmed"] == "mismatch":
                 passed = f" NOT CONFIRMED: {s['finding']}"
+            # str() throughout: an edited index may hold any type, or none, anywhere.
             print(
-                f"  {str(s['id'])[:8]}  {str(s.get('started_at'))[:16].replace('T', ' ')}  "
-                f"{s.get('mode', ''):<13} {s.get('scenario', '')!s:<36} {s['status']:<11} "
-                f"{s.get('turns', 0):>3} turns  score {score:>3}{passed}"
+                f"  {str(s.get('id'))[:8]}  {str(s.get('started_at'))[:16].replace('T', ' ')}  "
+                f"{s.get('mode')!s:<13} {s.get('scenario')!s:<36} {s.get('status')!s:<11} "
+                f"{s.get('turns')!s:>3} turns  score {score:>3}{passed}"
             )
     interrupted = [
-        str(s["id"])[:8]
+        str(s.get("id"))[:8]
         for _, summaries in everyone
         for s in summaries
-        if s["status"] == "interrupted"
+        if s.get("status") == "interrupted"
     ]
     if interrupted:
         print(

@@ -195,6 +195,8 @@ def all_statements(
                 continue
             if scenario is not None and summary.get("scenario") != scenario:
                 continue
+            if not all(isinstance(summary.get(k), str) for k in ("id", "started_at")):
+                continue  # an edited index entry no statement can be made of
             shown = ledger.confirm_summary(name, summary).applied(summary)
             statements += builder.session_statements(name, shown)
     for record in certifications:

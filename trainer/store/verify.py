@@ -64,7 +64,8 @@ def verify(store: Store, ledger: Ledger, current_hashes: CurrentHashes) -> Verif
             report.findings.append(Finding(subject, message))
 
         now = current_hashes(str(record.get("scenario")))
-        then = record.get("content_hashes") or {}
+        then = record.get("content_hashes")
+        then = then if isinstance(then, dict) else {}
         if now is None:
             fail("its scenario is no longer in the library, so the result cannot be rechecked")
         elif now != then and str(record.get("id")) not in superseded:
