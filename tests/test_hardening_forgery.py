@@ -202,6 +202,10 @@ def test_untouched_stores_still_check_out_and_say_what_is_unsigned(
     session = practice[0]["id"]
     markdown = run(capsys, "export", session[:8], "--trainee", "Cy")[1]
     assert "Practice session: this score is not signed" in markdown
+    document = json.loads(
+        run(capsys, "export", session[:8], "--trainee", "Cy", "--format", "json")[1]
+    )
+    assert document["confirmed"] == "unsigned" and "not signed" in document["note"]
     signed = json.loads(run(capsys, "sessions", "--trainee", "Ana", "--json")[1])
     assert signed[0]["confirmed"] == "signed" and signed[0]["passed"] is True
 
@@ -292,3 +296,16 @@ def test_a_copy_under_a_folder_that_claims_the_owner_name_is_counted_once(
     (ana,) = report["trainees"]
     assert ana["passed"] == 1 and ana["certification_attempts"] == 2
     assert "more than one trainee's folder" in report["findings"][0]["message"]
+
+
+def test_without_an_organisation_key_an_edited_index_is_still_caught(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The files are still checked against the chained ledger; only rewriting the ledger
+    itself (recomputing its hashes) goes unseen without a key."""
+    play_json(capsys, "certify", "Ben", PITCH)
+    session = index_says_passed(store)
+    code, out, _ = run(capsys, "verify")
+    assert code == 1 and f"session {session[:12]} (Ben" in out
+    report = json.loads(run(capsys, "report", "--json")[1])
+    assert report["trainees"][0]["passed"] == 0 and report["findings"]

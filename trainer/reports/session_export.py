@@ -75,6 +75,8 @@ def _apply(document: dict[str, Any], confirmation: Confirmation) -> None:
     """The certification as the ledger has it; the standing and any finding beside it."""
     document["confirmed"] = confirmation.standing
     document["finding"] = confirmation.message
+    if document.get("mode") != "certification":
+        document["note"] = PRACTICE_UNSIGNED
     record = confirmation.record
     if confirmation.confirmed and record is not None:
         document["certification"] = {
