@@ -261,6 +261,8 @@ def test_malformed_records_are_findings_not_tracebacks(
         code, out, err = run(capsys, *command)
         assert "Traceback" not in out + err
         assert code in (0, 1)
+        if damage in (MALFORMED["a record that is a string"], MALFORMED["records that are a list"]):
+            assert "ledger-000001.json" in err  # the skipped entries are named, not swallowed
     report = json.loads(run(capsys, "report", "--json")[1])
     assert sum(r["passed"] for r in report["trainees"]) <= 1
 

@@ -227,7 +227,8 @@ def _same(name: str, ledger: object, claim: object) -> bool:
 
 def read_ledger(store: Store, ledger: Ledger) -> SignedLedger:
     """Every record, checked for its hash, signature and place in the chain, and the head.
-    Reading notices (a segment moved aside, a malformed entry skipped) become findings."""
+    Reading notices (a segment moved aside, a malformed entry skipped) become findings
+    too, and stay in ``store.notices`` for a front end to print."""
     signed = SignedLedger(ledger.key)
     notices_before = len(store.notices)
     with locked(store.layout.ledger_lock):
@@ -240,7 +241,6 @@ def read_ledger(store: Store, ledger: Ledger) -> SignedLedger:
     for notice in store.notices[notices_before:]:
         signed.findings.append(Finding("ledger", notice))
         signed.intact = False
-    del store.notices[notices_before:]
     signed.records = records
     _check_records(signed)
     if head_problem is not None:

@@ -47,7 +47,9 @@ def verify(store: Store, ledger: Ledger, current_hashes: CurrentHashes) -> Verif
     # ledger's, never a session pointing at a record we did not read.
     everyone = _indexes(store, report)
     files = _session_files(store, report)
+    notices_before = len(store.notices)
     signed = read_ledger(store, ledger)
+    del store.notices[notices_before:]  # they are findings here; not printed twice
     report.findings += signed.findings
     records = signed.records
 
