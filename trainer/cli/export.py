@@ -17,6 +17,7 @@ from trainer.reports.session_export import session_json, session_markdown
 from trainer.reports.xapi import StatementBuilder, all_statements
 from trainer.store.errors import SessionNotFound
 from trainer.store.repository import Store, StoredSession
+from trainer.store.signed import read_ledger
 from trainer.urls import safe_url
 
 LRS_USER_ENV = "TRAINER_LRS_USERNAME"
@@ -64,25 +65,34 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("say which session to export (see `trainer sessions`), or --xapi", 2)
     store, ledger = open_store(settings)
     if args.xapi:
+        signed = read_ledger(store, ledger)
         statements = all_statements(
             StatementBuilder(settings.xapi_homepage),
             store.all_sessions(),
-            ledger.records(),
+            signed,
             trainee=args.trainee,
             scenario=args.scenario,
         )
         print_notices(store)
+        if not signed.intact or signed.unsound:
+            print(
+                "trainer: note: the certification ledger does not check out, so results it "
+                "cannot vouch for were left out; run trainer verify",
+                file=sys.stderr,
+            )
         if not args.lrs:
             write_out(json.dumps(statements, indent=2, ensure_ascii=False), args.output)
             return 0
         return post(args.lrs, statements)
     stored = find(store, args.session, args.trainee, settings.trainee)
     status = store.live_status(stored.header)
+    folder = stored.path.parent.parent.name
+    confirmation = read_ledger(store, ledger).confirm_header(folder, stored.header)
     if args.format == "json":
-        write_out(session_json(stored, status), args.output)
+        write_out(session_json(stored, status, confirmation), args.output)
     else:
         buyer, facts = persona_words(stored, args.content)
-        write_out(session_markdown(stored, facts, status, buyer), args.output)
+        write_out(session_markdown(stored, facts, status, buyer, confirmation), args.output)
     print_notices(store)
     return 0
 

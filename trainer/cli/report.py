@@ -8,6 +8,7 @@ import sys
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
 from trainer.content.library import default_rubric
 from trainer.reports.report import as_csv, as_json, as_markdown, as_table, build_report
+from trainer.store.signed import read_ledger
 
 FORMATS = ("table", "csv", "json", "markdown")
 
@@ -35,13 +36,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    store, _ = open_store(settings)
+    store, ledger = open_store(settings)
     report = build_report(
         store.all_sessions(),
         trainee=args.trainee,
         scenario=args.scenario,
         mode=args.mode,
         by_scenario=args.by_scenario,
+        ledger=read_ledger(store, ledger),
     )
     print_notices(store)
     names = {c.id: c.name for c in default_rubric().criteria}

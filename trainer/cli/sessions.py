@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import json
 import sys
+import textwrap
 from pathlib import Path
 
 from trainer.cli.errors import UserError
@@ -26,11 +27,13 @@ from trainer.cli.render import describe_certification, describe_outcome
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
 from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session
+from trainer.reports.report import NOTE_PRACTICE
 from trainer.store.errors import SessionNotFound
 from trainer.store.ledger import Ledger
 from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store, StoredSession
 from trainer.store.restore import stored_turns
+from trainer.store.signed import read_ledger
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,11 +79,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_list(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    store, _ = open_store(settings)
+    store, ledger = open_store(settings)
     if args.all:
-        everyone = list(store.all_sessions())
+        listed = list(store.all_sessions())
     else:
-        everyone = [(settings.trainee, store.sessions(settings.trainee))]
+        listed = [(settings.trainee, store.sessions(settings.trainee))]
+    signed = read_ledger(store, ledger)
+    # What the trainee's files say of a certification is shown only as the ledger has it.
+    everyone = [
+        (name, [signed.confirm_summary(name, s).applied(s) for s in summaries])
+        for name, summaries in listed
+    ]
     print_notices(store)
     if args.json:
         rows = [{**s, "trainee": name} for name, summaries in everyone for s in summaries]
@@ -100,22 +109,31 @@ def run_list(args: argparse.Namespace) -> int:
         for s in summaries:
             score = "-" if s.get("score") is None else str(s["score"])
             passed = {True: " passed", False: " not passed", None: ""}[s.get("passed")]
+            if s["confirmed"] == "mismatch":
+                passed = f" NOT CONFIRMED: {s['finding']}"
+            # str() throughout: an edited index may hold any type, or none, anywhere.
             print(
-                f"  {str(s['id'])[:8]}  {str(s.get('started_at'))[:16].replace('T', ' ')}  "
-                f"{s.get('mode', ''):<13} {s.get('scenario', '')!s:<36} {s['status']:<11} "
-                f"{s.get('turns', 0):>3} turns  score {score:>3}{passed}"
+                f"  {str(s.get('id'))[:8]}  {str(s.get('started_at'))[:16].replace('T', ' ')}  "
+                f"{s.get('mode')!s:<13} {s.get('scenario')!s:<36} {s.get('status')!s:<11} "
+                f"{s.get('turns')!s:>3} turns  score {score:>3}{passed}"
             )
     interrupted = [
-        str(s["id"])[:8]
+        str(s.get("id"))[:8]
         for _, summaries in everyone
         for s in summaries
-        if s["status"] == "interrupted"
+        if s.get("status") == "interrupted"
     ]
     if interrupted:
         print(
             f"\n{len(interrupted)} interrupted: `trainer resume {interrupted[0]}` continues one, "
             f"`trainer close {interrupted[0]}` ends it as it is."
         )
+    if any(
+        s["confirmed"] == "unsigned" and s.get("score") is not None
+        for _, ss in everyone
+        for s in ss
+    ):
+        print("\n" + textwrap.fill(NOTE_PRACTICE, 92))
     return 0
 
 

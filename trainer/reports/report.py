@@ -1,8 +1,13 @@
 """Progress per trainee (or per trainee and scenario) and for the cohort as a whole.
 
-Built from the session summaries alone (one index file per trainee), so a report over a
-thousand trainees never opens a transcript. Scores count only finished sessions;
-interrupted ones count as attempts, since a trainee did start them.
+Built from the session summaries (one index file per trainee) and the certification
+ledger, so a report over a thousand trainees never opens a transcript. Scores count only
+finished sessions; interrupted ones count as attempts, since a trainee did start them.
+
+A trainee can edit their own index, so a certification's score and verdict are the
+ledger's: one whose index entry disagrees with its record (or has none) counts as an
+attempt, never as a pass or a score, and is listed as a finding. Practice results have
+no record and the report says so.
 """
 
 from __future__ import annotations
@@ -10,13 +15,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from trainer.store.migrations import Record
+from trainer.store.signed import FINISHED, RUN_VERIFY, UNSIGNED, Confirmation, SignedLedger
 
-FINISHED = ("ended", "closed")
 WEAKEST = 2
 
 
@@ -33,7 +39,47 @@ class Row:
     certification_attempts: int = 0
     passed: int = 0
     pass_rate: float | None = None
+    unconfirmed: int = 0
+    unsigned: int = 0
     weakest: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A session summary and what the ledger says of it."""
+
+    summary: Record
+    confirmation: Confirmation
+
+
+@dataclass(frozen=True)
+class ReportFinding:
+    """A certification the report did not count as passed, and why."""
+
+    trainee: str
+    session: str
+    scenario: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.trainee}: session {self.session[:8]} ({self.scenario}) {self.message}"
+
+
+NOTE_SIGNED = (
+    "Certification results are checked against the signed certification ledger; one that "
+    "does not match it is not counted as passed."
+)
+NOTE_CHAINED = (
+    "Certification results are checked against the certification ledger, but it is not "
+    "signed (no organisation key is set), so someone who can write to the store could "
+    "rewrite it."
+)
+NOTE_PRACTICE = (
+    "Practice results are not signed: they come from the trainee's own files and could "
+    "have been edited."
+)
+DUPLICATE = f"is listed in more than one trainee's folder; {RUN_VERIFY}"
+NOT_CHECKED = Confirmation("mismatch", message=f"was not checked against the ledger; {RUN_VERIFY}")
 
 
 @dataclass
@@ -41,6 +87,12 @@ class Report:
     rows: list[Row]
     cohort: Row
     filters: dict[str, str | None]
+    findings: list[ReportFinding] = field(default_factory=list)
+    signed: bool = True
+
+    @property
+    def note(self) -> str:
+        return f"{NOTE_SIGNED if self.signed else NOTE_CHAINED} {NOTE_PRACTICE}"
 
     def to_json(self) -> dict[str, Any]:
         def row(r: Row) -> dict[str, Any]:
@@ -52,12 +104,20 @@ class Report:
         cohort = row(self.cohort)
         cohort.pop("trainee")
         cohort["trainees"] = len({r.trainee for r in self.rows})
-        return {"trainees": [row(r) for r in self.rows], "cohort": cohort, "filters": self.filters}
+        return {
+            "trainees": [row(r) for r in self.rows],
+            "cohort": cohort,
+            "filters": self.filters,
+            "findings": [asdict(f) for f in self.findings],
+            "note": self.note,
+        }
 
 
-def _accumulate(row: Row, summaries: Sequence[Record]) -> Row:
-    finished = [s for s in summaries if s.get("status") in FINISHED and s.get("score") is not None]
+def _accumulate(row: Row, entries: Sequence[Entry]) -> Row:
+    shown = [e.confirmation.applied(e.summary) for e in entries]
+    finished = [s for s in shown if s.get("status") in FINISHED and s.get("score") is not None]
     finished.sort(key=lambda s: str(s.get("started_at") or ""))
+    summaries = [e.summary for e in entries]
     row.attempts = len(summaries)
     row.finished = len(finished)
     row.interrupted = sum(1 for s in summaries if s.get("status") == "interrupted")
@@ -67,10 +127,12 @@ def _accumulate(row: Row, summaries: Sequence[Record]) -> Row:
         row.last = scores[-1]
         row.average = round(sum(scores) / len(scores), 1)
     certifications = [s for s in finished if s.get("mode") == "certification"]
-    row.certification_attempts = len(certifications)
-    row.passed = sum(1 for s in certifications if s.get("passed"))
-    if certifications:
-        row.pass_rate = round(row.passed / len(certifications), 3)
+    row.unconfirmed = sum(1 for s in shown if s["confirmed"] == "mismatch")
+    row.unsigned = sum(1 for s in finished if s.get("mode") != "certification")
+    row.certification_attempts = len(certifications) + row.unconfirmed
+    row.passed = sum(1 for s in certifications if s.get("passed") is True)
+    if row.certification_attempts:
+        row.pass_rate = round(row.passed / row.certification_attempts, 3)
     totals: dict[str, list[float]] = {}
     for summary in finished:
         for criterion, value in (summary.get("criteria") or {}).items():
@@ -88,11 +150,15 @@ def build_report(
     scenario: str | None = None,
     mode: str | None = None,
     by_scenario: bool = False,
+    ledger: SignedLedger | None = None,
 ) -> Report:
-    """The report over ``(trainee name, summaries)`` pairs, filtered and grouped."""
+    """The report over ``(trainee name, summaries)`` pairs, filtered and grouped, with
+    each certification checked against ``ledger`` (without one, none counts as passed)."""
     wanted = trainee.casefold() if trainee else None
-    groups: dict[tuple[str, str | None], list[Record]] = {}
-    cohort: list[Record] = []
+    groups: dict[tuple[str, str | None], list[Entry]] = {}
+    cohort: list[Entry] = []
+    findings: list[ReportFinding] = []
+    counted: set[str] = set()
     for name, summaries in everyone:
         if wanted is not None and name.casefold() != wanted:
             continue
@@ -101,9 +167,19 @@ def build_report(
                 continue
             if mode is not None and summary.get("mode") != mode:
                 continue
+            entry = Entry(summary, _confirm(ledger, name, summary, counted))
+            if entry.confirmation.standing == "mismatch" and entry.confirmation.message:
+                findings.append(
+                    ReportFinding(
+                        name,
+                        str(summary.get("id")),
+                        str(summary.get("scenario")),
+                        entry.confirmation.message,
+                    )
+                )
             key = (name, str(summary.get("scenario")) if by_scenario else None)
-            groups.setdefault(key, []).append(summary)
-            cohort.append(summary)
+            groups.setdefault(key, []).append(entry)
+            cohort.append(entry)
     rows = [
         _accumulate(Row(name, sc), items)
         for (name, sc), items in sorted(
@@ -114,7 +190,27 @@ def build_report(
         rows=rows,
         cohort=_accumulate(Row("cohort", None), cohort),
         filters={"trainee": trainee, "scenario": scenario, "mode": mode},
+        findings=findings,
+        signed=ledger is not None and ledger.key is not None,
     )
+
+
+def _confirm(
+    ledger: SignedLedger | None, name: str, summary: Record, counted: set[str]
+) -> Confirmation:
+    """What the ledger says of a summary; a record already counted once (a session file
+    copied into another folder whose index claims the same name) is not counted again."""
+    if ledger is not None:
+        confirmation = ledger.confirm_summary(name, summary)
+        record = confirmation.record
+        if confirmation.confirmed and record is not None:
+            if str(record.get("id")) in counted:
+                return Confirmation("mismatch", record, DUPLICATE)
+            counted.add(str(record.get("id")))
+        return confirmation
+    if summary.get("mode") == "certification" and summary.get("status") in FINISHED:
+        return NOT_CHECKED
+    return UNSIGNED
 
 
 # ------------------------------------------------------------------ formats
@@ -180,7 +276,21 @@ def as_table(report: Report, names: dict[str, str]) -> str:
 
     header = line({key: title for key, title in columns})
     rule = "  ".join("-" * widths[key] for key, _ in columns)
-    return "\n".join([header, rule, *(line(r) for r in rows), rule, line(cohort)])
+    table = [header, rule, *(line(r) for r in rows), rule, line(cohort)]
+    return "\n".join([*table, *_afterword(report)])
+
+
+def _afterword(report: Report) -> list[str]:
+    """Below a table: what was not counted as passed, and what the results rest on."""
+    lines = [""]
+    if report.findings:
+        lines += ["Not counted as passed:"]
+        lines += [
+            textwrap.fill(str(f), 92, initial_indent="  ", subsequent_indent="    ")
+            for f in report.findings
+        ]
+        lines.append("")
+    return [*lines, textwrap.fill(report.note, 92)]
 
 
 def as_markdown(report: Report, names: dict[str, str]) -> str:
@@ -197,6 +307,15 @@ def as_markdown(report: Report, names: dict[str, str]) -> str:
     cohort["trainee"] = "**All**"
     for cells in [*(_cells(r, names) for r in report.rows), cohort]:
         lines.append("| " + " | ".join(escape(cells[key]) for key, _ in columns) + " |")
+    if report.findings:
+        lines += ["", "Not counted as passed:", "", "| Trainee | Session | Scenario | Finding |"]
+        lines.append("|---|---|---|---|")
+        lines += [
+            f"| {escape(f.trainee)} | `{f.session[:8]}` | {escape(f.scenario)} | "
+            f"{escape(f.message)} |"
+            for f in report.findings
+        ]
+    lines += ["", report.note]
     return "\n".join(lines)
 
 
@@ -214,6 +333,8 @@ def as_csv(report: Report) -> str:
     fields[fields.index("passed") : fields.index("passed") + 1] = [
         "certification_attempts",
         "passed",
+        "unconfirmed",
+        "unsigned",
     ]
     writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()

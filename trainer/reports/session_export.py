@@ -2,6 +2,10 @@
 
 Exports carry what the trainee and their coach need and nothing about the machine: no
 owner host or process id, and never a key (none is ever stored).
+
+A session file sits in the trainee's own folder, so given what the ledger says of it
+(a ``Confirmation``), a certification's verdict is the ledger's, one that disagrees is
+shown as a finding and not as passed, and a practice session says it is not signed.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from typing import Any
 
 from trainer.engine.ports import ENDINGS
 from trainer.store.repository import StoredSession
+from trainer.store.signed import Confirmation
 
 EXPORT_FORMAT = "trainer-session"
 EXPORT_VERSION = 1
@@ -33,7 +38,15 @@ HEADER_FIELDS = (
 )
 
 
-def session_document(stored: StoredSession, status: str | None = None) -> dict[str, Any]:
+PRACTICE_UNSIGNED = (
+    "Practice session: this score is not signed; it comes from the trainee's own files "
+    "and could have been edited."
+)
+
+
+def session_document(
+    stored: StoredSession, status: str | None = None, confirmation: Confirmation | None = None
+) -> dict[str, Any]:
     header = stored.header
     document: dict[str, Any] = {
         "format": EXPORT_FORMAT,
@@ -44,6 +57,8 @@ def session_document(stored: StoredSession, status: str | None = None) -> dict[s
         document[key] = header.get(key)
     if status is not None:
         document["status"] = status
+    if confirmation is not None:
+        _apply(document, confirmation)
     document["turns"] = stored.engine_records()
     document["branches"] = [
         {
@@ -56,8 +71,33 @@ def session_document(stored: StoredSession, status: str | None = None) -> dict[s
     return document
 
 
-def session_json(stored: StoredSession, status: str | None = None) -> str:
-    return json.dumps(session_document(stored, status), indent=2, ensure_ascii=False)
+def _apply(document: dict[str, Any], confirmation: Confirmation) -> None:
+    """The certification as the ledger has it; the standing and any finding beside it."""
+    document["confirmed"] = confirmation.standing
+    document["finding"] = confirmation.message
+    if document.get("mode") != "certification":
+        document["note"] = PRACTICE_UNSIGNED
+    record = confirmation.record
+    if confirmation.confirmed and record is not None:
+        document["certification"] = {
+            "passed": record.get("passed"),
+            "record": record.get("id"),
+            "score": record.get("score"),
+            "attempt": record.get("attempt"),
+        }
+    elif confirmation.standing == "mismatch":
+        document["certification"] = {
+            "passed": None,
+            "record": record.get("id") if record else None,
+            "score": record.get("score") if record else None,
+        }
+
+
+def session_json(
+    stored: StoredSession, status: str | None = None, confirmation: Confirmation | None = None
+) -> str:
+    document = session_document(stored, status, confirmation)
+    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 def _quote(text: str) -> str:
@@ -71,10 +111,11 @@ def session_markdown(
     facts: dict[str, str] | None = None,
     status: str | None = None,
     buyer_name: str | None = None,
+    confirmation: Confirmation | None = None,
 ) -> str:
     """``facts`` maps hidden-fact ids to their text and ``buyer_name`` names the persona,
     when the persona still loads; ids stand in otherwise."""
-    doc = session_document(stored, status)
+    doc = session_document(stored, status, confirmation)
     facts = facts or {}
     buyer = buyer_name or str(doc.get("persona") or "buyer")
     lines = [
@@ -87,6 +128,7 @@ def session_markdown(
         f"- Status: {doc['status']}"
         + (f" ({ENDINGS[doc['ended_by']]})" if doc.get("ended_by") in ENDINGS else ""),
         f"- Session: `{doc['session']}`",
+        *_standing(doc),
         "",
         "## Conversation",
         "",
@@ -125,9 +167,13 @@ def session_markdown(
             lines.append("Missed: " + "; ".join(facts.get(f, f) for f in outcome["missed"]))
             lines.append("")
     certification = doc.get("certification")
-    if certification:
+    if doc.get("confirmed") == "mismatch":
+        lines += [f"Certification: **not confirmed**: this session {doc['finding']}", ""]
+    elif certification:
         verdict = "passed" if certification.get("passed") else "not passed"
-        lines += [f"Certification: **{verdict}** (record `{certification.get('record')}`)", ""]
+        signed = {"signed": "signed record", "chained": "ledger record, not signed"}
+        what = signed.get(str(doc.get("confirmed")), "record")
+        lines += [f"Certification: **{verdict}** ({what} `{certification.get('record')}`)", ""]
     if doc["branches"]:
         lines += ["## Abandoned branches", ""]
         for branch in doc["branches"]:
@@ -136,3 +182,12 @@ def session_markdown(
             for turn in branch["turns"]:
                 lines += [_quote(f"{turn['index']}. {turn['seller']}"), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _standing(doc: dict[str, Any]) -> list[str]:
+    """A line saying what the result rests on, above the conversation."""
+    if doc.get("mode") != "certification":
+        return [f"- {PRACTICE_UNSIGNED}"]
+    if doc.get("confirmed") == "mismatch":
+        return [f"- Certification: not confirmed: this session {doc['finding']}"]
+    return []

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from trainer.store.migrations import Record
+from trainer.store.signed import SignedLedger
 
 NAMESPACE = uuid.UUID("6f1c2d4e-8a5b-5e0f-9c3d-7b2a1e4f6d80")
 VERBS = {
@@ -169,12 +170,21 @@ class StatementBuilder:
 def all_statements(
     builder: StatementBuilder,
     everyone: Iterable[tuple[str, list[Record]]],
-    certifications: Iterable[Record],
+    ledger: SignedLedger,
     trainee: str | None = None,
     scenario: str | None = None,
 ) -> list[Statement]:
-    """Statements for every session and certification record, filtered, oldest first."""
+    """Statements for every session and certification record, filtered, oldest first.
+
+    A certification's result is the ledger's: a session whose index entry disagrees with
+    its record gets no ``completed`` statement, and a record whose hash or signature does
+    not check out (or any record, when the chain is broken) is not sent."""
     wanted = trainee.casefold() if trainee else None
+    certifications = (
+        [r for r in ledger.records if str(r.get("id")) not in ledger.unsound]
+        if ledger.intact
+        else []
+    )
     titles: dict[str, str] = {}
     statements: list[Statement] = []
     for name, summaries in everyone:
@@ -185,7 +195,10 @@ def all_statements(
                 continue
             if scenario is not None and summary.get("scenario") != scenario:
                 continue
-            statements += builder.session_statements(name, summary)
+            if not all(isinstance(summary.get(k), str) for k in ("id", "started_at")):
+                continue  # an edited index entry no statement can be made of
+            shown = ledger.confirm_summary(name, summary).applied(summary)
+            statements += builder.session_statements(name, shown)
     for record in certifications:
         if wanted is not None and str(record.get("trainee")).casefold() != wanted:
             continue

@@ -155,8 +155,18 @@ class Ledger:
                 moved = quarantine(self.store.root, path, exc.reason)
                 self.store.notices.append(str(QuarantinedFile(path, moved, exc.reason)))
                 continue
-            docs = data.get("records", {})
-            for _, record in sorted(docs.items(), key=lambda item: int(item[0])):
+            docs = data.get("records", {}) if isinstance(data, dict) else None
+            if not isinstance(docs, dict):
+                self.store.notices.append(f"{path}: its records are not a table; none were read")
+                continue
+            for number, record in sorted(docs.items(), key=_record_order):
+                numeric = number.isascii() and number.isdigit()
+                if not numeric or not isinstance(record, dict):
+                    what = "is not a number" if not numeric else "is not a record"
+                    self.store.notices.append(
+                        f"{path}: the entry {number[:20]!r} {what}; it was skipped"
+                    )
+                    continue
                 yield dict(record) if raw else upgrade("certification", dict(record), str(path))
 
     def find(self, record_id: str) -> Record | None:
@@ -164,3 +174,10 @@ class Ledger:
 
     def for_session(self, session_id: str) -> list[Record]:
         return [r for r in self.records() if r.get("session") == session_id]
+
+
+def _record_order(item: tuple[str, object]) -> tuple[int, str]:
+    """Records by sequence number; malformed keys last, so they can be named, not crash."""
+    number = item[0]
+    numeric = number.isascii() and number.isdigit()
+    return (int(number), "") if numeric else (2**63, number)

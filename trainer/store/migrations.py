@@ -27,6 +27,8 @@ MIGRATIONS: dict[tuple[str, int], Migration] = {}
 
 def upgrade(kind: str, record: Record, where: str) -> Record:
     """The record at ``SCHEMA_VERSION``; ``NewerStore`` or ``StoreError`` if impossible."""
+    if not isinstance(record, dict):
+        raise StoreError(f"{where}: a {kind} record is not an object (it is {record!r:.40})")
     version = record.get("v")
     if not isinstance(version, int) or version < 1:
         raise StoreError(f'{where}: a {kind} record has no valid version ("v")')

@@ -539,11 +539,13 @@ def summary_of(header: Record) -> Record:
     summary: Record = {"v": SCHEMA_VERSION}
     for key in SUMMARY_FIELDS:
         summary[key] = header.get(key)
-    outcome = header.get("outcome") or {}
+    outcome = header.get("outcome")
+    outcome = outcome if isinstance(outcome, dict) else {}  # an edited file must not crash
     summary["score"] = outcome.get("score")
     summary["turns"] = outcome.get("turns", 0)
     summary["criteria"] = outcome.get("criteria", {})
-    certification = header.get("certification") or {}
+    certification = header.get("certification")
+    certification = certification if isinstance(certification, dict) else {}
     summary["passed"] = certification.get("passed")
     summary["record"] = certification.get("record")
     return summary

@@ -1,10 +1,15 @@
 """Checking every certification record: is it as written, all there, and still valid?
 
 A record fails when its contents no longer match its hash, its signature does not match
-the organisation key, the chain skips or re-links around it, its transcript was edited,
-or the scenario, persona or rubric it was scored with has changed since (unless a later
-rescore under the current content supersedes it). Certification sessions that ended
-with no record in the ledger are named too.
+the organisation key, the chain skips or re-links around it (those checks are
+``signed.py``'s, shared with reports), its transcript was edited, or the scenario,
+persona or rubric it was scored with has changed since (unless a later rescore under the
+current content supersedes it).
+
+Then every index entry and every session header is compared with its ledger record,
+field by field, since reports must never believe a trainee's files over the ledger: a
+session file copied from another trainee's folder, an edited header or index, and a
+finished certification with no record are each named, as is a file that will not read.
 """
 
 from __future__ import annotations
@@ -14,25 +19,15 @@ from dataclasses import dataclass, field
 
 from trainer.engine.records import transcript_digest
 from trainer.store.errors import StoreError
-from trainer.store.ledger import GENESIS, Head, Ledger, key_id, record_hash, sign
+from trainer.store.layout import trainee_slug
+from trainer.store.ledger import Ledger
 from trainer.store.migrations import Record
 from trainer.store.recorder import stored_turn_records
-from trainer.store.repository import Store
-from trainer.store.shard import locked
+from trainer.store.repository import Store, StoredSession
+from trainer.store.signed import Confirmation, Finding, SignedLedger, describe, read_ledger
 
 CurrentHashes = Callable[[str], dict[str, str] | None]
 """Scenario id → the content hashes it has now, or None if it is gone."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing wrong, tied to a record (or a session, for a missing record)."""
-
-    subject: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.subject}: {self.message}"
 
 
 @dataclass
@@ -45,47 +40,24 @@ class VerifyReport:
         return not self.findings
 
 
-def describe(record: Record) -> str:
-    return (
-        f"record {str(record.get('id', '?'))[:12]} (#{record.get('seq', '?')}, "
-        f"{record.get('trainee', '?')}, {record.get('scenario', '?')})"
-    )
-
-
 def verify(store: Store, ledger: Ledger, current_hashes: CurrentHashes) -> VerifyReport:
     report = VerifyReport()
-    notices_before = len(store.notices)
     # Sessions first, then the ledger and its head together under the ledger's lock: an
     # attempt finishing meanwhile is then either in neither snapshot or only in the
     # ledger's, never a session pointing at a record we did not read.
-    everyone = list(store.all_sessions())
-    with locked(store.layout.ledger_lock):
-        records = list(ledger.records(raw=True))
-        try:
-            head: Head | None = ledger.read_head()
-            head_problem = None
-        except Exception as exc:  # an unreadable head is a finding, not a crash
-            head, head_problem = None, str(exc)
-    for notice in store.notices[notices_before:]:
-        report.findings.append(Finding("ledger", notice))
-    del store.notices[notices_before:]
-
-    key = ledger.key
-    if key is None and any(r.get("signature") for r in records):
-        report.findings.append(
-            Finding(
-                "ledger",
-                "records are signed but no organisation key is set (TRAINER_ORG_KEY or "
-                "org_key in the config), so their signatures cannot be checked",
-            )
-        )
+    everyone = _indexes(store, report)
+    files = _session_files(store, report)
+    notices_before = len(store.notices)
+    signed = read_ledger(store, ledger)
+    del store.notices[notices_before:]  # they are findings here; not printed twice
+    report.findings += signed.findings
+    records = signed.records
 
     superseded = {
         str(r.get("supersedes"))
         for r in records
         if r.get("supersedes") and current_hashes(str(r.get("scenario"))) == r.get("content_hashes")
     }
-    expected_seq, expected_prev = 1, GENESIS
     for record in records:
         report.checked += 1
         subject = describe(record)
@@ -93,31 +65,9 @@ def verify(store: Store, ledger: Ledger, current_hashes: CurrentHashes) -> Verif
         def fail(message: str, subject: str = subject) -> None:
             report.findings.append(Finding(subject, message))
 
-        seq = record.get("seq")
-        if record_hash(record) != record.get("hash"):
-            fail("altered: its contents no longer match its hash")
-        if key is not None:
-            signature = record.get("signature")
-            if not signature:
-                fail("unsigned: made without the organisation key, or its signature was removed")
-            elif sign(key, str(record.get("hash"))) != signature:
-                fail(
-                    "signature does not match: altered, or signed with another key "
-                    f"(signed by key {record.get('key_id')}, yours is {key_id(key)})"
-                )
-        if isinstance(seq, int) and seq > expected_seq:
-            missing = seq - expected_seq
-            fail(
-                f"{missing} record{'s' if missing != 1 else ''} missing from the chain "
-                f"before it (#{expected_seq}..#{seq - 1})"
-            )
-        elif record.get("prev") != expected_prev:
-            fail("the chain is broken here: the record before it was altered or replaced")
-        expected_seq = (seq if isinstance(seq, int) else expected_seq) + 1
-        expected_prev = str(record.get("hash"))
-
         now = current_hashes(str(record.get("scenario")))
-        then = record.get("content_hashes") or {}
+        then = record.get("content_hashes")
+        then = then if isinstance(then, dict) else {}
         if now is None:
             fail("its scenario is no longer in the library, so the result cannot be rechecked")
         elif now != then and str(record.get("id")) not in superseded:
@@ -128,11 +78,9 @@ def verify(store: Store, ledger: Ledger, current_hashes: CurrentHashes) -> Verif
             )
         _check_transcript(store, record, fail)
 
-    if head_problem is not None:
-        report.findings.append(Finding("ledger head", f"unreadable: {head_problem}"))
-    else:
-        _check_head(ledger, head, records, report)
-    _check_sessions_have_records(everyone, records, report)
+    _check_indexes(everyone, signed, report)
+    owners = {trainee_slug(name): name for name, _ in everyone}
+    _check_headers(files, signed, owners, report)
     return report
 
 
@@ -147,65 +95,78 @@ def _check_transcript(store: Store, record: Record, fail: Callable[[str], None])
         fail("its transcript was edited after it was scored")
 
 
-def _check_head(
-    ledger: Ledger, head: Head | None, records: list[Record], report: VerifyReport
+def _indexes(store: Store, report: VerifyReport) -> list[tuple[str, list[Record]]]:
+    try:
+        return list(store.all_sessions())
+    except StoreError as exc:  # a malformed index is a finding; the session files remain
+        report.findings.append(Finding("index", str(exc)))
+        return []
+
+
+def _session_files(store: Store, report: VerifyReport) -> list[tuple[str, StoredSession]]:
+    """Every session file with the trainee folder it sits in."""
+    files = []
+    for path in list(store.session_files()):
+        try:
+            files.append((path.parent.parent.name, store.load(path)))
+        except StoreError as exc:
+            report.findings.append(Finding(f"session file {path.name}", str(exc)))
+    return files
+
+
+def _check_indexes(
+    everyone: list[tuple[str, list[Record]]], signed: SignedLedger, report: VerifyReport
 ) -> None:
-    last = records[-1] if records else None
-    if head is None:
-        if last is not None and not _head_matches(Head(0, GENESIS), last):
-            report.findings.append(
-                Finding(
-                    "ledger head",
-                    "head.json is missing, so deletions at the end of the "
-                    "chain cannot be ruled out",
-                )
-            )
-        return
-    if ledger.key is not None and head.signature != sign(ledger.key, f"{head.seq}:{head.hash}"):
-        report.findings.append(Finding("ledger head", "its signature does not match"))
-    last_seq = int(last["seq"]) if last else 0
-    if head.seq > last_seq:
-        missing = head.seq - last_seq
-        report.findings.append(
-            Finding(
-                "ledger",
-                f"{missing} record{'s' if missing != 1 else ''} missing from the end of the "
-                f"chain (#{last_seq + 1}..#{head.seq})",
-            )
-        )
-    elif last is not None and not _head_matches(head, last):
-        report.findings.append(
-            Finding("ledger head", f"does not match the last record (#{last_seq})")
-        )
-
-
-def _head_matches(head: Head, last: Record) -> bool:
-    if head.seq == last.get("seq"):
-        return head.hash == last.get("hash")
-    # A crash between writing the last record and the head leaves the head one behind.
-    return head.seq == int(last["seq"]) - 1 and head.hash == last.get("prev")
-
-
-def _check_sessions_have_records(
-    everyone: list[tuple[str, list[Record]]], records: list[Record], report: VerifyReport
-) -> None:
-    ids = {str(r.get("id")) for r in records}
-    for trainee, summaries in everyone:
+    for owner, summaries in everyone:
         for summary in summaries:
-            if summary.get("mode") != "certification" or summary.get("status") not in (
-                "ended",
-                "closed",
-            ):
-                continue
-            record = summary.get("record")
-            subject = (
-                f"session {str(summary.get('id'))[:12]} ({trainee}, {summary.get('scenario')})"
+            subject = f"session {str(summary.get('id'))[:12]} ({owner}, {summary.get('scenario')})"
+            _name(report, subject, summary, signed.confirm_summary(owner, summary), "index", {})
+
+
+def _check_headers(
+    files: list[tuple[str, StoredSession]],
+    signed: SignedLedger,
+    owners: dict[str, str],
+    report: VerifyReport,
+) -> None:
+    for folder, stored in files:
+        header = stored.header
+        subject = (
+            f"session {stored.id[:12]} ({header.get('trainee')}, {header.get('scenario')}, "
+            f"file {folder}/{stored.path.name})"
+        )
+        confirmation = signed.confirm_header(folder, header)
+        _name(report, subject, header, confirmation, "session file", owners)
+
+
+def _name(
+    report: VerifyReport,
+    subject: str,
+    claim: Record,
+    confirmation: Confirmation,
+    where: str,
+    owners: dict[str, str],
+) -> None:
+    """Each way a trainee's file disagrees with the ledger, as its own finding."""
+    if confirmation.standing != "mismatch":
+        return
+    if confirmation.record is None:
+        record = claim.get("record") or (claim.get("certification") or {}).get("record")
+        if record:
+            message = f"its record {str(record)[:12]} is missing from the chain"
+        else:
+            message = "a finished certification attempt with no ledger record"
+        report.findings.append(Finding(subject, f"{message} ({where})"))
+        return
+    for difference in confirmation.differences:
+        if difference.field == "folder":
+            message = (
+                f"a copy: the signed record is {confirmation.record.get('trainee')}'s, but the "
+                f"file is in the folder of {owners.get(str(difference.file), difference.file)}"
             )
-            if not record:
-                report.findings.append(
-                    Finding(subject, "a finished certification attempt with no ledger record")
-                )
-            elif str(record) not in ids:
-                report.findings.append(
-                    Finding(subject, f"its record {str(record)[:12]} is missing from the chain")
-                )
+        else:
+            message = (
+                f"{difference.field}: the signed record says {difference.ledger}, "
+                f"the {where} says {difference.file}"
+            )
+        report.findings.append(Finding(subject, message))
