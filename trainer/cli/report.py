@@ -35,7 +35,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    store, _ = open_store(settings)
+    store, _ = open_store(settings, read_only=True)
     report = build_report(
         store.all_sessions(),
         trainee=args.trainee,

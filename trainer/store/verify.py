@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 
 from trainer.engine.records import transcript_digest
 from trainer.store.errors import StoreError
-from trainer.store.ledger import GENESIS, Head, Ledger, key_id, record_hash, sign
+from trainer.store.ledger import GENESIS, Head, Ledger, head_value, key_id, record_hash, sign
 from trainer.store.migrations import Record
 from trainer.store.recorder import stored_turn_records
 from trainer.store.repository import Store
-from trainer.store.shard import locked
 
 CurrentHashes = Callable[[str], dict[str, str] | None]
 """Scenario id → the content hashes it has now, or None if it is gone."""
@@ -59,7 +58,7 @@ def verify(store: Store, ledger: Ledger, current_hashes: CurrentHashes) -> Verif
     # attempt finishing meanwhile is then either in neither snapshot or only in the
     # ledger's, never a session pointing at a record we did not read.
     everyone = list(store.all_sessions())
-    with locked(store.layout.ledger_lock):
+    with store.lock_for_reading(store.layout.ledger_lock):
         records = list(ledger.records(raw=True))
         try:
             head: Head | None = ledger.read_head()
@@ -161,8 +160,17 @@ def _check_head(
                 )
             )
         return
-    if ledger.key is not None and head.signature != sign(ledger.key, f"{head.seq}:{head.hash}"):
+    if ledger.key is not None and head.signature != sign(ledger.key, head_value(head)):
         report.findings.append(Finding("ledger head", "its signature does not match"))
+    for rebuild in head.rebuilt:
+        report.findings.append(
+            Finding(
+                "ledger head",
+                f"head.json was rebuilt from the chain at {rebuild.get('at')} after record "
+                f"#{rebuild.get('after')} (it {rebuild.get('why')}); records removed from "
+                "the end of the chain before then cannot be ruled out",
+            )
+        )
     last_seq = int(last["seq"]) if last else 0
     if head.seq > last_seq:
         missing = head.seq - last_seq
