@@ -81,18 +81,20 @@ def attempts(store: Path, trainee: str) -> int:
 
 
 @contextmanager
-def disk_full(after: int = 0) -> Iterator[list[str]]:
-    """Every fsync of a file after the first ``after`` fails with ENOSPC, as a full disk
-    makes a write fail. Yields the paths whose writes failed."""
+def disk_full(after: int = 0, under: str = "") -> Iterator[list[str]]:
+    """Every fsync of a file (whose path has ``under`` in it) after the first ``after``
+    fails with ENOSPC, as a full disk makes a write fail. Yields the paths whose writes
+    failed."""
     real = os.fsync
     calls = [0]
     failed: list[str] = []
 
     def fsync(fd: int) -> None:
-        if stat.S_ISREG(os.fstat(fd).st_mode):
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        if stat.S_ISREG(os.fstat(fd).st_mode) and under in path:
             calls[0] += 1
             if calls[0] > after:
-                failed.append(os.readlink(f"/proc/self/fd/{fd}"))
+                failed.append(path)
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real(fd)
 
@@ -383,6 +385,27 @@ def test_a_full_disk_while_certifying_burns_no_attempt_and_breaks_no_chain(
     assert code == 1 and "No space left on device" in err
     one_line(err)
     assert attempts(store, "Ana") == 1 and len(certification_records(store)) == 1
+    assert run(capsys, "verify")[0] == 0
+
+
+def test_a_full_disk_when_an_attempt_ends_keeps_it_to_resume(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The ledger cannot take the record: the attempt stays interrupted with its turns,
+    and `trainer resume` saves its result once there is room."""
+    with disk_full(under=f"{os.sep}certification{os.sep}") as failed:
+        code, _, err = run(
+            capsys, "certify", SCENARIO, "--script", str(DISCOVERY), "--trainee", "Ana"
+        )
+    assert failed and code == 1 and "No space left on device" in err
+    one_line(err)
+    (summary,) = Store.open(store).sessions("Ana")
+    assert summary["status"] == "in progress" and summary["turns"] > 0  # this process
+    assert certification_records(store) == []
+    code, out, err = run(capsys, "resume", summary["id"][:8], "--script", str(DISCOVERY))
+    assert code == 0 and "its result is now saved" in out, err
+    (record,) = certification_records(store)
+    assert record["turns"] == summary["turns"] and record["attempt"] == 1
     assert run(capsys, "verify")[0] == 0
 
 
