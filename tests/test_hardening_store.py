@@ -576,6 +576,9 @@ def test_a_read_only_copy_can_be_audited(
         env = {**os.environ, "PYTHONPATH": str(REPO), "HOME": str(base)}
         for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
             env[name] = str(base / name.lower())
+        probe = [*prefix, sys.executable, "-c", "import trainer.cli"]
+        if prefix and subprocess.run(probe, cwd=base, env=env, capture_output=True).returncode:
+            pytest.skip("the unprivileged user cannot read this checkout or its Python")
         done = subprocess.run(
             [*prefix, sys.executable, "-c", code, str(copy)],
             cwd=base,
