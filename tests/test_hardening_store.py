@@ -203,9 +203,11 @@ def _break_head(store: Path, how: str) -> None:
         head.write_text('{"v": 1, "seq": ')
     elif how == "behind":  # a head that names the start of the chain
         head.write_text(json.dumps({"v": 1, "seq": 0, "hash": "0" * 64, "signature": None}))
+    elif how == "nonsense":  # JSON, but no record named
+        head.write_text(json.dumps({"v": 1, "hash": 7}))
 
 
-@pytest.mark.parametrize("how", ["missing", "unreadable", "behind"])
+@pytest.mark.parametrize("how", ["missing", "unreadable", "behind", "nonsense"])
 def test_a_broken_head_is_rebuilt_before_the_next_attempt(
     store: Path, capsys: pytest.CaptureFixture[str], how: str
 ) -> None:
@@ -227,8 +229,32 @@ def test_a_broken_head_is_rebuilt_before_the_next_attempt(
     # The rebuilt head cannot vouch for what came before it: verify still says so.
     code, out, _ = run(capsys, "verify")
     assert code == 1 and "rebuilt" in out and "cannot be ruled out" in out
-    if how == "unreadable":
+    if how in ("unreadable", "nonsense"):
         assert list((store / "quarantine").rglob("head.json.*.unreadable"))
+
+
+def test_a_head_that_cannot_be_read_for_lack_of_rights_is_not_moved(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Permission to read is not the file's fault: a message, the head left in place,
+    no attempt started."""
+    play(capsys, "certify", "Ana", DISCOVERY)
+    head = ledger_dir(store) / "head.json"
+    kept = head.read_bytes()
+    real = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path == head:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    code, _, err = run(capsys, "certify", SCENARIO, "--script", str(PITCH), "--trainee", "Ana")
+    monkeypatch.undo()
+    assert code == 1 and "Permission denied" in err and "no attempt was started" in err, err
+    one_line(err)
+    assert head.read_bytes() == kept and not (store / "quarantine").exists()
+    assert attempts(store, "Ana") == 1
 
 
 def test_a_head_missing_after_one_record_is_a_kill_not_a_rebuild(

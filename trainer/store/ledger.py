@@ -139,8 +139,9 @@ class Ledger:
 
     def read_head(self) -> Head | None:
         data = read_json_file(self.layout.ledger_head)
-        if data is None:
-            return None
+        return None if data is None else self._parsed_head(data)
+
+    def _parsed_head(self, data: Record) -> Head:
         data = upgrade("head", data, str(self.layout.ledger_head))
         rebuilt = data.get("rebuilt") or []
         return Head(
@@ -210,13 +211,18 @@ class Ledger:
         """The head as stored; or None and why it cannot be used (then it is moved to
         quarantine/); or None, None when there is none."""
         try:
-            return self.read_head(), None
-        except NewerStore:
-            raise
+            data = read_json_file(self.layout.ledger_head)
         except UnreadableFile as exc:
             reason = exc.reason
-        except (StoreError, KeyError, TypeError, ValueError):
-            reason = "it does not name a record"
+        else:
+            if data is None:
+                return None, None
+            try:
+                return self._parsed_head(data), None
+            except NewerStore:
+                raise
+            except (StoreError, KeyError, TypeError, ValueError):
+                reason = "it does not name a record"
         self.store.notices.append(str(self.store.set_aside(self.layout.ledger_head, reason)))
         return None, f"was unreadable ({reason})"
 
