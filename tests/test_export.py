@@ -49,6 +49,9 @@ def test_session_as_json_and_markdown(
 
 
 def test_unknown_session_is_a_clear_error(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from trainer.store.repository import Store
+
+    Store.open(store)  # an empty store (a missing one is another message)
     code, _, err = run(capsys, "export", "abcdef12")
     assert code == 1 and "no stored session abcdef12" in err
     code, _, err = run(capsys, "export")

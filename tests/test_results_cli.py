@@ -198,6 +198,7 @@ def test_report_contract_and_formats(store: Path, capsys: pytest.CaptureFixture[
 
 
 def test_report_on_an_empty_store(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Store.open(store)  # readers never create a store (a missing one is an error)
     code, out, _ = run(capsys, "report")
     assert code == 0 and "No sessions yet" in out
     assert json.loads(run(capsys, "report", "--json")[1])["trainees"] == []

@@ -89,7 +89,7 @@ async def test_rewind_is_recorded_as_a_branch(library: Library, tmp_path: Path) 
 
 
 async def test_interrupted_session_is_shown_as_interrupted(
-    library: Library, tmp_path: Path
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store.open(tmp_path)
     session, _ = recorded_session(library, store)
@@ -97,8 +97,11 @@ async def test_interrupted_session_is_shown_as_interrupted(
     await session.play(TURNS[0])
     (summary,) = store.sessions("Ana López")
     assert summary["status"] == "in progress" and summary["turns"] == 1
-    # The process that owns it dies: a pid far above any running one takes it over.
-    Store.open(tmp_path, pid=2**22 + 12345).claim("Ana López", session.id)
+    # The process that owns it dies (a live owner's session cannot be claimed): a pid far
+    # above any running one takes it over.
+    with monkeypatch.context() as patch:
+        patch.setattr("trainer.store.repository._pid_alive", lambda pid: False)
+        Store.open(tmp_path, pid=2**22 + 12345).claim("Ana López", session.id)
     (summary,) = store.sessions("Ana López")
     assert summary["status"] == "interrupted" and summary["turns"] == 1
 

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--xapi exports every result; leave out SESSION (or use --trainee)", 2)
     if not args.xapi and not args.session:
         raise UserError("say which session to export (see `trainer sessions`), or --xapi", 2)
-    store, ledger = open_store(settings)
+    store, ledger = open_store(settings, read_only=True)
     if args.xapi:
         signed = read_ledger(store, ledger)
         statements = all_statements(

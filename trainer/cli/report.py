@@ -36,7 +36,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    store, ledger = open_store(settings)
+    store, ledger = open_store(settings, read_only=True)
     report = build_report(
         store.all_sessions(),
         trainee=args.trainee,

@@ -79,7 +79,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_list(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    store, ledger = open_store(settings)
+    store, ledger = open_store(settings, read_only=True)
     if args.all:
         listed = list(store.all_sessions())
     else:
@@ -148,9 +148,11 @@ def interrupted_session(
     except SessionNotFound as exc:
         raise UserError(str(exc)) from None
     status = store.live_status(stored.header)
-    if status == "in progress":
-        raise UserError(f"session {stored.id[:8]} is being played by another trainer process")
-    if status != "interrupted":
+    if store.owned_elsewhere(stored.header):
+        raise UserError(
+            f"session {stored.id[:8]} is already being played by another trainer process"
+        )
+    if status not in ("interrupted", "in progress"):
         raise UserError(f"session {stored.id[:8]} is {status}: only interrupted ones go on")
     return stored
 
@@ -158,6 +160,14 @@ def interrupted_session(
 def restored(
     args: argparse.Namespace, store: Store, ledger: Ledger, stored: StoredSession
 ) -> Session:
+    header = stored.header
+    trainee = str(header["trainee"])
+    seed = int(header.get("seed") or 0)
+    recorder = StoreRecorder(store, ledger, trainee, dict(header.get("backend") or {}), seed)
+    # Claimed first, under the trainee's lock: of two processes resuming at once, the
+    # second stops here, before it reads or plays anything.
+    recorder.resume(header)
+    stored = store.load(stored.path)  # as it is now that it is ours
     header = stored.header
     turns, branches = stored_turns(stored)
     # A kill can land after the call ended but before the session was marked finished:
@@ -175,10 +185,6 @@ def restored(
                 f"cannot go on; `trainer close {stored.id[:8]}` ends it"
             )
         print("trainer: note: the scenario has changed since this session began", file=sys.stderr)
-    seed = int(header.get("seed") or 0)
-    trainee = str(header["trainee"])
-    recorder = StoreRecorder(store, ledger, trainee, dict(header.get("backend") or {}), seed)
-    recorder.resume(header)
     llm = llm_settings_from(args)
     session = new_session(setup, seed, header.get("mode", "practice"), recorder, llm)
     session.id = stored.id

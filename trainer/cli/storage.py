@@ -31,8 +31,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
-def open_store(settings: Settings) -> tuple[Store, Ledger]:
-    store = Store.open(Path(settings.store))
+def open_store(settings: Settings, read_only: bool = False) -> tuple[Store, Ledger]:
+    """The store and its ledger. Commands that only read (listings, reports, exports,
+    verify) open it ``read_only``: they work on a read-only copy and never create one."""
+    store = Store.open(Path(settings.store), read_only=read_only)
     return store, Ledger(store, settings.org_key)
 
 

@@ -34,7 +34,7 @@ def hashes_from(library: Library) -> CurrentHashes:
 
 
 def run(args: argparse.Namespace) -> int:
-    store, ledger = open_store(settings_from(args))
+    store, ledger = open_store(settings_from(args), read_only=True)
     report = verify(store, ledger, hashes_from(open_library(args.content)))
     print_notices(store)
     for finding in report.findings:

@@ -17,6 +17,8 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from trainer.store.errors import StoreError
+
 
 def _current_umask() -> int:
     mask = os.umask(0o022)
@@ -45,6 +47,11 @@ def read_json_file(path: Path) -> dict[str, Any] | None:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
+    except IsADirectoryError:
+        raise UnreadableFile(path, "it is a folder, not a file") from None
+    except OSError as exc:
+        # Not the file's fault (permissions, I/O): never a reason to move it aside.
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not raw:
         # Never written by us: os.replace is the only way a file appears.
         raise UnreadableFile(path, "the file is empty")
@@ -73,10 +80,16 @@ def fsync_directory(directory: Path) -> None:
 
 
 def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new content."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new content.
+
+    A write the system refuses (a full disk, a read-only folder) is a ``StoreError`` in
+    one line: the file still holds what it held, so nothing already saved is lost."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _not_written(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), FILE_MODE)
@@ -84,10 +97,19 @@ def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temp_name).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _not_written(path, exc) from None
         raise
     fsync_directory(path.parent)
+
+
+def _not_written(path: Path, exc: OSError) -> StoreError:
+    return StoreError(
+        f"cannot save to the store: {exc.strerror or exc} (writing {path}); "
+        "what was saved before is intact"
+    )
 
 
 class AtomicJSONStorage(Storage):

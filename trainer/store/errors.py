@@ -21,3 +21,12 @@ class AttemptsUsed(StoreError):
 
 class SessionNotFound(StoreError):
     """No stored session matches the id (or the prefix) given."""
+
+
+class SessionBusy(StoreError):
+    """Another live trainer process owns the session (it is being played there)."""
+
+
+class LedgerDamaged(StoreError):
+    """The certification ledger cannot take a record until someone restores a file; the
+    message names the file and what to do."""

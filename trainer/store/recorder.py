@@ -15,6 +15,7 @@ from trainer.engine.certification import CertificationResult, judge_attempt
 from trainer.engine.records import transcript_digest, turn_record
 from trainer.engine.scoring import ScoreBreakdown
 from trainer.engine.session import Branch, Session, Turn
+from trainer.store.errors import StoreError
 from trainer.store.ledger import Ledger
 from trainer.store.migrations import Record
 from trainer.store.repository import Store, StoredSession
@@ -115,11 +116,22 @@ class StoreRecorder:
             "certification": None,
         }
         limit = setup.scenario.certification.attempts if session.mode == "certification" else None
+        if session.mode == "certification":
+            # An attempt whose record could not be chained would be counted and lost:
+            # the ledger is checked (its head rebuilt if need be) before it is counted.
+            try:
+                await asyncio.to_thread(self.ledger.prepare)
+            except StoreError as exc:
+                raise StoreError(f"{str(exc).rstrip('.')}; no attempt was started") from None
         self.header = await asyncio.to_thread(self.store.begin_session, header, limit)
 
     def resume(self, header: Record) -> None:
-        """Attach to a stored session being continued (its header is already stored)."""
+        """Attach to a stored session being continued (its header is already stored):
+        claim it (refused if another live process has), and for a certification attempt
+        check that the ledger can take its record before anything is played."""
         self.header = {**self.store.claim(self.trainee, str(header["id"])), "resumed": True}
+        if self.header.get("mode") == "certification":
+            self.ledger.prepare()
 
     async def turn_committed(self, session: Session, turn: Turn) -> None:
         await asyncio.to_thread(

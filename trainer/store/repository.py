@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,12 +21,19 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from trainer.store.atomic import UnreadableFile, read_json_file, write_json_atomically
-from trainer.store.errors import AttemptsUsed, NewerStore, SessionNotFound, StoreError
+from trainer.store.errors import (
+    AttemptsUsed,
+    NewerStore,
+    SessionBusy,
+    SessionNotFound,
+    StoreError,
+)
 from trainer.store.layout import Layout, trainee_key, trainee_slug
 from trainer.store.migrations import SCHEMA_VERSION, STORE_FORMAT, Record, upgrade
 from trainer.store.shard import (
     QuarantinedFile,
     locked,
+    locked_if_possible,
     open_db,
     quarantine,
     remove_stale_temp_files,
@@ -92,13 +100,19 @@ class StoredSession:
 @dataclass
 class Store:
     """A store folder. ``notices`` collects what a user should hear about (files moved
-    aside, indexes rebuilt) without stopping the command."""
+    aside, indexes rebuilt) without stopping the command.
+
+    A ``read_only`` store is for readers (listings, reports, exports, verify), which
+    auditors run on read-only copies: it is never created, upgraded, repaired or locked
+    for writing; a damaged file is reported and left where it is, and what a kill left
+    out of an index is read from the session files instead."""
 
     root: Path
     now: Callable[[], datetime] = utc_now
     host: str = field(default_factory=socket.gethostname)
     pid: int = field(default_factory=os.getpid)
     notices: list[str] = field(default_factory=list)
+    read_only: bool = False
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
@@ -108,10 +122,36 @@ class Store:
 
     @classmethod
     def open(cls, root: Path, **kwargs: Any) -> Store:
-        """Open (creating if needed) a store, checking its format and version."""
+        """Open a store, checking its format, version and layout: created if needed,
+        unless ``read_only`` (then a missing store is an error)."""
         store = cls(root, **kwargs)
-        store._check_meta()
+        if store.read_only:
+            store._check_existing()
+        else:
+            store._check_meta()
+        store._check_layout()
         return store
+
+    def _check_existing(self) -> None:
+        if self._meta_version() is None and not self.layout.trainees.is_dir():
+            raise StoreError(
+                f"there is no results store at {self.root}; check --store or TRAINER_STORE "
+                "(a store is made when a session is first played)"
+            )
+
+    def _check_layout(self) -> None:
+        """Folders the store keeps its files in must be folders: a file in their place
+        is named (and left alone) rather than failing later with a traceback."""
+        for folder, holds in (
+            (self.layout.trainees, "trainees' sessions"),
+            (self.layout.ledger_dir, "certification ledger"),
+            (self.layout.quarantine, "unreadable files"),
+        ):
+            if folder.exists() and not folder.is_dir():
+                raise StoreError(
+                    f"{folder} is not a folder, but the store keeps its {holds} there; "
+                    "move it aside and retry (nothing was changed)"
+                )
 
     def _check_meta(self) -> None:
         try:
@@ -195,20 +235,33 @@ class Store:
 
     # ---------------------------------------------------------------- file access
 
+    def set_aside(self, path: Path, reason: str) -> StoreError:
+        """What to raise for a file that will not read: moved to quarantine/ (never
+        overwritten), or, read-only, left where it is."""
+        if self.read_only:
+            return StoreError(
+                f"{path} could not be read ({reason}); it was left as it is (read-only)"
+            )
+        moved = quarantine(self.root, path, reason)
+        return QuarantinedFile(path, moved, reason)
+
+    def lock_for_reading(self, lock_path: Path) -> AbstractContextManager[object]:
+        """The lock a consistent read takes: a writer's lock, or for a read-only store
+        the lock only if the folder lets us take it."""
+        return locked_if_possible(lock_path) if self.read_only else locked(lock_path)
+
     def _read(self, path: Path) -> dict[str, dict[str, Record]] | None:
         """A whole file without a lock (files are replaced atomically, so a read sees a
         complete version). Unreadable files are moved aside and reported."""
         try:
             data = read_json_file(path)
         except UnreadableFile as exc:
-            moved = quarantine(self.root, path, exc.reason)
-            raise QuarantinedFile(path, moved, exc.reason) from None
+            raise self.set_aside(path, exc.reason) from None
         if data is None:
             return None
         for name, table in data.items():
             if not isinstance(table, dict):
-                moved = quarantine(self.root, path, f"table {name!r} is not an object")
-                raise QuarantinedFile(path, moved, f"table {name!r} is not an object")
+                raise self.set_aside(path, f"table {name!r} is not an object")
         return data
 
     def _with_db(self, path: Path, action: Callable[[TinyDB], T]) -> T:
@@ -217,8 +270,7 @@ class Store:
         try:
             return action(db)
         except UnreadableFile as exc:
-            moved = quarantine(self.root, path, exc.reason)
-            raise QuarantinedFile(path, moved, exc.reason) from None
+            raise self.set_aside(path, exc.reason) from None
         finally:
             db.close()
 
@@ -354,7 +406,9 @@ class Store:
             self._rebuild_index_locked(slug, trainee)
 
     def claim(self, trainee: str, session_id: str) -> Record:
-        """Take over an open session (to resume it): this process becomes its owner."""
+        """Take over an open session (to resume or close it): this process becomes its
+        owner. Checked under the lock that writes the owner, so of two processes
+        claiming at once the second sees the first's claim and is refused."""
         slug = trainee_slug(trainee)
         path = self.layout.session(slug, session_id)
         owner = {"host": self.host, "pid": self.pid}
@@ -362,10 +416,21 @@ class Store:
 
             def update_header(db: TinyDB) -> Record:
                 table = db.table("session")
-                table.update({"owner": owner}, doc_ids=[1])
                 header = table.get(doc_id=1)
-                assert header is not None
-                return dict(header)
+                if header is None:
+                    raise StoreError(f"{path} has no session header")
+                if header.get("status") != "open":
+                    raise StoreError(
+                        f"session {session_id[:8]} is {header.get('status')}: "
+                        "only interrupted ones go on"
+                    )
+                if self.owned_elsewhere(dict(header)):
+                    raise SessionBusy(
+                        f"session {session_id[:8]} is already being played by another "
+                        f"trainer process (pid {header['owner'].get('pid')})"
+                    )
+                table.update({"owner": owner}, doc_ids=[1])
+                return {**dict(header), "owner": owner}
 
             header = self._with_db(path, update_header)
             self._update_summary_locked(slug, trainee, header)
@@ -413,13 +478,11 @@ class Store:
     def _upgraded(self, docs: dict[str, Record], kind: str, where: Path) -> list[Record]:
         return [upgrade(kind, doc, str(where)) for _, doc in sorted(docs.items(), key=_doc_order)]
 
-    def _rebuild_index_locked(
-        self, slug: str, trainee: str | None, quiet: bool = False
-    ) -> dict[str, dict[str, Record]]:
-        """Build a trainee's index again from their session files (the index only holds
-        what those files already say). ``quiet`` for the routine repair after a kill."""
+    def _summaries_from_files(self, slug: str) -> tuple[str | None, list[Record]]:
+        """A trainee's name and summaries as their session files say (what the index
+        only repeats), oldest first; files that will not read are noted and skipped."""
         summaries: list[Record] = []
-        name = trainee
+        name: str | None = None
         for path in sorted(self.layout.sessions_dir(slug).glob("*.json")):
             try:
                 stored = self._load_path(path)
@@ -429,6 +492,15 @@ class Store:
             name = name or str(stored.header.get("trainee", slug))
             summaries.append(summary_of(stored.header))
         summaries.sort(key=lambda s: str(s.get("started_at", "")))
+        return name, summaries
+
+    def _rebuild_index_locked(
+        self, slug: str, trainee: str | None, quiet: bool = False
+    ) -> dict[str, dict[str, Record]]:
+        """Build a trainee's index again from their session files (the index only holds
+        what those files already say). ``quiet`` for the routine repair after a kill."""
+        found, summaries = self._summaries_from_files(slug)
+        name = trainee or found
         data: dict[str, dict[str, Record]] = {
             "trainee": {"1": {"v": SCHEMA_VERSION, "name": name or slug}},
             "sessions": {str(n): s for n, s in enumerate(summaries, start=1)},
@@ -441,24 +513,54 @@ class Store:
             )
         return data
 
+    def _read_summaries(self, slug: str) -> tuple[str, list[Record]]:
+        """A trainee's name and summaries for a reader, writing nothing: the index, or
+        where it is missing, unreadable or stale (a kill between a session file and the
+        index), what the session files say."""
+        index = self.layout.index(slug)
+        try:
+            data = self._read(index)
+        except StoreError as exc:
+            self.notices.append(str(exc))
+            data = None
+        record = (data or {}).get("trainee", {}).get("1")
+        name = str(record["name"]) if record and record.get("name") else None
+        summaries = self._upgraded((data or {}).get("sessions", {}), "summary", index)
+        if data is None or self._index_is_stale(slug, summaries):
+            found, summaries = self._summaries_from_files(slug)
+            name = name or found
+        return name or slug, summaries
+
     def sessions(self, trainee: str) -> list[Record]:
         """A trainee's session summaries, oldest first, with open sessions shown as
-        ``in progress`` (owned by a live process here) or ``interrupted``."""
+        ``in progress`` (owned by a live process here) or ``interrupted``. A writer
+        repairs a stale index on the way; if it cannot (a full disk), or the store is
+        read-only, the summaries come from the session files."""
         slug = trainee_slug(trainee)
+        if self.read_only:
+            summaries = self._read_summaries(slug)[1]
+        else:
+            try:
+                summaries = self._repaired_summaries(slug, trainee)
+            except StoreError as exc:
+                self.notices.append(str(exc))
+                summaries = self._read_summaries(slug)[1]
+        return [self._with_live_status(slug, s) for s in summaries]
+
+    def _repaired_summaries(self, slug: str, trainee: str) -> list[Record]:
         data = self._index_data(slug)
         summaries = self._upgraded(data.get("sessions", {}), "summary", self.layout.index(slug))
         if self._index_is_stale(slug, summaries):
             with locked(self.layout.trainee_lock(slug)):
                 summaries = self._summaries_locked(slug, trainee)
-        return [self._with_live_status(slug, s) for s in summaries]
+        return summaries
 
     def all_sessions(self) -> Iterator[tuple[str, list[Record]]]:
-        """Every trainee's name and summaries (for reports), one index file each."""
+        """Every trainee's name and summaries (for reports): one index file and one
+        folder listing each, and the session files of what a kill left out of the
+        index. Writes nothing."""
         for slug in self.trainee_slugs():
-            data = self._index_data(slug)
-            record = data.get("trainee", {}).get("1")
-            name = str(record["name"]) if record else slug
-            summaries = self._upgraded(data.get("sessions", {}), "summary", self.layout.index(slug))
+            name, summaries = self._read_summaries(slug)
             yield name, [self._with_live_status(slug, s, count_turns=False) for s in summaries]
 
     def _with_live_status(self, slug: str, summary: Record, count_turns: bool = True) -> Record:
@@ -476,6 +578,12 @@ class Store:
         except StoreError:
             pass
         return {**summary, "status": status, "turns": turns}
+
+    def owned_elsewhere(self, record: Record) -> bool:
+        """True while another live process on this host owns the open session."""
+        owner = record.get("owner") or {}
+        mine = owner.get("host") == self.host and owner.get("pid") == self.pid
+        return not mine and self.live_status(record) == "in progress"
 
     def live_status(self, record: Record) -> str:
         """A session's status as a person means it: a stored ``open`` is ``in progress``

@@ -28,7 +28,39 @@ this long means a stuck process or a lock file on a folder that does not support
 
 @contextmanager
 def locked(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot lock {lock_path}: {exc.strerror or exc}") from None
+    lock = _acquired(lock_path, timeout)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def locked_if_possible(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[bool]:
+    """For a reader that only wants a consistent snapshot: the lock if the folder lets us
+    take it, else no lock (a read-only copy has no writer to wait for). Yields whether
+    the lock is held. Never creates a folder."""
+    if not lock_path.parent.is_dir():
+        yield False
+        return
+    try:
+        lock = _acquired(lock_path, timeout)
+    except StoreBusy:
+        raise
+    except StoreError:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
+
+
+def _acquired(lock_path: Path, timeout: float) -> FileLock:
     lock = FileLock(lock_path, timeout=timeout)
     try:
         lock.acquire()
@@ -37,10 +69,9 @@ def locked(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
             f"the store is busy: another trainer process has held {lock_path} for "
             f"{timeout:.0f} s. If no other trainer is running, delete that file and retry."
         ) from None
-    try:
-        yield
-    finally:
-        lock.release()
+    except OSError as exc:
+        raise StoreError(f"cannot lock {lock_path}: {exc.strerror or exc}") from None
+    return lock
 
 
 def open_db(path: Path) -> TinyDB:
@@ -56,15 +87,21 @@ def quarantine(store_root: Path, path: Path, reason: str) -> Path:
     except ValueError:
         relative = Path(path.name)
     target = store_root / "quarantine" / relative.parent / f"{relative.name}.{stamp}.unreadable"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = target.with_name(f"{relative.name}.{stamp}-{counter}.unreadable")
-    os.replace(path, target)
-    (target.parent / f"{target.name}.why.txt").write_text(
-        f"{path}\nmoved here at {stamp} because: {reason}\n", encoding="utf-8"
-    )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        counter = 1
+        while target.exists():
+            counter += 1
+            target = target.with_name(f"{relative.name}.{stamp}-{counter}.unreadable")
+        os.replace(path, target)
+        (target.parent / f"{target.name}.why.txt").write_text(
+            f"{path}\nmoved here at {stamp} because: {reason}\n", encoding="utf-8"
+        )
+    except OSError as exc:
+        raise StoreError(
+            f"{path} could not be read ({reason}) and could not be moved aside "
+            f"({exc.strerror or exc}); nothing was written over it"
+        ) from None
     return target
 
 

@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from trainer.store.layout import trainee_key, trainee_slug
-from trainer.store.ledger import GENESIS, Head, Ledger, key_id, record_hash, sign
+from trainer.store.ledger import GENESIS, Head, Ledger, head_value, key_id, record_hash, sign
 from trainer.store.migrations import Record
 from trainer.store.repository import Store
-from trainer.store.shard import locked
 
 FINISHED = ("ended", "closed")
 RUN_VERIFY = "run trainer verify"
@@ -231,7 +230,7 @@ def read_ledger(store: Store, ledger: Ledger) -> SignedLedger:
     too, and stay in ``store.notices`` for a front end to print."""
     signed = SignedLedger(ledger.key)
     notices_before = len(store.notices)
-    with locked(store.layout.ledger_lock):
+    with store.lock_for_reading(store.layout.ledger_lock):
         records = list(ledger.records(raw=True))
         try:
             head: Head | None = ledger.read_head()
@@ -321,8 +320,19 @@ def _check_head(signed: SignedLedger, head: Head | None) -> None:
                 "head.json is missing, so deletions at the end of the chain cannot be ruled out",
             )
         return
-    if signed.key is not None and head.signature != sign(signed.key, f"{head.seq}:{head.hash}"):
+    if signed.key is not None and head.signature != sign(signed.key, head_value(head)):
         fail("ledger head", "its signature does not match")
+    for rebuild in head.rebuilt:
+        # Named by verify, but no reason to doubt every pass: a rebuild follows damage
+        # (a kill, a lost file); the records before it still check out one by one.
+        signed.findings.append(
+            Finding(
+                "ledger head",
+                f"head.json was rebuilt from the chain at {rebuild.get('at')} after record "
+                f"#{rebuild.get('after')} (it {rebuild.get('why')}); records removed from "
+                "the end of the chain before then cannot be ruled out",
+            )
+        )
     last_seq = _seq(last) if last else 0
     if head.seq > last_seq:
         missing = head.seq - last_seq
