@@ -19,6 +19,7 @@ from trainer.reports.rescore import Rescored, rescore
 from trainer.store.ledger import Ledger
 from trainer.store.recorder import certification_body, outcome_from
 from trainer.store.repository import Store
+from trainer.text import one_line
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -141,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
             verdict = f"  {_passed(row['old_passed'])} -> {_passed(row['new_passed'])}"
         criteria = ", ".join(f"{k} {v:+.2f}" for k, v in row["criteria_changes"].items())
         print(
-            f"{row['session'][:8]}  {row['trainee']:<16} {row['scenario']:<36} "
+            f"{one_line(row['session'][:8])}  {one_line(row['trainee']):<16} "
+            f"{one_line(row['scenario']):<36} "
             f"{row['old_score']} -> {row['new_score']}{verdict}"
             + (f"\n          {criteria}" if criteria else "")
         )

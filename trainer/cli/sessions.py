@@ -28,9 +28,11 @@ from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session
 from trainer.store.errors import SessionNotFound
 from trainer.store.ledger import Ledger
+from trainer.store.migrations import Record
 from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store, StoredSession
 from trainer.store.restore import stored_turns
+from trainer.text import one_line
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -92,19 +94,13 @@ def run_list(args: argparse.Namespace) -> int:
     total = sum(len(summaries) for _, summaries in everyone)
     if not total:
         who = "anyone" if args.all else settings.trainee
-        print(f"No sessions for {who} in {store.root}.")
+        print(one_line(f"No sessions for {who} in {store.root}."))
         return 0
     for name, summaries in everyone:
         if args.all:
-            print(f"{name}:")
+            print(f"{one_line(name)}:")
         for s in summaries:
-            score = "-" if s.get("score") is None else str(s["score"])
-            passed = {True: " passed", False: " not passed", None: ""}[s.get("passed")]
-            print(
-                f"  {str(s['id'])[:8]}  {str(s.get('started_at'))[:16].replace('T', ' ')}  "
-                f"{s.get('mode', ''):<13} {s.get('scenario', '')!s:<36} {s['status']:<11} "
-                f"{s.get('turns', 0):>3} turns  score {score:>3}{passed}"
-            )
+            print(session_row(s))
     interrupted = [
         str(s["id"])[:8]
         for _, summaries in everyone
@@ -117,6 +113,20 @@ def run_list(args: argparse.Namespace) -> int:
             f"`trainer close {interrupted[0]}` ends it as it is."
         )
     return 0
+
+
+def session_row(s: Record) -> str:
+    """One line per session: every stored value is cleaned onto it, since an index file
+    may have been written by hand or by an older trainer."""
+    score = "-" if s.get("score") is None else one_line(str(s["score"]))
+    verdict = s.get("passed")
+    passed = " passed" if verdict is True else " not passed" if verdict is False else ""
+    started = one_line(str(s.get("started_at"))[:16].replace("T", " "))
+    return (
+        f"  {one_line(str(s['id'])[:8])}  {started}  {one_line(str(s.get('mode', ''))):<13} "
+        f"{one_line(str(s.get('scenario', ''))):<36} {one_line(str(s['status'])):<11} "
+        f"{s.get('turns', 0):>3} turns  score {score:>3}{passed}"
+    )
 
 
 # ------------------------------------------------------------------ resume and close

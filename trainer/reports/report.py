@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from trainer.store.migrations import Record
+from trainer.text import csv_cell, markdown_escape, one_line
 
 FINISHED = ("ended", "closed")
 WEAKEST = 2
@@ -142,7 +143,7 @@ def _cells(row: Row, names: dict[str, str]) -> dict[str, str]:
     weakest = ", ".join(
         f"{names.get(w['criterion'], w['criterion'])} {w['average']:.1f}" for w in row.weakest
     )
-    return {
+    cells = {
         "trainee": row.trainee,
         "scenario": show(row.scenario),
         "attempts": str(row.attempts),
@@ -154,6 +155,7 @@ def _cells(row: Row, names: dict[str, str]) -> dict[str, str]:
         "pass_rate": rate,
         "weakest": weakest or "-",
     }
+    return {key: one_line(value) for key, value in cells.items()}
 
 
 def _columns(report: Report) -> list[tuple[str, str]]:
@@ -186,26 +188,21 @@ def as_table(report: Report, names: dict[str, str]) -> str:
 def as_markdown(report: Report, names: dict[str, str]) -> str:
     columns = _columns(report)
 
-    def escape(text: str) -> str:
-        return text.replace("|", "\\|")
-
     lines = [
         "| " + " | ".join(title for _, title in columns) + " |",
         "|" + "|".join("---" for _ in columns) + "|",
     ]
-    cohort = _cells(report.cohort, names)
+    cohort = {key: markdown_escape(cell) for key, cell in _cells(report.cohort, names).items()}
     cohort["trainee"] = "**All**"
-    for cells in [*(_cells(r, names) for r in report.rows), cohort]:
-        lines.append("| " + " | ".join(escape(cells[key]) for key, _ in columns) + " |")
+    rows = [{k: markdown_escape(c) for k, c in _cells(r, names).items()} for r in report.rows]
+    for cells in [*rows, cohort]:
+        lines.append("| " + " | ".join(cells[key] for key, _ in columns) + " |")
     return "\n".join(lines)
 
 
 def _csv_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula (a trainee named ``=HYPERLINK(...)``)
-    gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Text is one line and never a formula (``csv_cell``); numbers stay numbers."""
+    return csv_cell(value) if isinstance(value, str) else value
 
 
 def as_csv(report: Report) -> str:

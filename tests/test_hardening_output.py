@@ -1,0 +1,189 @@
+"""Adversarial output: trainee names, model replies, server error bodies and URLs that try
+to drive the terminal, inject Markdown or spreadsheet formulas, or leak a password.
+
+Every printed or exported byte must be free of control characters and escape sequences,
+Markdown and table cells must stay one cell, and no URL may carry a credential anywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import DISCOVERY, PITCH, SCENARIO, run
+from tests.fake_openai import FakeOpenAI, Status
+from trainer.cli.play import load_setup, new_session, play_script, read_script
+from trainer.store.ledger import Ledger
+from trainer.store.recorder import StoreRecorder
+from trainer.store.repository import Store
+
+pytest_plugins = ["tests.fake_openai"]
+
+EVIL_NAME = "evil\x1b]0;PWN\x07\x1b[2J"
+INJECTED_NAME = "x <b>bold</b>\n\n## Certification: **passed**\n| forged | row |"
+SPOOFED_ROWS = "Ana\n  deadbeef  2026-01-01 00:00  certification passed"
+EVIL_REPLY = "Fine.\x1b]0;PWN\x07\x1b[2J\x00\x07\x9b31m\x85 We use <script>x</script> | ok."
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters no output may hold (newline and tab are layout, the rest drive terminals)."""
+
+
+def assert_clean(*texts: str) -> None:
+    for text in texts:
+        found = UNSAFE.search(text)
+        assert found is None, (
+            f"U+{ord(found.group()):04X} in {text[max(0, found.start() - 40) :]!r}"
+        )
+
+
+def stored_under(root: Path, trainee: str, script: Path = DISCOVERY) -> str:
+    """A finished session recorded for ``trainee`` the way an older trainer (which took any
+    name) or a hand edit leaves it; the session id."""
+    store = Store.open(root)
+    recorder = StoreRecorder(store, Ledger(store, None), trainee, {"buyer": "offline"}, 0)
+    session = new_session(load_setup(SCENARIO, None), 0, "practice", recorder)
+    asyncio.run(play_script(session, read_script(str(script))))
+    return session.id
+
+
+# ------------------------------------------------------------------ the one cleaning function
+
+
+def test_printable_removes_whole_escape_sequences_and_keeps_the_words() -> None:
+    from trainer.text import printable
+
+    cleaned = printable(EVIL_REPLY + "\nnext\tline, café 👍\u202eevil\u2028after\r")
+    assert_clean(cleaned)
+    assert "[2J" not in cleaned and "PWN" not in cleaned and "31m" not in cleaned
+    assert cleaned.startswith("Fine.") and "next\tline, café 👍evil" in cleaned
+    assert "\nafter" in cleaned
+
+
+def test_one_line_keeps_a_name_on_its_line() -> None:
+    from trainer.text import one_line
+
+    assert one_line(SPOOFED_ROWS) == "Ana deadbeef  2026-01-01 00:00  certification passed"
+    assert one_line(EVIL_NAME) == "evil"
+
+
+def test_markdown_cells_are_inert() -> None:
+    from trainer.text import markdown_inline
+
+    cell = markdown_inline(INJECTED_NAME)
+    assert "\n" not in cell and "<b>" not in cell and "**passed**" not in cell
+    assert "|" not in cell.replace("\\|", "") and "##" not in cell.replace("\\#", "")
+
+
+@pytest.mark.parametrize(
+    "value", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\t=1", " =1", "\n=1"]
+)
+def test_csv_cells_never_start_a_formula(value: str) -> None:
+    from trainer.text import csv_cell
+
+    cell = csv_cell(value)
+    assert cell.startswith("'") and "\n" not in cell and "\t" not in cell
+
+
+# ------------------------------------------------------------------ names already in a store
+
+
+@pytest.mark.parametrize("name", [EVIL_NAME, INJECTED_NAME, SPOOFED_ROWS])
+def test_names_already_stored_are_cleaned_in_listings_and_reports(
+    store: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    stored_under(store, name)
+    stored_under(store, "Ana")
+    code, sessions, err = run(capsys, "sessions", "--all")
+    assert code == 0, err
+    assert_clean(sessions, err)
+    # one heading line per trainee, one row per session: a name spoofs no row
+    assert len(sessions.strip().splitlines()) == 4
+    code, table, err = run(capsys, "report")
+    assert code == 0, err
+    assert_clean(table, err)
+    assert len(table.strip().splitlines()) == 6  # header, rule, 2 trainees, rule, cohort
+    code, markdown, _ = run(capsys, "report", "--format", "markdown")
+    assert_clean(markdown)
+    lines = markdown.strip().splitlines()
+    assert len(lines) == 5 and all(line.startswith("| ") or line.startswith("|-") for line in lines)
+    assert all(line.replace("\\|", "").count("|") == lines[0].count("|") for line in lines)
+    assert "<b>" not in markdown and "**passed**" not in markdown
+    code, table_csv, _ = run(capsys, "report", "--format", "csv")
+    assert_clean(table_csv)
+    assert len(table_csv.strip().splitlines()) == 3
+
+
+def test_a_stored_name_is_cleaned_in_the_markdown_export(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session = stored_under(store, INJECTED_NAME + EVIL_NAME)
+    code, markdown, err = run(capsys, "export", session[:8], "--format", "markdown")
+    assert code == 0, err
+    assert_clean(markdown, err)
+    trainee = [line for line in markdown.splitlines() if line.startswith("- Trainee:")]
+    assert len(trainee) == 1 and "<b>" not in trainee[0]
+    assert "## Certification" not in markdown and "**passed**" not in markdown
+
+
+# ------------------------------------------------------------------ model replies and errors
+
+
+@pytest.fixture
+def evil_model(
+    fake_openai: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> FakeOpenAI:
+    fake_openai.buyer_text = EVIL_REPLY
+    monkeypatch.setenv("TRAINER_STORE", str(tmp_path / "store"))
+    config = tmp_path / "config.toml"
+    config.write_text("retries = 0\ntimeout = 5\n")
+    monkeypatch.setenv("TRAINER_CONFIG", str(config))
+    return fake_openai
+
+
+def play_model(
+    capsys: pytest.CaptureFixture[str], fake: FakeOpenAI, *extra: str
+) -> tuple[int, str, str]:
+    """``trainer play`` for Ana with ``fake`` as buyer and judge."""
+    flags = ["--backend", "llm", "--base-url", fake.url, "--model", "buyer-model"]
+    return run(capsys, "play", SCENARIO, "--trainee", "Ana", *flags, *extra)
+
+
+def test_a_model_reply_is_cleaned_in_the_scripted_transcript_and_the_export(
+    evil_model: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = play_model(capsys, evil_model, "--script", str(PITCH))
+    assert code == 0, err
+    assert_clean(out, err)
+    assert "We use" in out
+    code, out, _ = run(capsys, "sessions", "--json", "--trainee", "Ana")
+    session = json.loads(out)[0]["id"]
+    code, markdown, err = run(capsys, "export", session, "--format", "markdown")
+    assert code == 0, err
+    assert_clean(markdown)
+    assert "<script>" not in markdown and "We use" in markdown
+
+
+def test_a_model_reply_is_cleaned_as_it_streams_to_a_typed_session(
+    evil_model: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("What does detention cost you?\n/end\n"))
+    code, out, err = play_model(capsys, evil_model)
+    assert code == 0, err
+    assert_clean(out, err)
+    assert "We use" in out
+
+
+def test_a_server_error_body_is_cleaned(
+    evil_model: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = {"error": {"message": "boom\x1b]0;PWN\x07\x1b[2J\n\nfake line", "type": "server"}}
+    evil_model.push(*([Status(500, body=body)] * 5))
+    code, out, err = play_model(capsys, evil_model, "--script", str(PITCH))
+    assert code == 2 and "answered 500" in err and "boom" in err
+    assert_clean(out, err)
+    assert len(err.strip().splitlines()) == 1
