@@ -12,11 +12,12 @@ import io
 import json
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import DISCOVERY, PITCH, SCENARIO, run
+from tests.cli_helpers import DISCOVERY, PITCH, SCENARIO, play_json, run
 from tests.fake_openai import FakeOpenAI, Status
 from trainer.cli.play import load_setup, new_session, play_script, read_script
 from trainer.store.ledger import Ledger
@@ -87,6 +88,76 @@ def test_csv_cells_never_start_a_formula(value: str) -> None:
 
     cell = csv_cell(value)
     assert cell.startswith("'") and "\n" not in cell and "\t" not in cell
+
+
+# ------------------------------------------------------------------ names as they are taken
+
+BAD_NAMES = [
+    EVIL_NAME,
+    "Ana\nBen",
+    "Ana\rBen",
+    "Ana\tBen",
+    "Ana\u2028Ben",
+    "Ana\u202eneB",
+    "A\x9b2J",
+]
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+@pytest.mark.parametrize("command", ["play", "sessions", "report", "export"])
+def test_a_name_with_control_characters_is_refused_on_the_command_line(
+    store: Path, capsys: pytest.CaptureFixture[str], name: str, command: str
+) -> None:
+    args = {
+        "play": ["play", SCENARIO, "--script", str(DISCOVERY)],
+        "sessions": ["sessions"],
+        "report": ["report"],
+        "export": ["export", "--xapi"],
+    }[command]
+    code, out, err = run(capsys, *args, "--trainee", name)
+    assert code != 0 and "Traceback" not in err
+    assert "trainee name" in err and len(err.strip().splitlines()) == 1
+    assert_clean(out, err)
+    assert not list(store.rglob("sessions/*.json"))
+
+
+@pytest.mark.parametrize("where", ["environment", "config"])
+def test_a_name_with_control_characters_is_refused_from_environment_and_config(
+    store: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    if where == "environment":
+        monkeypatch.setenv("TRAINER_TRAINEE", EVIL_NAME)
+    else:
+        config = tmp_path / "config.toml"
+        config.write_text('trainee = "evil\\u001b]0;PWN\\u0007"\n', encoding="utf-8")
+        monkeypatch.setenv("TRAINER_CONFIG", str(config))
+    code, out, err = run(capsys, "play", SCENARIO, "--script", str(DISCOVERY))
+    assert code != 0 and "trainee name" in err and "Traceback" not in err
+    assert ("TRAINER_TRAINEE" if where == "environment" else "config.toml") in err
+    assert_clean(out, err)
+    assert not list(store.rglob("sessions/*.json"))
+
+
+async def test_a_name_with_control_characters_is_refused_in_the_tui_settings(
+    tmp_path: Path,
+) -> None:
+    from textual.widgets import Input
+
+    from tests.test_tui import context
+    from trainer.tui.app import TrainerApp
+
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "Ana\x1b[2J"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.context.trainee == "Ana"
 
 
 # ------------------------------------------------------------------ names already in a store
@@ -187,3 +258,23 @@ def test_a_server_error_body_is_cleaned(
     assert code == 2 and "answered 500" in err and "boom" in err
     assert_clean(out, err)
     assert len(err.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------ lookups normalise like the store
+
+
+def test_name_lookups_normalise_like_the_store(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    composed = unicodedata.normalize("NFC", "José")
+    decomposed = unicodedata.normalize("NFD", "José")
+    play_json(capsys, "certify", composed, DISCOVERY)
+    code, out, _ = run(capsys, "report", "--json", "--trainee", decomposed.upper())
+    assert code == 0 and len(json.loads(out)["trainees"]) == 1
+    code, out, _ = run(capsys, "export", "--xapi", "--trainee", decomposed)
+    statements = json.loads(out)
+    assert (
+        code == 0
+        and any(s["verb"]["id"].endswith(("passed", "failed")) for s in statements)
+        and len(statements) >= 2
+    )

@@ -92,6 +92,7 @@ _LINE_BREAK = re.compile("[\u2028\u2029\x85]")
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """Controls (tab and newline are layout), and the bidi overrides that make a line read
 differently from the bytes in it."""
+_NAME_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _LINE_JOIN = re.compile(r"\s*[\n\t]\s*")
 _MARKDOWN_SPECIAL = frozenset("\\`*_[]<>#|~&")
 _FORMULA_START = ("=", "+", "-", "@")
@@ -132,3 +133,21 @@ def csv_cell(value: str) -> str:
     where it would otherwise run as a formula (a trainee named ``=HYPERLINK(...)``)."""
     cell = one_line(value)
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def name_problem(name: str) -> str | None:
+    """None when ``name`` can be a trainee name, else why not (never echoing the name: it
+    may hold the very sequence that should not reach the terminal)."""
+    if not name.strip():
+        return "the trainee name is empty"
+    match = _NAME_UNSAFE.search(name)
+    if match is None:
+        return None
+    char = match.group()
+    what = {"\x1b": "ESC (an escape sequence)", "\n": "a line break", "\t": "a tab"}.get(
+        char, f"U+{ord(char):04X}"
+    )
+    return (
+        f"the trainee name contains {what} at character {match.start() + 1}; a trainee name "
+        "is one line of plain text"
+    )

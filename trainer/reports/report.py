@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from trainer.store.layout import trainee_key
 from trainer.store.migrations import Record
 from trainer.text import csv_cell, markdown_escape, one_line
 
@@ -91,11 +92,11 @@ def build_report(
     by_scenario: bool = False,
 ) -> Report:
     """The report over ``(trainee name, summaries)`` pairs, filtered and grouped."""
-    wanted = trainee.casefold() if trainee else None
+    wanted = trainee_key(trainee) if trainee else None
     groups: dict[tuple[str, str | None], list[Record]] = {}
     cohort: list[Record] = []
     for name, summaries in everyone:
-        if wanted is not None and name.casefold() != wanted:
+        if wanted is not None and trainee_key(name) != wanted:
             continue
         for summary in summaries:
             if scenario is not None and summary.get("scenario") != scenario:

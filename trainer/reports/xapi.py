@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from trainer.store.layout import trainee_key
 from trainer.store.migrations import Record
 
 NAMESPACE = uuid.UUID("6f1c2d4e-8a5b-5e0f-9c3d-7b2a1e4f6d80")
@@ -174,20 +175,20 @@ def all_statements(
     scenario: str | None = None,
 ) -> list[Statement]:
     """Statements for every session and certification record, filtered, oldest first."""
-    wanted = trainee.casefold() if trainee else None
+    wanted = trainee_key(trainee) if trainee else None
     titles: dict[str, str] = {}
     statements: list[Statement] = []
     for name, summaries in everyone:
         for summary in summaries:
             if summary.get("title"):
                 titles[str(summary.get("scenario"))] = str(summary["title"])
-            if wanted is not None and name.casefold() != wanted:
+            if wanted is not None and trainee_key(name) != wanted:
                 continue
             if scenario is not None and summary.get("scenario") != scenario:
                 continue
             statements += builder.session_statements(name, summary)
     for record in certifications:
-        if wanted is not None and str(record.get("trainee")).casefold() != wanted:
+        if wanted is not None and trainee_key(str(record.get("trainee"))) != wanted:
             continue
         if scenario is not None and record.get("scenario") != scenario:
             continue
