@@ -23,6 +23,7 @@ from trainer.cli.play import load_setup, new_session, play_script, read_script
 from trainer.store.ledger import Ledger
 from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store
+from trainer.urls import safe_url
 
 pytest_plugins = ["tests.fake_openai"]
 
@@ -258,6 +259,92 @@ def test_a_server_error_body_is_cleaned(
     assert code == 2 and "answered 500" in err and "boom" in err
     assert_clean(out, err)
     assert len(err.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------ URLs
+
+SECRET = "PASSWORD"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"http://u:{SECRET}@host/xAPI",
+        f"htp://u:{SECRET}@host/xAPI",
+        f"u:{SECRET}@host:8080/xAPI",
+        "http://host:99999/xAPI",
+        "http://host:abc/xAPI",
+        "ftp://host/xAPI",
+        "http:///xAPI",
+    ],
+)
+def test_a_bad_lrs_url_is_one_line_without_the_password(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    play_json(capsys, "play", "Ana", DISCOVERY)
+    monkeypatch.setenv("TRAINER_LRS_USERNAME", "someone")
+    monkeypatch.setenv("TRAINER_LRS_PASSWORD", "other")
+    code, out, err = run(capsys, "export", "--xapi", "--lrs", url)
+    assert code != 0 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "LRS" in err or "--lrs" in err
+    assert SECRET not in out + err
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (f"user:{SECRET}@localhost:8000/v1", "user name or password"),
+        (f"http://user:{SECRET}@localhost:8000/v1", "user name or password"),
+        ("localhost:8000/v1", "http:// or https://"),
+        ("http://localhost:99999/v1", "port"),
+        ("http://localhost:abc/v1", "port"),
+    ],
+)
+@pytest.mark.parametrize("where", ["flag", "environment", "config"])
+def test_a_bad_base_url_is_refused_before_anything_is_stored(
+    store: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    expected: str,
+    where: str,
+) -> None:
+    flags = ["--backend", "llm", "--model", "m"]
+    if where == "flag":
+        flags += ["--base-url", url]
+    elif where == "environment":
+        monkeypatch.setenv("OPENAI_BASE_URL", url)
+    else:
+        config = tmp_path / "config.toml"
+        config.write_text(f'base_url = "{url}"\n', encoding="utf-8")
+        monkeypatch.setenv("TRAINER_CONFIG", str(config))
+    code, out, err = run(capsys, "play", SCENARIO, "--script", str(PITCH), *flags)
+    assert code != 0 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert expected in err
+    assert SECRET not in out + err
+    stored = b"".join(p.read_bytes() for p in store.rglob("*") if p.is_file())
+    assert SECRET.encode() not in stored and b"localhost:8000" not in stored
+    code, out, err = run(capsys, "doctor", *flags)
+    assert code != 0 and "Traceback" not in err and SECRET not in out + err
+
+
+def test_check_url_keeps_a_good_url() -> None:
+    from trainer.urls import UrlProblem, check_url
+
+    assert check_url(" https://lrs.example.com:8443/xAPI ", "--lrs") == (
+        "https://lrs.example.com:8443/xAPI"
+    )
+    with pytest.raises(UrlProblem) as problem:
+        check_url(f"https://k:{SECRET}@lrs.example.com/xAPI?token={SECRET}", "--lrs")
+    assert SECRET not in str(problem.value) and "--lrs" in str(problem.value)
+
+
+@pytest.mark.parametrize(
+    "url", [f"http://u:{SECRET}@h:99999/v1", "http://h:abc/v1", f"u:{SECRET}@h:1/v1", "::::"]
+)
+def test_safe_url_never_raises_nor_shows_a_password(url: str) -> None:
+    assert SECRET not in safe_url(url)
 
 
 # ------------------------------------------------------------------ lookups normalise like the store

@@ -17,6 +17,7 @@ from pathlib import Path
 from platformdirs import user_config_dir, user_data_dir
 
 from trainer.text import name_problem
+from trainer.urls import UrlProblem, check_url
 
 APP_NAME = "trainer"
 STORE_ENV = "TRAINER_STORE"
@@ -133,9 +134,15 @@ def resolve_settings(store: Path | str | None = None, trainee: str | None = None
     if problem is not None:
         raise ConfigError(f"{source}: {problem}")
     key_value = os.environ.get(ORG_KEY_ENV) or config_text(file, "org_key")
-    homepage = (
-        os.environ.get(XAPI_HOME_ENV) or config_text(file, "xapi_homepage") or DEFAULT_XAPI_HOME
+    homepage, source = first_set(
+        (XAPI_HOME_ENV, os.environ.get(XAPI_HOME_ENV)),
+        (f"xapi_homepage in {config_path()}", config_text(file, "xapi_homepage")),
+        ("the default", DEFAULT_XAPI_HOME),
     )
+    try:
+        homepage = check_url(homepage or DEFAULT_XAPI_HOME, source)
+    except UrlProblem as exc:
+        raise ConfigError(str(exc)) from None
     return Settings(
         store=Path(store_value).expanduser() if store_value else default_store(),
         trainee=(trainee_value or "").strip(),

@@ -17,7 +17,7 @@ from trainer.reports.session_export import session_json, session_markdown
 from trainer.reports.xapi import StatementBuilder, all_statements
 from trainer.store.errors import SessionNotFound
 from trainer.store.repository import Store, StoredSession
-from trainer.urls import safe_url
+from trainer.urls import UrlProblem, check_url, safe_url
 
 LRS_USER_ENV = "TRAINER_LRS_USERNAME"
 LRS_PASSWORD_ENV = "TRAINER_LRS_PASSWORD"
@@ -62,6 +62,11 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--xapi exports every result; leave out SESSION (or use --trainee)", 2)
     if not args.xapi and not args.session:
         raise UserError("say which session to export (see `trainer sessions`), or --xapi", 2)
+    if args.lrs:
+        try:
+            args.lrs = check_url(args.lrs, "--lrs")
+        except UrlProblem as exc:
+            raise UserError(str(exc), 2) from None
     store, ledger = open_store(settings)
     if args.xapi:
         statements = all_statements(

@@ -21,7 +21,7 @@ from typing import Any
 
 from trainer.reports.xapi import Statement
 from trainer.text import one_line
-from trainer.urls import safe_url
+from trainer.urls import UrlProblem, check_url, safe_url
 
 XAPI_VERSION = "1.0.3"
 BATCH = 50
@@ -47,10 +47,10 @@ def statements_url(endpoint: str) -> str:
 
 class LrsClient:
     def __init__(self, endpoint: str, username: str, password: str) -> None:
-        parts = urllib.parse.urlsplit(endpoint)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise LrsError(f"{endpoint!r} is not an http(s) URL of an LRS")
-        self.url = statements_url(endpoint)
+        try:
+            self.url = statements_url(check_url(endpoint, "the LRS URL"))
+        except UrlProblem as exc:
+            raise LrsError(str(exc)) from None
         token = base64.b64encode(f"{username}:{password}".encode()).decode()
         self.headers = {
             "Authorization": f"Basic {token}",
