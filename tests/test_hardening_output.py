@@ -365,3 +365,21 @@ def test_name_lookups_normalise_like_the_store(
         and any(s["verb"]["id"].endswith(("passed", "failed")) for s in statements)
         and len(statements) >= 2
     )
+
+
+# ------------------------------------------------------------------ the TUI's history
+
+
+def test_a_stored_tip_and_status_are_cleaned_in_the_tui_history(store: Path) -> None:
+    from trainer.tui.screens.history import transcript_text
+
+    session = stored_under(store, "Ana")
+    (path,) = store.rglob(f"sessions/{session}.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["session"]["1"]["status"] = "ended\x1b[2J"
+    for turn in data["turns"].values():
+        turn["assessment"]["tip"] = "Ask more.\x1b]0;PWN\x07"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    text = transcript_text(Store.open(store).find_session(session, "Ana"))
+    assert_clean(text.plain)
+    assert "Ask more." in text.plain
