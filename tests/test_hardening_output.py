@@ -338,6 +338,9 @@ def test_check_url_keeps_a_good_url() -> None:
     with pytest.raises(UrlProblem) as problem:
         check_url(f"https://k:{SECRET}@lrs.example.com/xAPI?token={SECRET}", "--lrs")
     assert SECRET not in str(problem.value) and "--lrs" in str(problem.value)
+    with pytest.raises(UrlProblem) as problem:
+        check_url(f"someone:{SECRET}@localhost:8000/v1", "--base-url")
+    assert "someone" not in str(problem.value) and SECRET not in str(problem.value)
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,6 @@ import urllib.parse
 
 from trainer.text import one_line
 
-_AUTHORITY = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?([^/?#]*)")
-"""The part of a URL where ``user:password@`` would sit, with or without a scheme (``user:
-secret@host:8000/v1`` parses as the scheme ``user``, so the parser cannot be asked)."""
 _SHOWN_CHARS = 80
 
 
@@ -39,14 +36,21 @@ def safe_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
+def _split(url: str) -> tuple[str, str, str]:
+    """``(scheme://, authority, /path)`` without query or fragment. The authority is where
+    ``user:password@`` sits, with or without a scheme: ``user:secret@host:8000/v1``
+    parses as the scheme ``user``, so the standard parser cannot be asked."""
+    url = re.split(r"[?#]", url, maxsplit=1)[0]
+    scheme, found, rest = url.partition("://")
+    prefix = scheme + found if found else ""
+    authority, slash, path = (rest if found else url).partition("/")
+    return prefix, authority, slash + path
+
+
 def _redacted(url: str) -> str:
-    """What may be shown of a URL that does not parse: anything up to an ``@`` before the
-    path is cut, as are the query and fragment."""
-    match = _AUTHORITY.match(url)
-    if match and "@" in match.group(1):
-        start, end = match.span(1)
-        url = url[:start] + match.group(1).rpartition("@")[2] + url[end:]
-    shown = one_line(re.split(r"[?#]", url, maxsplit=1)[0])
+    """What may be shown of a URL in a message: no credentials, query or fragment."""
+    prefix, authority, path = _split(url)
+    shown = one_line(prefix + authority.rpartition("@")[2] + path)
     return shown if len(shown) <= _SHOWN_CHARS else shown[: _SHOWN_CHARS - 1] + "…"
 
 
@@ -54,8 +58,7 @@ def check_url(url: str, what: str) -> str:
     """The http(s) URL to use, stripped of surrounding space, or ``UrlProblem`` naming
     ``what`` (the flag, variable or setting it came from) and what to change."""
     text = url.strip()
-    authority = _AUTHORITY.match(text)
-    if authority and "@" in authority.group(1):
+    if "@" in _split(text)[1]:
         raise UrlProblem(
             f"{what} has a user name or password in it; leave them out of the URL "
             f"({_redacted(text)}): a URL is shown and stored, credentials are not"
