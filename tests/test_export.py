@@ -156,8 +156,11 @@ def test_lrs_refusals_are_clear(
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    code, _, err = run(capsys, "export", "--xapi", "--lrs", f"http://user:pw@127.0.0.1:{port}/xAPI")
+    code, _, err = run(capsys, "export", "--xapi", "--lrs", f"http://127.0.0.1:{port}/xAPI")
     assert code == 1 and f"cannot reach the LRS at http://127.0.0.1:{port}/xAPI" in err
+    # credentials belong in the environment: in the URL they are refused, never echoed
+    code, _, err = run(capsys, "export", "--xapi", "--lrs", f"http://user:pw@127.0.0.1:{port}/xAPI")
+    assert code == 2 and "user name or password" in err
     assert "pw" not in err.replace("/xAPI", "")
 
 

@@ -108,7 +108,10 @@ def test_openai_needs_a_key_that_never_reaches_a_record(
     with pytest.raises(ConfigError, match="set OPENAI_API_KEY"):
         resolve_llm(profile="openai")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-123")
-    settings = resolve_llm(profile="openai", base_url="https://u:pw@api.openai.com/v1?x=1")
+    with pytest.raises(ConfigError, match="user name or password") as refused:
+        resolve_llm(profile="openai", base_url="https://u:pw@api.openai.com/v1?x=1")
+    assert "pw" not in str(refused.value)
+    settings = resolve_llm(profile="openai", base_url="https://api.openai.com/v1?pw=1")
     assert settings.api_key == "sk-secret-123"
     described = json.dumps(settings.describe())
     assert "sk-secret" not in described and "pw" not in described

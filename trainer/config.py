@@ -16,6 +16,9 @@ from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
 
+from trainer.text import name_problem
+from trainer.urls import UrlProblem, check_url
+
 APP_NAME = "trainer"
 STORE_ENV = "TRAINER_STORE"
 TRAINEE_ENV = "TRAINER_TRAINEE"
@@ -121,16 +124,37 @@ def resolve_settings(store: Path | str | None = None, trainee: str | None = None
     """Flags (the arguments) over environment over the config file over defaults."""
     file = read_config_file()
     store_value = store or os.environ.get(STORE_ENV) or config_text(file, "store")
-    trainee_value = (
-        trainee or os.environ.get(TRAINEE_ENV) or config_text(file, "trainee") or login_name()
+    trainee_value, source = first_set(
+        ("--trainee", trainee),
+        (TRAINEE_ENV, os.environ.get(TRAINEE_ENV)),
+        (f"trainee in {config_path()}", config_text(file, "trainee")),
+        ("your login name", login_name()),
     )
+    problem = name_problem(trainee_value or "")
+    if problem is not None:
+        raise ConfigError(f"{source}: {problem}")
     key_value = os.environ.get(ORG_KEY_ENV) or config_text(file, "org_key")
-    homepage = (
-        os.environ.get(XAPI_HOME_ENV) or config_text(file, "xapi_homepage") or DEFAULT_XAPI_HOME
+    homepage, source = first_set(
+        (XAPI_HOME_ENV, os.environ.get(XAPI_HOME_ENV)),
+        (f"xapi_homepage in {config_path()}", config_text(file, "xapi_homepage")),
+        ("the default", DEFAULT_XAPI_HOME),
     )
+    try:
+        homepage = check_url(homepage or DEFAULT_XAPI_HOME, source)
+    except UrlProblem as exc:
+        raise ConfigError(str(exc)) from None
     return Settings(
         store=Path(store_value).expanduser() if store_value else default_store(),
-        trainee=trainee_value.strip(),
+        trainee=(trainee_value or "").strip(),
         org_key=key_value.encode("utf-8") if key_value else None,
         xapi_homepage=homepage.rstrip("/"),
     )
+
+
+def first_set(*candidates: tuple[str, str | None]) -> tuple[str | None, str]:
+    """The first value given, with where it came from, so a message about a bad value can
+    name the place to fix it without repeating the value."""
+    for source, value in candidates:
+        if value:
+            return value, source
+    return None, candidates[-1][0]

@@ -105,8 +105,73 @@ def _phrase_regex(phrase: str) -> str:
     return r"[\s-]+".join(parts) + r"(?:e?s)?"
 
 
+# A terminal acts on whole sequences, not just on ESC: removing only the ESC would leave
+# "]0;PWN" and "[2J" on screen as litter, so each sequence goes as one.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: cursor, colour, clear screen
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)"  # OSC, DCS…
+    r"|\x1b[ -/]*[0-~]"  # the short forms: ESC c (reset), ESC 7, ESC ( B
+)
+_LINE_BREAK = re.compile("[\u2028\u2029\x85]")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Controls (tab and newline are layout), and the bidi overrides that make a line read
+differently from the bytes in it."""
+_NAME_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_LINE_JOIN = re.compile(r"\s*[\n\t]\s*")
+_MARKDOWN_SPECIAL = frozenset("\\`*_[]<>#|~&")
+_FORMULA_START = ("=", "+", "-", "@")
+
+
 def printable(text: str) -> str:
-    """Text as a screen may show it: control characters and escape sequences removed
-    (a model's reply is not checked like a seller's turn, and must not drive the
-    terminal); line breaks and tabs kept."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n"))
+    """Text as a screen or a file may show it: escape sequences, control characters and
+    bidi overrides removed, line breaks and tabs kept.
+
+    Every string from outside the program (a model's reply, a server's error body, a
+    trainee name someone else stored, content text) passes here before it is printed or
+    exported: a model's reply is not checked like a seller's turn, and neither it nor a
+    name may drive the terminal (clear the screen, set the title) or fake a line."""
+    text = _ESCAPE_SEQUENCE.sub("", text.replace("\r\n", "\n"))
+    return _UNSAFE.sub("", _LINE_BREAK.sub("\n", text))
+
+
+def one_line(text: str) -> str:
+    """``printable`` text on one line, for a name or a cell: a newline inside a name must
+    not start what looks like another row of a listing."""
+    return _LINE_JOIN.sub(" ", printable(text)).strip()
+
+
+def markdown_escape(text: str) -> str:
+    """Every Markdown and HTML metacharacter backslash-escaped (CommonMark shows an escaped
+    punctuation character literally), so text can neither style nor start a heading,
+    a table cell, a link or a tag."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+
+
+def markdown_inline(text: str) -> str:
+    """Text for one line or one table cell of a Markdown page, shown literally."""
+    return markdown_escape(one_line(text))
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: on one line, and with a leading apostrophe
+    where it would otherwise run as a formula (a trainee named ``=HYPERLINK(...)``)."""
+    cell = one_line(value)
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def name_problem(name: str) -> str | None:
+    """None when ``name`` can be a trainee name, else why not (never echoing the name: it
+    may hold the very sequence that should not reach the terminal)."""
+    if not name.strip():
+        return "the trainee name is empty"
+    match = _NAME_UNSAFE.search(name)
+    if match is None:
+        return None
+    char = match.group()
+    what = {"\x1b": "ESC (an escape sequence)", "\n": "a line break", "\t": "a tab"}.get(
+        char, f"U+{ord(char):04X}"
+    )
+    return (
+        f"the trainee name contains {what} at character {match.start() + 1}; a trainee name "
+        "is one line of plain text"
+    )

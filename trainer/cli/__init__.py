@@ -16,6 +16,7 @@ from trainer.config import ConfigError
 from trainer.llm.endpoint import EndpointError
 from trainer.offline.model import JudgeFileError
 from trainer.store.errors import StoreError
+from trainer.text import printable
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,16 +84,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _guarded(action: Callable[[], int]) -> int:
+    # A message may quote a file name, a stored value or a server: it is printed clean.
     try:
         return action()
     except UserError as exc:
-        print(f"trainer: {exc}", file=sys.stderr)
+        print(f"trainer: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except (StoreError, ConfigError, JudgeFileError) as exc:
-        print(f"trainer: {exc}", file=sys.stderr)
+        print(f"trainer: {printable(str(exc))}", file=sys.stderr)
         return 1
     except EndpointError as exc:
-        print(f"trainer: {exc}", file=sys.stderr)
+        print(f"trainer: {printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ntrainer: interrupted", file=sys.stderr)

@@ -7,6 +7,7 @@ import asyncio
 
 from trainer.cli.play import add_backend_options, llm_settings_from
 from trainer.config import config_path
+from trainer.text import printable
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,8 +33,10 @@ def run(args: argparse.Namespace) -> int:
     from trainer.llm.doctor import run_checks
 
     print(
-        f"backend: llm · {settings.describe()['base_url']} · model {settings.buyer_model} · "
-        f"judge {settings.judging_model}"
+        printable(
+            f"backend: llm · {settings.describe()['base_url']} · model {settings.buyer_model} · "
+            f"judge {settings.judging_model}"
+        )
     )
     checks = asyncio.run(run_checks(settings))
     for check in checks:

@@ -18,7 +18,7 @@ from trainer.reports.xapi import StatementBuilder, all_statements
 from trainer.store.errors import SessionNotFound
 from trainer.store.repository import Store, StoredSession
 from trainer.store.signed import read_ledger
-from trainer.urls import safe_url
+from trainer.urls import UrlProblem, check_url, safe_url
 
 LRS_USER_ENV = "TRAINER_LRS_USERNAME"
 LRS_PASSWORD_ENV = "TRAINER_LRS_PASSWORD"
@@ -63,6 +63,11 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--xapi exports every result; leave out SESSION (or use --trainee)", 2)
     if not args.xapi and not args.session:
         raise UserError("say which session to export (see `trainer sessions`), or --xapi", 2)
+    if args.lrs:
+        try:
+            args.lrs = check_url(args.lrs, "--lrs")
+        except UrlProblem as exc:
+            raise UserError(str(exc), 2) from None
     store, ledger = open_store(settings, read_only=True)
     if args.xapi:
         signed = read_ledger(store, ledger)

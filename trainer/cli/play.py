@@ -37,7 +37,7 @@ from trainer.llm.backends import close_backends, make_backends
 from trainer.llm.endpoint import EndpointError
 from trainer.llm.settings import PROFILES, LlmSettings, resolve_llm
 from trainer.store.recorder import StoreRecorder
-from trainer.text import check_turn_text
+from trainer.text import check_turn_text, printable
 
 MAX_SCRIPT_BYTES = 2_000_000
 
@@ -319,7 +319,7 @@ def print_transcript(result: PlayResult) -> None:
     session = result.session
     out = sys.stdout
     out.write(header(session.setup) + "\n\n")
-    out.write(f"{session.setup.persona.name.split()[0]}: {session.opening}\n\n")
+    out.write(printable(f"{session.setup.persona.name.split()[0]}: {session.opening}") + "\n\n")
     for turn in session.turns:
         out.write(describe_turn(session.setup, turn, feedback=True) + "\n\n")
     out.write(describe_outcome(session) + "\n")
@@ -380,9 +380,9 @@ async def _conversation(session: Session) -> int:
     print(header(setup))
     if session.mode == "certification":
         print("Certification attempt: no feedback, hints or rewinds until the call ends.")
-    print("\n" + textwrap.fill(f"Brief: {setup.scenario.brief.situation.strip()}", 92))
+    print("\n" + textwrap.fill(printable(f"Brief: {setup.scenario.brief.situation.strip()}"), 92))
     print("Type your turn and press Enter. /end ends the call, /help for more.\n")
-    print(f"{first}: {opening}\n")
+    print(printable(f"{first}: {opening}") + "\n")
     for turn in session.turns:
         print(describe_turn(setup, turn, feedback=feedback) + "\n")
     while not session.over:
@@ -398,14 +398,14 @@ async def _conversation(session: Session) -> int:
             print("Commands: /end ends the call and shows the debrief; /brief shows the brief.\n")
             continue
         if command == "/brief":
-            print(setup.scenario.brief.situation.strip() + "\n")
+            print(printable(setup.scenario.brief.situation.strip()) + "\n")
             continue
         if not line.strip():
             continue
         try:
             turn = await stream_turn(session, line)
         except InvalidTurn as exc:
-            print(f"(not sent: {exc})\n")
+            print(printable(f"(not sent: {exc})") + "\n")
             continue
         print(describe_feedback(setup, turn) + "\n" if feedback else "")
     if not session.over:
@@ -432,13 +432,14 @@ async def stream_turn(session: Session, line: str) -> Turn:
     async for event in session.take_turn(line):
         if isinstance(event, ReplyChunk):
             if not started:
-                sys.stdout.write(f"   {first}: ")
+                sys.stdout.write(printable(f"   {first}: "))
                 started = True
-            sys.stdout.write(event.text)
+            # a sequence split across chunks loses its ESC here and prints as plain text
+            sys.stdout.write(printable(event.text))
             sys.stdout.flush()
         elif isinstance(event, TurnCommitted):
             if not started:
-                sys.stdout.write(f"   {first}: ")
+                sys.stdout.write(printable(f"   {first}: "))
             cut = CUT_OFF if "incomplete_reply" in event.turn.flags else ""
             sys.stdout.write(cut + "\n")
             return event.turn

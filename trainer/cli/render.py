@@ -1,5 +1,7 @@
 """Plain-text renderings of sessions for the terminal: transcript lines, verdicts and the
-outcome. Text is printed as it is; nothing here interprets markup."""
+outcome. Nothing here interprets markup, and every rendering passes ``printable``: a
+model's reply, tip or cause, and content text, reach the terminal without a control
+character or escape sequence."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from trainer.content.library import ResolvedScenario
 from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session, Turn
+from trainer.text import printable
 
 FLAG_NOTES = {
     "injection": "words aimed at the trainer, not the buyer, score 1",
@@ -20,7 +23,7 @@ FLAG_NOTES = {
 def header(setup: ResolvedScenario) -> str:
     persona = setup.persona
     scenario = setup.scenario
-    return (
+    return printable(
         f"{scenario.title}\n"
         f"{persona.name}, {persona.role}, {persona.organisation} · "
         f"{scenario.setting.replace('_', ' ')} · {scenario.difficulty} · "
@@ -29,7 +32,9 @@ def header(setup: ResolvedScenario) -> str:
 
 
 def _wrap(text: str, indent: str, first: str | None = None) -> str:
-    return textwrap.fill(text, width=92, initial_indent=first or indent, subsequent_indent=indent)
+    return textwrap.fill(
+        printable(text), width=92, initial_indent=first or indent, subsequent_indent=indent
+    )
 
 
 CUT_OFF = " [the reply was cut off]"
@@ -46,7 +51,7 @@ def describe_turn(
     lines.append(_wrap(f"{first}: {turn.buyer}{cut}", "   "))
     if feedback:
         lines.append(describe_feedback(setup, turn))
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def describe_feedback(setup: ResolvedScenario, turn: Turn) -> str:
@@ -72,7 +77,7 @@ def describe_feedback(setup: ResolvedScenario, turn: Turn) -> str:
     notes = [FLAG_NOTES[f] for f in turn.flags if f in FLAG_NOTES]
     if notes:
         lines.append(_wrap("note: " + "; ".join(notes), "      "))
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def describe_outcome(session: Session) -> str:
@@ -99,7 +104,7 @@ def describe_outcome(session: Session) -> str:
     for fact in missed:
         hint = f" ({fact.hint})" if fact.hint else ""
         lines.append(_wrap(f"missed: {fact.fact}{hint}", "  "))
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def describe_certification(result: dict[str, Any]) -> str:
@@ -113,4 +118,4 @@ def describe_certification(result: dict[str, Any]) -> str:
         f"{counted} · record {str(result['record'])[:12]}"
     ]
     lines += [f"  - {reason}" for reason in result.get("reasons", [])]
-    return "\n".join(lines)
+    return printable("\n".join(lines))

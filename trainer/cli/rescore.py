@@ -16,9 +16,11 @@ from trainer.content.finder import open_library
 from trainer.engine.records import turn_record
 from trainer.offline.assessor import OfflineAssessor
 from trainer.reports.rescore import Rescored, rescore
+from trainer.store.layout import trainee_key
 from trainer.store.ledger import Ledger
 from trainer.store.recorder import certification_body, outcome_from
 from trainer.store.repository import Store
+from trainer.text import one_line
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,10 +46,10 @@ def selected(store: Store, args: argparse.Namespace) -> list[tuple[str, str]]:
     if args.session:
         stored = store.find_session(args.session, args.trainee, settings_from(args).trainee)
         return [(str(stored.header["trainee"]), stored.id)]
-    wanted = args.trainee.casefold() if args.trainee else None
+    wanted = trainee_key(args.trainee) if args.trainee else None
     chosen = []
     for name, summaries in store.all_sessions():
-        if wanted is not None and name.casefold() != wanted:
+        if wanted is not None and trainee_key(name) != wanted:
             continue
         for s in summaries:
             if s.get("status") not in ("ended", "closed"):
@@ -141,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
             verdict = f"  {_passed(row['old_passed'])} -> {_passed(row['new_passed'])}"
         criteria = ", ".join(f"{k} {v:+.2f}" for k, v in row["criteria_changes"].items())
         print(
-            f"{row['session'][:8]}  {row['trainee']:<16} {row['scenario']:<36} "
+            f"{one_line(row['session'][:8])}  {one_line(row['trainee']):<16} "
+            f"{one_line(row['scenario']):<36} "
             f"{row['old_score']} -> {row['new_score']}{verdict}"
             + (f"\n          {criteria}" if criteria else "")
         )

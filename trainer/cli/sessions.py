@@ -30,10 +30,12 @@ from trainer.engine.session import Session
 from trainer.reports.report import NOTE_PRACTICE
 from trainer.store.errors import SessionNotFound
 from trainer.store.ledger import Ledger
+from trainer.store.migrations import Record
 from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store, StoredSession
 from trainer.store.restore import stored_turns
 from trainer.store.signed import read_ledger
+from trainer.text import one_line
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -101,22 +103,13 @@ def run_list(args: argparse.Namespace) -> int:
     total = sum(len(summaries) for _, summaries in everyone)
     if not total:
         who = "anyone" if args.all else settings.trainee
-        print(f"No sessions for {who} in {store.root}.")
+        print(one_line(f"No sessions for {who} in {store.root}."))
         return 0
     for name, summaries in everyone:
         if args.all:
-            print(f"{name}:")
+            print(f"{one_line(name)}:")
         for s in summaries:
-            score = "-" if s.get("score") is None else str(s["score"])
-            passed = {True: " passed", False: " not passed", None: ""}[s.get("passed")]
-            if s["confirmed"] == "mismatch":
-                passed = f" NOT CONFIRMED: {s['finding']}"
-            # str() throughout: an edited index may hold any type, or none, anywhere.
-            print(
-                f"  {str(s.get('id'))[:8]}  {str(s.get('started_at'))[:16].replace('T', ' ')}  "
-                f"{s.get('mode')!s:<13} {s.get('scenario')!s:<36} {s.get('status')!s:<11} "
-                f"{s.get('turns')!s:>3} turns  score {score:>3}{passed}"
-            )
+            print(session_row(s))
     interrupted = [
         str(s.get("id"))[:8]
         for _, summaries in everyone
@@ -135,6 +128,23 @@ def run_list(args: argparse.Namespace) -> int:
     ):
         print("\n" + textwrap.fill(NOTE_PRACTICE, 92))
     return 0
+
+
+def session_row(s: Record) -> str:
+    """One line per session: every stored value is cleaned onto it, since an index file
+    may have been written by hand or by an older trainer."""
+    score = "-" if s.get("score") is None else one_line(str(s["score"]))
+    verdict = s.get("passed")
+    passed = " passed" if verdict is True else " not passed" if verdict is False else ""
+    if s.get("confirmed") == "mismatch":
+        passed = f" NOT CONFIRMED: {one_line(str(s.get('finding')))}"
+    started = one_line(str(s.get("started_at"))[:16].replace("T", " "))
+    return (
+        # str() throughout: an edited index may hold any type, or none, anywhere
+        f"  {one_line(str(s.get('id'))[:8])}  {started}  {one_line(str(s.get('mode'))):<13} "
+        f"{one_line(str(s.get('scenario'))):<36} {one_line(str(s.get('status'))):<11} "
+        f"{one_line(str(s.get('turns'))):>3} turns  score {score:>3}{passed}"
+    )
 
 
 # ------------------------------------------------------------------ resume and close

@@ -9,6 +9,7 @@ from pathlib import Path
 from trainer.config import Settings, resolve_settings
 from trainer.store.ledger import Ledger
 from trainer.store.repository import Store
+from trainer.text import printable
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
@@ -41,5 +42,5 @@ def open_store(settings: Settings, read_only: bool = False) -> tuple[Store, Ledg
 def print_notices(store: Store) -> None:
     """Say what the store had to do (files moved aside, indexes rebuilt), once."""
     for notice in store.notices:
-        print(f"trainer: note: {notice}", file=sys.stderr)
+        print(f"trainer: note: {printable(notice)}", file=sys.stderr)
     store.notices.clear()

@@ -9,6 +9,7 @@ from trainer.cli.storage import add_store_options, open_store, print_notices, se
 from trainer.content.finder import open_library
 from trainer.content.library import Library
 from trainer.store.verify import CurrentHashes, verify
+from trainer.text import one_line
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     report = verify(store, ledger, hashes_from(open_library(args.content)))
     print_notices(store)
     for finding in report.findings:
-        print(f"BAD  {finding}")
+        print(f"BAD  {one_line(str(finding))}")
     plural = "s" if report.checked != 1 else ""
     if report.ok:
         print(f"{report.checked} certification record{plural} checked: all check out.")

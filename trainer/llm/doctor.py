@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from trainer.llm.endpoint import Endpoint
 from trainer.llm.settings import LlmSettings
+from trainer.text import one_line
 
 PROBE_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -21,10 +22,17 @@ PROBE_SCHEMA: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Check:
+    """One check's result. Its words quote the server (model ids, error bodies), so they
+    are cleaned here, once, for every front end that shows them."""
+
     name: str
     ok: bool
     detail: str
     fix: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "detail", one_line(self.detail))
+        object.__setattr__(self, "fix", one_line(self.fix))
 
 
 async def run_checks(settings: LlmSettings) -> list[Check]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from trainer.llm.settings import LlmSettings
+from trainer.text import one_line
 from trainer.urls import safe_url
 
 if TYPE_CHECKING:
@@ -77,12 +78,16 @@ class Endpoint:
             )
         if isinstance(exc, openai.APIStatusError):
             return EndpointError(f"{where} answered {exc.status_code} {tried}: {_message(exc)}")
-        return EndpointError(f"{where}: {type(exc).__name__}: {exc}")
+        return EndpointError(f"{where}: {type(exc).__name__}: {one_line(str(exc))[:200]}")
+
+
+# What a server or the network says is the server's text: it is cleaned before it becomes
+# part of a message, so an error body cannot drive the terminal or add lines.
 
 
 def _cause(exc: BaseException) -> str:
     cause = exc.__cause__ or exc.__context__
-    return str(cause or exc)[:160]
+    return one_line(str(cause or exc))[:160]
 
 
 def _message(exc: Any) -> str:
@@ -90,5 +95,5 @@ def _message(exc: Any) -> str:
     if isinstance(body, dict):
         error = body.get("error", body)
         if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])[:200]
-    return str(exc)[:200]
+            return one_line(str(error["message"]))[:200]
+    return one_line(str(exc))[:200]

@@ -16,8 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from trainer.config import ConfigError, ConfigValue, config_text, read_config_file
-from trainer.urls import safe_url
+from trainer.config import (
+    ConfigError,
+    ConfigValue,
+    config_path,
+    config_text,
+    first_set,
+    read_config_file,
+)
+from trainer.urls import UrlProblem, check_url, safe_url
 
 Backend = Literal["offline", "llm"]
 
@@ -115,12 +122,17 @@ def resolve_llm(
             raise ConfigError(
                 f"unknown profile {profile_name!r} (known: {', '.join(sorted(PROFILES))})"
             )
-    url = (
-        base_url
-        or env.get("OPENAI_BASE_URL")
-        or config_text(file, "base_url")
-        or (chosen.base_url if chosen else None)
+    url, source = first_set(
+        ("--base-url", base_url),
+        ("OPENAI_BASE_URL", env.get("OPENAI_BASE_URL")),
+        (f"base_url in {config_path()}", config_text(file, "base_url")),
+        (f"the {profile_name} profile", chosen.base_url if chosen else None),
     )
+    if url:
+        try:
+            url = check_url(url, source)
+        except UrlProblem as exc:
+            raise ConfigError(str(exc)) from None
     wanted = backend or env.get("TRAINER_BACKEND") or config_text(file, "backend")
     if wanted is not None and wanted not in ("offline", "llm"):
         raise ConfigError(f"backend must be 'offline' or 'llm', not {wanted!r}")

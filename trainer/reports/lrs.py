@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trainer.reports.xapi import Statement
-from trainer.urls import safe_url
+from trainer.text import one_line
+from trainer.urls import UrlProblem, check_url, safe_url
 
 XAPI_VERSION = "1.0.3"
 BATCH = 50
@@ -46,10 +47,10 @@ def statements_url(endpoint: str) -> str:
 
 class LrsClient:
     def __init__(self, endpoint: str, username: str, password: str) -> None:
-        parts = urllib.parse.urlsplit(endpoint)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise LrsError(f"{endpoint!r} is not an http(s) URL of an LRS")
-        self.url = statements_url(endpoint)
+        try:
+            self.url = statements_url(check_url(endpoint, "the LRS URL"))
+        except UrlProblem as exc:
+            raise LrsError(str(exc)) from None
         token = base64.b64encode(f"{username}:{password}".encode()).decode()
         self.headers = {
             "Authorization": f"Basic {token}",
@@ -70,7 +71,9 @@ class LrsClient:
             status = exc.code
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise LrsError(f"cannot reach the LRS at {safe_url(url)}: {reason}") from None
+            raise LrsError(
+                f"cannot reach the LRS at {safe_url(url)}: {one_line(str(reason))[:200]}"
+            ) from None
         try:
             payload = json.loads(raw) if raw else None
         except json.JSONDecodeError:
@@ -120,6 +123,7 @@ class LrsClient:
 
 
 def _detail(payload: Any) -> str:
+    """The server's words on a refusal: its text, never its escape sequences."""
     if isinstance(payload, dict) and "detail" in payload:
-        return str(payload["detail"])[:300]
-    return str(payload)[:300]
+        return one_line(str(payload["detail"]))[:300]
+    return one_line(str(payload))[:300]

@@ -20,8 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from trainer.store.layout import trainee_key
 from trainer.store.migrations import Record
 from trainer.store.signed import FINISHED, RUN_VERIFY, UNSIGNED, Confirmation, SignedLedger
+from trainer.text import csv_cell, markdown_escape, markdown_inline, one_line
 
 WEAKEST = 2
 
@@ -154,13 +156,13 @@ def build_report(
 ) -> Report:
     """The report over ``(trainee name, summaries)`` pairs, filtered and grouped, with
     each certification checked against ``ledger`` (without one, none counts as passed)."""
-    wanted = trainee.casefold() if trainee else None
+    wanted = trainee_key(trainee) if trainee else None
     groups: dict[tuple[str, str | None], list[Entry]] = {}
     cohort: list[Entry] = []
     findings: list[ReportFinding] = []
     counted: set[str] = set()
     for name, summaries in everyone:
-        if wanted is not None and name.casefold() != wanted:
+        if wanted is not None and trainee_key(name) != wanted:
             continue
         for summary in summaries:
             if scenario is not None and summary.get("scenario") != scenario:
@@ -238,7 +240,7 @@ def _cells(row: Row, names: dict[str, str]) -> dict[str, str]:
     weakest = ", ".join(
         f"{names.get(w['criterion'], w['criterion'])} {w['average']:.1f}" for w in row.weakest
     )
-    return {
+    cells = {
         "trainee": row.trainee,
         "scenario": show(row.scenario),
         "attempts": str(row.attempts),
@@ -250,6 +252,7 @@ def _cells(row: Row, names: dict[str, str]) -> dict[str, str]:
         "pass_rate": rate,
         "weakest": weakest or "-",
     }
+    return {key: one_line(value) for key, value in cells.items()}
 
 
 def _columns(report: Report) -> list[tuple[str, str]]:
@@ -286,7 +289,7 @@ def _afterword(report: Report) -> list[str]:
     if report.findings:
         lines += ["Not counted as passed:"]
         lines += [
-            textwrap.fill(str(f), 92, initial_indent="  ", subsequent_indent="    ")
+            textwrap.fill(one_line(str(f)), 92, initial_indent="  ", subsequent_indent="    ")
             for f in report.findings
         ]
         lines.append("")
@@ -296,23 +299,21 @@ def _afterword(report: Report) -> list[str]:
 def as_markdown(report: Report, names: dict[str, str]) -> str:
     columns = _columns(report)
 
-    def escape(text: str) -> str:
-        return text.replace("|", "\\|")
-
     lines = [
         "| " + " | ".join(title for _, title in columns) + " |",
         "|" + "|".join("---" for _ in columns) + "|",
     ]
-    cohort = _cells(report.cohort, names)
+    cohort = {key: markdown_escape(cell) for key, cell in _cells(report.cohort, names).items()}
     cohort["trainee"] = "**All**"
-    for cells in [*(_cells(r, names) for r in report.rows), cohort]:
-        lines.append("| " + " | ".join(escape(cells[key]) for key, _ in columns) + " |")
+    rows = [{k: markdown_escape(c) for k, c in _cells(r, names).items()} for r in report.rows]
+    for cells in [*rows, cohort]:
+        lines.append("| " + " | ".join(cells[key] for key, _ in columns) + " |")
     if report.findings:
         lines += ["", "Not counted as passed:", "", "| Trainee | Session | Scenario | Finding |"]
         lines.append("|---|---|---|---|")
         lines += [
-            f"| {escape(f.trainee)} | `{f.session[:8]}` | {escape(f.scenario)} | "
-            f"{escape(f.message)} |"
+            f"| {markdown_inline(f.trainee)} | `{markdown_inline(f.session[:8])}` | "
+            f"{markdown_inline(f.scenario)} | {markdown_inline(f.message)} |"
             for f in report.findings
         ]
     lines += ["", report.note]
@@ -320,11 +321,8 @@ def as_markdown(report: Report, names: dict[str, str]) -> str:
 
 
 def _csv_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula (a trainee named ``=HYPERLINK(...)``)
-    gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Text is one line and never a formula (``csv_cell``); numbers stay numbers."""
+    return csv_cell(value) if isinstance(value, str) else value
 
 
 def as_csv(report: Report) -> str:

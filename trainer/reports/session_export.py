@@ -16,6 +16,7 @@ from typing import Any
 from trainer.engine.ports import ENDINGS
 from trainer.store.repository import StoredSession
 from trainer.store.signed import Confirmation
+from trainer.text import markdown_escape, markdown_inline, printable
 
 EXPORT_FORMAT = "trainer-session"
 EXPORT_VERSION = 1
@@ -101,9 +102,16 @@ def session_json(
 
 
 def _quote(text: str) -> str:
-    """Text as a Markdown blockquote, shown literally: markup characters are escaped."""
-    escaped = "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
+    """Text as a Markdown blockquote, shown literally: markup characters are escaped and
+    control characters gone (a model's reply is quoted here as it was streamed)."""
+    escaped = markdown_escape(printable(text))
     return "\n".join("> " + line if line else ">" for line in escaped.splitlines() or [""])
+
+
+def _md(value: object) -> str:
+    """A stored value on a line of the page: the header and the records are data someone
+    may have edited (or an older trainer wrote), so nothing in them is markup."""
+    return markdown_inline(str(value))
 
 
 def session_markdown(
@@ -116,18 +124,19 @@ def session_markdown(
     """``facts`` maps hidden-fact ids to their text and ``buyer_name`` names the persona,
     when the persona still loads; ids stand in otherwise."""
     doc = session_document(stored, status, confirmation)
-    facts = facts or {}
-    buyer = buyer_name or str(doc.get("persona") or "buyer")
+    facts = {key: _md(text) for key, text in (facts or {}).items()}
+    buyer = _md(buyer_name or doc.get("persona") or "buyer")
     lines = [
-        f"# {doc.get('title') or doc.get('scenario')}",
+        f"# {_md(doc.get('title') or doc.get('scenario'))}",
         "",
-        f"- Trainee: {doc['trainee']}",
-        f"- Mode: {doc['mode']}" + (f" (attempt {doc['attempt']})" if doc.get("attempt") else ""),
-        f"- Started: {doc['started_at']}"
-        + (f", ended {doc['ended_at']}" if doc["ended_at"] else ""),
-        f"- Status: {doc['status']}"
+        f"- Trainee: {_md(doc['trainee'])}",
+        f"- Mode: {_md(doc['mode'])}"
+        + (f" (attempt {_md(doc['attempt'])})" if doc.get("attempt") else ""),
+        f"- Started: {_md(doc['started_at'])}"
+        + (f", ended {_md(doc['ended_at'])}" if doc["ended_at"] else ""),
+        f"- Status: {_md(doc['status'])}"
         + (f" ({ENDINGS[doc['ended_by']]})" if doc.get("ended_by") in ENDINGS else ""),
-        f"- Session: `{doc['session']}`",
+        f"- Session: `{_md(doc['session'])}`",
         *_standing(doc),
         "",
         "## Conversation",
@@ -140,44 +149,46 @@ def session_markdown(
     for turn in doc["turns"]:
         a = turn["assessment"]
         lines += [
-            f"**Turn {turn['index']} · you**",
+            f"**Turn {_md(turn['index'])} · you**",
             "",
             _quote(turn["seller"]),
             "",
-            f"*{a['move']}, good use {a['good_use']}/5 · patience {turn['state']['patience']} · "
-            f"openness {turn['state']['openness']}*",
+            f"*{_md(a['move'])}, good use {_md(a['good_use'])}/5 · "
+            f"patience {_md(turn['state']['patience'])} · "
+            f"openness {_md(turn['state']['openness'])}*",
             "",
         ]
         for change in turn["changes"]:
-            lines.append(f"- {change['field']} {change['delta']:+d}: {change['cause']}")
+            lines.append(f"- {_md(change['field'])} {change['delta']:+d}: {_md(change['cause'])}")
         for fact_id in turn["disclosed_now"]:
-            lines.append(f"- learned: {facts.get(fact_id, fact_id)}")
-        lines += [f"- tip: {a['tip']}", "", f"**{buyer}**", "", _quote(turn["buyer"]), ""]
+            lines.append(f"- learned: {facts.get(fact_id, _md(fact_id))}")
+        lines += [f"- tip: {_md(a['tip'])}", "", f"**{buyer}**", "", _quote(turn["buyer"]), ""]
     outcome = doc.get("outcome")
     if outcome:
-        lines += ["## Outcome", "", f"Score: **{outcome['score']}/100**"]
+        lines += ["## Outcome", "", f"Score: **{_md(outcome['score'])}/100**"]
         if outcome.get("adjustment"):
-            lines.append(f"({outcome['adjustment']:+d}: {outcome['adjustment_reason']})")
+            lines.append(f"({outcome['adjustment']:+d}: {_md(outcome['adjustment_reason'])})")
         lines.append("")
         if outcome.get("criteria"):
             lines += ["| Criterion | Average |", "|---|---|"]
-            lines += [f"| {k} | {v:.1f} |" for k, v in outcome["criteria"].items()]
+            lines += [f"| {_md(k)} | {v:.1f} |" for k, v in outcome["criteria"].items()]
             lines.append("")
         if outcome.get("missed"):
-            lines.append("Missed: " + "; ".join(facts.get(f, f) for f in outcome["missed"]))
+            lines.append("Missed: " + "; ".join(facts.get(f, _md(f)) for f in outcome["missed"]))
             lines.append("")
     certification = doc.get("certification")
     if doc.get("confirmed") == "mismatch":
-        lines += [f"Certification: **not confirmed**: this session {doc['finding']}", ""]
+        lines += [f"Certification: **not confirmed**: this session {_md(doc['finding'])}", ""]
     elif certification:
         verdict = "passed" if certification.get("passed") else "not passed"
         signed = {"signed": "signed record", "chained": "ledger record, not signed"}
         what = signed.get(str(doc.get("confirmed")), "record")
-        lines += [f"Certification: **{verdict}** ({what} `{certification.get('record')}`)", ""]
+        record = _md(certification.get("record"))
+        lines += [f"Certification: **{verdict}** ({what} `{record}`)", ""]
     if doc["branches"]:
         lines += ["## Abandoned branches", ""]
         for branch in doc["branches"]:
-            lines.append(f"Branch {branch['branch']}, after turn {branch['from_turn']}:")
+            lines.append(f"Branch {_md(branch['branch'])}, after turn {_md(branch['from_turn'])}:")
             lines.append("")
             for turn in branch["turns"]:
                 lines += [_quote(f"{turn['index']}. {turn['seller']}"), ""]
@@ -189,5 +200,5 @@ def _standing(doc: dict[str, Any]) -> list[str]:
     if doc.get("mode") != "certification":
         return [f"- {PRACTICE_UNSIGNED}"]
     if doc.get("confirmed") == "mismatch":
-        return [f"- Certification: not confirmed: this session {doc['finding']}"]
+        return [f"- Certification: not confirmed: this session {_md(doc['finding'])}"]
     return []

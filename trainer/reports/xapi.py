@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from trainer.store.layout import trainee_key
 from trainer.store.migrations import Record
 from trainer.store.signed import SignedLedger
 
@@ -179,7 +180,7 @@ def all_statements(
     A certification's result is the ledger's: a session whose index entry disagrees with
     its record gets no ``completed`` statement, and a record whose hash or signature does
     not check out (or any record, when the chain is broken) is not sent."""
-    wanted = trainee.casefold() if trainee else None
+    wanted = trainee_key(trainee) if trainee else None
     certifications = (
         [r for r in ledger.records if str(r.get("id")) not in ledger.unsound]
         if ledger.intact
@@ -191,7 +192,7 @@ def all_statements(
         for summary in summaries:
             if summary.get("title"):
                 titles[str(summary.get("scenario"))] = str(summary["title"])
-            if wanted is not None and name.casefold() != wanted:
+            if wanted is not None and trainee_key(name) != wanted:
                 continue
             if scenario is not None and summary.get("scenario") != scenario:
                 continue
@@ -200,7 +201,7 @@ def all_statements(
             shown = ledger.confirm_summary(name, summary).applied(summary)
             statements += builder.session_statements(name, shown)
     for record in certifications:
-        if wanted is not None and str(record.get("trainee")).casefold() != wanted:
+        if wanted is not None and trainee_key(str(record.get("trainee"))) != wanted:
             continue
         if scenario is not None and record.get("scenario") != scenario:
             continue

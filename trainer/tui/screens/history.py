@@ -11,14 +11,16 @@ from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
 from trainer.store.migrations import Record
 from trainer.store.repository import StoredSession
-from trainer.text import printable
+from trainer.text import one_line, printable
 from trainer.tui.context import app_context
 
 
 def transcript_text(stored: StoredSession, buyer: str = "Buyer") -> Text:
     header = stored.header
     started = str(header.get("started_at") or "")[:16].replace("T", " ")
-    text = Text(f"{header.get('mode')} · started {started} UTC · {header.get('status')}\n\n")
+    text = Text(
+        printable(f"{header.get('mode')} · started {started} UTC · {header.get('status')}") + "\n\n"
+    )
     text.append(f"{buyer}: ", style="bold")
     text.append(printable(str(header.get("opening") or "")) + "\n")
     for turn in stored.main_line():
@@ -27,14 +29,17 @@ def transcript_text(stored: StoredSession, buyer: str = "Buyer") -> Text:
         text.append(printable(turn["seller"]) + "\n")
         text.append(f"{buyer}: ", style="bold")
         text.append(printable(turn["buyer"]) + "\n")
-        text.append(f"   {a['move']}, good use {a['good_use']}/5 · tip: {a['tip']}\n", style="dim")
+        text.append(
+            printable(f"   {a['move']}, good use {a['good_use']}/5 · tip: {a['tip']}") + "\n",
+            style="dim",
+        )
     for number, turns in sorted(stored.branches().items()):
         text.append(f"\nAbandoned branch {number}:\n", style="bold italic")
         for turn in turns:
             text.append(f"  {turn['index']}. {printable(turn['seller'])}\n", style="italic")
     outcome = header.get("outcome") or {}
     if outcome:
-        text.append(f"\nScore {outcome.get('score')}/100\n", style="bold")
+        text.append(printable(f"\nScore {outcome.get('score')}/100\n"), style="bold")
     return text
 
 
@@ -86,17 +91,18 @@ class HistoryScreen(Screen[None]):
         self.summaries: list[Record] = list(reversed(app_context(self.app).history()))
         for summary in self.summaries:
             score = summary.get("score")
+            # Text cells, cleaned: an index file's values are shown, never run as markup
             table.add_row(
-                str(summary.get("started_at") or "")[:16].replace("T", " "),
+                Text(one_line(str(summary.get("started_at") or "")[:16].replace("T", " "))),
                 Text(
-                    str(summary.get("title") or summary.get("scenario")),
+                    one_line(str(summary.get("title") or summary.get("scenario"))),
                     overflow="ellipsis",
                     no_wrap=True,
                 ),
-                str(summary.get("mode")),
-                str(summary.get("status")),
-                str(summary.get("turns", 0)),
-                "-" if score is None else str(score),
+                Text(one_line(str(summary.get("mode")))),
+                Text(one_line(str(summary.get("status")))),
+                Text(one_line(str(summary.get("turns", 0)))),
+                "-" if score is None else Text(one_line(str(score))),
                 key=str(summary["id"]),
             )
         self.show_progress()
@@ -119,7 +125,11 @@ class HistoryScreen(Screen[None]):
             if s.get("scenario") == chosen.get("scenario") and s.get("score") is not None
         ]
         label.update(
-            Text(f"Scores at {chosen.get('title')}: " + (", ".join(map(str, scores)) or "-"))
+            Text(
+                one_line(f"Scores at {chosen.get('title')}:")
+                + " "
+                + (", ".join(map(str, scores)) or "-")
+            )
         )
         chart = self.query_one(Sparkline)
         chart.display = len(scores) > 1  # one attempt is a number, not a trend

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from trainer.config import config_path
+from trainer.text import name_problem
 from trainer.tui.context import app_context
 
 
@@ -41,8 +42,9 @@ class SettingsScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         name = event.value.strip()
-        if not name:
-            self.notify("The trainee name cannot be empty.", severity="warning")
+        problem = name_problem(name)
+        if problem is not None:
+            self.notify(problem[0].upper() + problem[1:] + ".", severity="warning")
             return
         context = app_context(self.app)
         context.settings = replace(context.settings, trainee=name)
