@@ -25,6 +25,7 @@ import pytest
 from tests.cli_helpers import DISCOVERY, PITCH, REPO, SCENARIO, run
 from tests.cli_helpers import play_json as play
 from trainer.cli import sessions as sessions_cli
+from trainer.config import default_store
 from trainer.store.errors import StoreError
 from trainer.store.ledger import Ledger
 from trainer.store.repository import Store
@@ -551,6 +552,25 @@ def test_read_only_commands_on_a_missing_store_say_so_and_create_nothing(
         assert code == 1 and "no results store" in err and str(typo) in err, (command, err)
         one_line(err)
         assert not typo.exists()
+
+
+def test_on_a_new_machine_listings_say_nothing_was_played_and_create_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The default store, never played into, is an empty history, not an error; a named
+    store that is not there stays an error (above)."""
+    default = default_store()
+    assert not default.exists()  # conftest points the data folder at a temporary one
+    code, out, err = run(capsys, "sessions")
+    assert (code, err) == (0, "") and out.startswith("No sessions yet")
+    assert run(capsys, "sessions", "--json")[:2] == (0, "[]\n")
+    code, out, err = run(capsys, "report")
+    assert (code, err) == (0, "") and out.startswith("No sessions yet")
+    code, out, _ = run(capsys, "report", "--json")
+    assert code == 0 and json.loads(out)["trainees"] == []
+    code, _, err = run(capsys, "verify")  # an auditor is told, not reassured
+    assert code == 1 and "no results store" in err
+    assert not default.exists()
 
 
 def test_an_empty_folder_is_not_a_store_to_readers(

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -303,3 +305,35 @@ async def test_a_failing_endpoint_gives_the_words_back(tmp_path: Path) -> None:
         messages = [n.message for n in app._notifications]
         assert any("refused the API key (401)" in m for m in messages)
         assert app.screen is screen  # still in the call, free to retry or end it
+
+
+@pytest.mark.parametrize("forged", [97, "abc"])
+async def test_history_shows_a_certification_as_the_ledger_has_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], forged: object
+) -> None:
+    """An index edited to say "passed, 97" (or nonsense) shows no score in the history
+    screen: a certification's score is the ledger's, and one that disagrees with it is
+    marked, not shown."""
+    from trainer.cli import main
+
+    store = tmp_path / "store"
+    script = str(REPO / "tests" / "data" / "scripts" / "cold-call-cold-chain" / "pitch.txt")
+    argv = ["certify", "cold-call-cold-chain", "--script", script, "--json"]
+    # the CLI runs its own event loop: in a thread, beside the test's
+    assert await asyncio.to_thread(main, [*argv, "--store", str(store), "--trainee", "Ana"]) == 0
+    (index,) = store.rglob("index.json")
+    data = json.loads(index.read_text())
+    (summary,) = data["sessions"].values()
+    summary.update(score=forged, passed=True)
+    index.write_text(json.dumps(data))
+
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        table = app.screen.query_one(DataTable)
+        (row,) = [table.get_row_at(i) for i in range(table.row_count)]
+        assert (str(row[-3]), str(row[-1])) == ("not confirmed", "-")
+        progress = str(app.screen.query_one("#progress-label", Static).render())
+        assert progress.endswith(": -") and str(forged) not in progress

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.cli.storage import (
+    add_store_options,
+    nothing_played_yet,
+    open_store,
+    print_notices,
+    settings_from,
+)
 from trainer.content.library import default_rubric
 from trainer.reports.report import as_csv, as_json, as_markdown, as_table, build_report
 from trainer.store.signed import read_ledger
@@ -36,16 +42,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    store, ledger = open_store(settings, read_only=True)
-    report = build_report(
-        store.all_sessions(),
-        trainee=args.trainee,
-        scenario=args.scenario,
-        mode=args.mode,
-        by_scenario=args.by_scenario,
-        ledger=read_ledger(store, ledger),
-    )
-    print_notices(store)
+    filters = {
+        "trainee": args.trainee,
+        "scenario": args.scenario,
+        "mode": args.mode,
+        "by_scenario": args.by_scenario,
+    }
+    if nothing_played_yet(settings):
+        report = build_report([], **filters, ledger=None)
+    else:
+        store, ledger = open_store(settings, read_only=True)
+        report = build_report(store.all_sessions(), **filters, ledger=read_ledger(store, ledger))
+        print_notices(store)
     names = {c.id: c.name for c in default_rubric().criteria}
     fmt = "json" if args.json else args.format
     if fmt == "json":
@@ -56,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(as_markdown(report, names) + "\n")
     elif not report.rows:
         print(
-            f"No sessions in {store.root} match."
+            f"No sessions in {settings.store} match."
             if any(report.filters.values())
-            else f"No sessions yet in {store.root}."
+            else f"No sessions yet in {settings.store}."
         )
     else:
         print(as_table(report, names))

@@ -24,7 +24,13 @@ from trainer.cli.play import (
     turns_saved_on_failure,
 )
 from trainer.cli.render import describe_certification, describe_outcome
-from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.cli.storage import (
+    add_store_options,
+    nothing_played_yet,
+    open_store,
+    print_notices,
+    settings_from,
+)
 from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session
 from trainer.reports.report import NOTE_PRACTICE
@@ -81,6 +87,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_list(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+    if nothing_played_yet(settings):
+        if args.json:
+            sys.stdout.write("[]\n")
+        else:
+            print(f"No sessions yet: none has been played with {settings.store}.")
+        return 0
     store, ledger = open_store(settings, read_only=True)
     if args.all:
         listed = list(store.all_sessions())

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from trainer.config import Settings, resolve_settings
+from trainer.config import Settings, default_store, resolve_settings
+from trainer.store.errors import NoStore
 from trainer.store.ledger import Ledger
 from trainer.store.repository import Store
 from trainer.text import printable
@@ -37,6 +38,21 @@ def open_store(settings: Settings, read_only: bool = False) -> tuple[Store, Ledg
     verify) open it ``read_only``: they work on a read-only copy and never create one."""
     store = Store.open(Path(settings.store), read_only=read_only)
     return store, Ledger(store, settings.org_key)
+
+
+def nothing_played_yet(settings: Settings) -> bool:
+    """True when the store is the default one and no session was ever played into it.
+
+    A listing or report then has nothing to show, which is not an error on a new
+    machine; a store named with --store, TRAINER_STORE or the config that is not there
+    is (a typo must not read as "no results")."""
+    if Path(settings.store) != default_store():
+        return False
+    try:
+        Store.open(Path(settings.store), read_only=True)
+    except NoStore:
+        return True
+    return False
 
 
 def print_notices(store: Store) -> None:

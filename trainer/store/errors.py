@@ -7,6 +7,10 @@ class StoreError(Exception):
     """The store cannot do what was asked; the message says why and what to do."""
 
 
+class NoStore(StoreError):
+    """A reader was pointed at a folder that holds no results store (never created)."""
+
+
 class StoreBusy(StoreError):
     """Another process held a lock for too long."""
 

@@ -24,6 +24,7 @@ from trainer.store.atomic import UnreadableFile, read_json_file, write_json_atom
 from trainer.store.errors import (
     AttemptsUsed,
     NewerStore,
+    NoStore,
     SessionBusy,
     SessionNotFound,
     StoreError,
@@ -134,7 +135,7 @@ class Store:
 
     def _check_existing(self) -> None:
         if self._meta_version() is None and not self.layout.trainees.is_dir():
-            raise StoreError(
+            raise NoStore(
                 f"there is no results store at {self.root}; check --store or TRAINER_STORE "
                 "(a store is made when a session is first played)"
             )

@@ -23,6 +23,7 @@ from trainer.store.ledger import Ledger
 from trainer.store.migrations import Record
 from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store, utc_now
+from trainer.store.signed import read_ledger
 
 BackendFactory = Callable[[ResolvedScenario, int], tuple[Buyer, Assessor]]
 
@@ -66,7 +67,13 @@ class AppContext:
         return self.settings.trainee
 
     def history(self) -> list[Record]:
-        return self.store.sessions(self.trainee)
+        """The trainee's sessions as a listing may show them: a certification's score and
+        verdict are the ledger's, and values an edited index holds are dropped."""
+        signed = read_ledger(self.store, Ledger(self.store, self.settings.org_key))
+        return [
+            signed.confirm_summary(self.trainee, s).applied(s)
+            for s in self.store.sessions(self.trainee)
+        ]
 
     def new_session(self, setup: ResolvedScenario, mode: Mode) -> Session:
         if self.backends is not None:

@@ -100,10 +100,14 @@ class HistoryScreen(Screen[None]):
                     no_wrap=True,
                 ),
                 Text(one_line(str(summary.get("mode")))),
-                Text(one_line(str(summary.get("status")))),
+                Text(
+                    "not confirmed"  # the files disagree with the signed record
+                    if summary.get("confirmed") == "mismatch"
+                    else one_line(str(summary.get("status")))
+                ),
                 Text(one_line(str(summary.get("turns", 0)))),
                 "-" if score is None else Text(one_line(str(score))),
-                key=str(summary["id"]),
+                key=str(summary.get("id")),
             )
         self.show_progress()
         table.focus()
@@ -120,7 +124,7 @@ class HistoryScreen(Screen[None]):
             return
         chosen = self.summaries[min(table.cursor_row, len(self.summaries) - 1)]
         scores = [
-            int(s["score"])
+            int(s["score"])  # history() gives an int or None
             for s in reversed(self.summaries)
             if s.get("scenario") == chosen.get("scenario") and s.get("score") is not None
         ]
