@@ -242,6 +242,24 @@ def test_a_model_reply_is_cleaned_in_the_scripted_transcript_and_the_export(
     assert "<script>" not in markdown and "We use" in markdown
 
 
+def test_json_output_escapes_what_json_dumps_leaves_raw(
+    evil_model: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """C1 controls (U+009B is a CSI to some terminals), line separators and bidi overrides
+    in a model's reply are \\u escapes in every --json document: the data is unchanged for
+    a JSON reader, and nothing in it reaches the terminal raw."""
+    evil_model.buyer_text = "We use \x9b2J a\u2028b \u202egnp.exe ok"
+    code, out, err = play_model(capsys, evil_model, "--script", str(PITCH), "--json")
+    assert code == 0, err
+    assert_clean(out)
+    assert "\x9b" not in out and "\u2028" not in out and "\u202e" not in out
+    replies = [t["buyer"] for t in json.loads(out)["turns"]]
+    assert "We use \x9b2J a\u2028b \u202egnp.exe ok" in replies
+    session = json.loads(run(capsys, "sessions", "--json", "--trainee", "Ana")[1])[0]["id"]
+    code, exported, _ = run(capsys, "export", session, "--format", "json")
+    assert code == 0 and "\x9b" not in exported and "\u202e" not in exported
+
+
 def test_a_model_reply_is_cleaned_as_it_streams_to_a_typed_session(
     evil_model: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,6 +7,7 @@ never interpreted. These helpers decide what is acceptable and normalise it for 
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -132,6 +133,18 @@ def printable(text: str) -> str:
     name may drive the terminal (clear the screen, set the title) or fake a line."""
     text = _ESCAPE_SEQUENCE.sub("", text.replace("\r\n", "\n"))
     return _UNSAFE.sub("", _LINE_BREAK.sub("\n", text))
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(value: object) -> str:
+    """JSON for a terminal or a file, non-ASCII kept readable: ``json.dumps`` escapes the
+    C0 controls but leaves C1 (``\\x9b`` is a CSI to some terminals), line separators and
+    bidi overrides raw; here they are ``\\u`` escapes too, so the data is unchanged for
+    any JSON reader and nothing in it can drive the terminal it is printed on."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def one_line(text: str) -> str:

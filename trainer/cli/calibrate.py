@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -34,6 +33,7 @@ from trainer.content.library import load_library
 from trainer.llm.settings import LlmSettings
 from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.corpus import corpus_content, corpus_files
+from trainer.text import json_text
 from trainer.urls import safe_url
 
 TEXT_WIDTH = 60
@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     failures = threshold_failures(results, args.min_accuracy, args.min_kappa)
     if args.json:
         document = calibration_document(args.labels, samples, results, args, failures)
-        json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write(json_text(document))
         sys.stdout.write("\n")
     else:
         sys.stdout.write(report(args.labels, samples, results))
@@ -179,7 +179,7 @@ def run_cross_validation(args: argparse.Namespace) -> int:
     if args.json:
         document = calibration_document(paths, samples, results, args, failures)
         document["per_scenario"] = _per_scenario(outside)
-        json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write(json_text(document))
         sys.stdout.write("\n")
     else:
         several = len(paths) > 1

@@ -4,7 +4,6 @@ or posted to a learning record store)."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from trainer.reports.xapi import StatementBuilder, all_statements
 from trainer.store.errors import SessionNotFound
 from trainer.store.repository import Store, StoredSession
 from trainer.store.signed import read_ledger
+from trainer.text import json_text
 from trainer.urls import UrlProblem, check_url, safe_url
 
 LRS_USER_ENV = "TRAINER_LRS_USERNAME"
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         if not args.lrs:
-            write_out(json.dumps(statements, indent=2, ensure_ascii=False), args.output)
+            write_out(json_text(statements), args.output)
             return 0
         return post(args.lrs, statements)
     stored = find(store, args.session, args.trainee, settings.trainee)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -37,7 +36,7 @@ from trainer.llm.backends import close_backends, make_backends
 from trainer.llm.endpoint import EndpointError
 from trainer.llm.settings import PROFILES, LlmSettings, resolve_llm
 from trainer.store.recorder import StoreRecorder
-from trainer.text import check_turn_text, printable
+from trainer.text import check_turn_text, json_text, printable
 
 MAX_SCRIPT_BYTES = 2_000_000
 
@@ -251,7 +250,7 @@ def run(args: argparse.Namespace) -> int:
     with turns_saved_on_failure():
         result = asyncio.run(play_script(session, lines))
     if args.json:
-        json.dump(play_document(result), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write(json_text(play_document(result)))
         sys.stdout.write("\n")
     else:
         print_transcript(result)

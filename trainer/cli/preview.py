@@ -6,7 +6,6 @@ Every number comes from the engine's own ``react()``; see ``trainer.authoring.pr
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from trainer.authoring.preview import preview_persona, render_text, to_json
 from trainer.cli.errors import UserError
 from trainer.content.finder import NotFound, open_library
 from trainer.content.problems import ContentError
+from trainer.text import json_text
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     except ContentError as exc:
         raise UserError("the persona cannot be loaded:\n" + str(exc)) from None
     if args.json:
-        json.dump(to_json(preview), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write(json_text(to_json(preview)))
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_text(preview))

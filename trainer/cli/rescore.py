@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from trainer.store.layout import trainee_key
 from trainer.store.ledger import Ledger
 from trainer.store.recorder import certification_body, outcome_from
 from trainer.store.repository import Store
-from trainer.text import one_line
+from trainer.text import json_text, one_line
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -133,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         rows.append(row)
     print_notices(store)
     if args.json:
-        sys.stdout.write(json.dumps({"sessions": rows, "skipped": skipped}, indent=2) + "\n")
+        sys.stdout.write(json_text({"sessions": rows, "skipped": skipped}) + "\n")
         return 0
     for row in rows:
         if not row["changed"]:

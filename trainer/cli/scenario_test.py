@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from trainer.content.finder import NotFound, find_scenario, open_library
 from trainer.content.library import YAML_SUFFIXES, Library, ResolvedScenario, yaml_files
 from trainer.content.problems import ContentError
 from trainer.llm.backends import make_backends
+from trainer.text import json_text
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     setups = chosen(args, library)
     runs = asyncio.run(run_all(setups, backends_from(args)))
     if args.json:
-        sys.stdout.write(json.dumps(document(runs, [str(p) for p in broken]), indent=2) + "\n")
+        sys.stdout.write(json_text(document(runs, [str(p) for p in broken])) + "\n")
     else:
         report(setups, runs, [str(p) for p in broken])
     failed = sum(1 for r in runs for c in r.checks if not c.passed)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import textwrap
 from pathlib import Path
@@ -41,7 +40,7 @@ from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store, StoredSession
 from trainer.store.restore import stored_turns
 from trainer.store.signed import read_ledger
-from trainer.text import one_line
+from trainer.text import json_text, one_line
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -110,7 +109,7 @@ def run_list(args: argparse.Namespace) -> int:
         for row in rows:
             row.pop("owner", None)
             row.pop("v", None)
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(rows) + "\n")
         return 0
     total = sum(len(summaries) for _, summaries in everyone)
     if not total:
@@ -242,7 +241,7 @@ def run_resume(args: argparse.Namespace) -> int:
     with turns_saved_on_failure():
         result = asyncio.run(play_script(session, lines))
     if args.json:
-        sys.stdout.write(json.dumps(play_document(result), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(play_document(result)) + "\n")
     else:
         print_transcript(result)
     return 0

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -23,7 +22,7 @@ from typing import Any
 from trainer.store.layout import trainee_key
 from trainer.store.migrations import Record
 from trainer.store.signed import FINISHED, RUN_VERIFY, UNSIGNED, Confirmation, SignedLedger
-from trainer.text import csv_cell, markdown_escape, markdown_inline, one_line
+from trainer.text import csv_cell, json_text, markdown_escape, markdown_inline, one_line
 
 WEAKEST = 2
 
@@ -346,4 +345,4 @@ def as_csv(report: Report) -> str:
 
 
 def as_json(report: Report) -> str:
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+    return json_text(report.to_json())

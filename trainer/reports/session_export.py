@@ -10,13 +10,12 @@ shown as a finding and not as passed, and a practice session says it is not sign
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from trainer.engine.ports import ENDINGS
 from trainer.store.repository import StoredSession
 from trainer.store.signed import Confirmation
-from trainer.text import markdown_escape, markdown_inline, printable
+from trainer.text import json_text, markdown_escape, markdown_inline, printable
 
 EXPORT_FORMAT = "trainer-session"
 EXPORT_VERSION = 1
@@ -98,7 +97,7 @@ def session_json(
     stored: StoredSession, status: str | None = None, confirmation: Confirmation | None = None
 ) -> str:
     document = session_document(stored, status, confirmation)
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_text(document)
 
 
 def _quote(text: str) -> str:
