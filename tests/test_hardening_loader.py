@@ -489,3 +489,22 @@ def test_the_limits_are_the_ones_authoring_md_documents() -> None:
         yaml_loader.MAX_STRING_CHARS,
     ):
         assert f"| {value:,}" in guide, value
+
+
+@pytest.mark.parametrize("command", ["validate", "scenarios"])
+def test_a_file_name_with_an_escape_sequence_is_printed_clean(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    """The loader refuses escapes inside a file; the file's own name is the filesystem's
+    and reaches the problem line too."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "evil\x1b]0;PWN\x07\x1b[2J\nfake.yaml").write_text("id: [\n", encoding="utf-8")
+    argv = (
+        [command, str(folder)] if command == "validate" else [command, "--content", str(tmp_path)]
+    )
+    code, out, err = run(capsys, *argv)
+    assert code == 1  # a broken file is a failure, named
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "fake.yaml" in out + err
+    assert not any(line.startswith("fake.yaml") for line in (out + err).splitlines())

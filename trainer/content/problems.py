@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from trainer.text import one_line
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -22,9 +24,10 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
+        """One clean line: a file name can hold an escape sequence or a newline too."""
         where = f"{self.path}:{self.line}:{self.column}:"
         what = f"{self.field}: {self.message}" if self.field else self.message
-        return f"{where} {what}" + (f" (hint: {self.hint})" if self.hint else "")
+        return one_line(f"{where} {what}" + (f" (hint: {self.hint})" if self.hint else ""))
 
 
 class ContentError(Exception):
