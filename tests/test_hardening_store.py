@@ -473,6 +473,7 @@ READ_ONLY_COMMANDS: list[tuple[str, ...]] = [
     ("report", "--format", "markdown"),
     ("verify",),
     ("export", "--xapi"),
+    ("rescore",),
 ]
 
 

@@ -97,7 +97,8 @@ def record(store: Store, ledger: Ledger, result: Rescored) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store, ledger = open_store(settings_from(args))
+    # without --record it only reads: it works on a read-only copy and creates nothing
+    store, ledger = open_store(settings_from(args), read_only=not args.record)
     library = open_library(args.content)
     assessor = OfflineAssessor()
     rows: list[dict[str, Any]] = []
