@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
-import time
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -187,18 +187,17 @@ def test_deep_block_nesting_is_a_problem(tmp_path: Path) -> None:
     assert "nested" in problem.message
 
 
-def test_a_huge_flow_list_is_refused_quickly(tmp_path: Path) -> None:
+def test_a_huge_flow_list_is_refused_at_the_first_item_past_the_limit(tmp_path: Path) -> None:
+    """Refused where it passes the limit, so the rest is never built (it took 25 s and
+    893 MB; how long it takes now is benchmarks/fuzz_loader.py's to measure)."""
     text = "a: [" + ",".join(["1"] * 330_000) + "]\n"
-    started = time.perf_counter()
     problem = read_problem(tmp_path / "p.yaml", text)
-    elapsed = time.perf_counter() - started
     limit = yaml_loader.MAX_ITEMS
     assert (problem.line, problem.column) == (1, 5 + 2 * limit)
     assert f"{limit:,}" in problem.message
-    assert elapsed < 3, f"took {elapsed:.1f}s"
 
 
-def test_a_valid_scenario_with_a_huge_list_is_refused_quickly(tmp_path: Path) -> None:
+def test_a_valid_scenario_with_a_huge_list_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "scenario.yaml"
     path.write_text(STARTER_SCENARIO.read_text(encoding="utf-8"), encoding="utf-8")
     # 300k items in 600 KB: under the file size limit, and valid to the models
@@ -210,9 +209,7 @@ def test_a_valid_scenario_with_a_huge_list_is_refused_quickly(tmp_path: Path) ->
     huge = "    vocabulary: [" + "w, " * 300_000 + "w]\n"
     path.write_text(text[:start] + huge + text[end:], encoding="utf-8")
     line = text[:start].count("\n") + 1
-    started = time.perf_counter()
     problems = problems_of(path, Scenario)
-    assert time.perf_counter() - started < 3
     assert len(problems) == 1, problems
     assert problems[0].line == line
     assert "items" in problems[0].message
@@ -253,9 +250,13 @@ def test_a_huge_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     with path.open("wb") as handle:
         handle.truncate(200_000_000)  # sparse: costs no disk
-    started = time.perf_counter()
-    problem = read_yaml(path)
-    assert time.perf_counter() - started < 1
+    tracemalloc.start()
+    try:
+        problem = read_yaml(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * yaml_loader.MAX_FILE_BYTES  # read up to the limit, not 200 MB
     assert isinstance(problem, Problem)
     assert (problem.line, problem.column) == (1, 1)
     assert f"{yaml_loader.MAX_FILE_BYTES:,}" in problem.message
