@@ -49,6 +49,7 @@ from trainer.store.ledger import Ledger  # noqa: E402
 from trainer.store.migrations import SCHEMA_VERSION, Record  # noqa: E402
 from trainer.store.recorder import StoreRecorder  # noqa: E402
 from trainer.store.repository import Store, StoredSession, summary_of, timestamp  # noqa: E402
+from trainer.store.signed import read_ledger  # noqa: E402
 from trainer.store.verify import verify  # noqa: E402
 
 try:
@@ -638,10 +639,12 @@ def bench_history(built: BuiltStore, count: int, seed: int) -> HistoryTimes:
 
 
 def cohort_report(root: Path) -> tuple[int, int]:
-    """The cohort report as `trainer report` builds it: (trainee rows, sessions)."""
-    store = Store.open(root)
+    """The cohort report as `trainer report` builds it, certifications checked against
+    the signed ledger: (trainee rows, sessions)."""
+    store = Store.open(root, read_only=True)
     if HAVE_REPORT_MODULE:
-        report = build_report(store.all_sessions())
+        signed = read_ledger(store, Ledger(store, ORG_KEY))
+        report = build_report(store.all_sessions(), ledger=signed)
         as_table(report, {})
         return len(report.rows), report.cohort.attempts
     # Inline stand-in: attempts, best and last score per trainee.
@@ -723,9 +726,14 @@ def count_report_reads(root: Path) -> str:
     from trainer.reports.report import build_report
     from trainer.store.atomic import read_json_file
 
-    with mock.patch("trainer.store.repository.read_json_file", wraps=read_json_file) as spy:
-        build_report(Store.open(root).all_sessions())
+    store = Store.open(root, read_only=True)
+    with (
+        mock.patch("trainer.store.repository.read_json_file", wraps=read_json_file) as spy,
+        mock.patch.object(store, "load_header", wraps=store.load_header) as headers,
+    ):
+        build_report(store.all_sessions(), ledger=read_ledger(store, Ledger(store, ORG_KEY)))
     opened = [Path(call.args[0]) for call in spy.call_args_list]
+    opened += [Path(call.args[0]) for call in headers.call_args_list]
     indexes = sum(1 for p in opened if p.name == "index.json")
     sessions = sum(1 for p in opened if p.parent.name == "sessions")
     return f"{indexes:,} index files, {sessions:,} session files, {len(opened):,} in all"

@@ -244,3 +244,28 @@ def test_the_index_catches_up_after_a_kill_between_writes(tmp_path: Path) -> Non
     summaries = Store.open(tmp_path).sessions("Ana")
     assert [(s["id"][0], s["status"]) for s in summaries] == [("1", "in progress"), ("2", "ended")]
     assert len(json.loads(index.read_text())["sessions"]) == 2
+
+
+async def test_a_header_is_read_without_the_turns_and_the_same_as_a_whole_read(
+    library: Library, tmp_path: Path
+) -> None:
+    """``load_header`` decodes the header table the store writes first and stops there; a
+    file laid out otherwise (hand-edited, reordered) is read whole and says the same."""
+    store = Store.open(tmp_path)
+    session, _ = recorded_session(library, store)
+    await session.start()
+    for line in TURNS:
+        await session.play(line)
+    await session.end_by_seller()
+    (path,) = store.session_files()
+    whole = store.load(path).header
+    assert path.read_bytes().startswith(b'{"session":')
+    assert store.load_header(path) == whole
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({"turns": data["turns"], "session": data["session"]}))
+    assert store.load_header(path) == whole
+
+    path.write_text('{"session":{"2":{}},"turns":{}}')
+    with pytest.raises(StoreError, match="no session header"):
+        store.load_header(path)

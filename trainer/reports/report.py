@@ -17,6 +17,7 @@ import io
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 from trainer.store.layout import trainee_key
@@ -51,6 +52,12 @@ class Entry:
 
     summary: Record
     confirmation: Confirmation
+
+    @cached_property
+    def shown(self) -> Record:
+        """The summary as the ledger lets it be shown (worked out once: an entry is
+        counted in its row and in the cohort)."""
+        return self.confirmation.applied(self.summary)
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,7 @@ class Report:
 
 
 def _accumulate(row: Row, entries: Sequence[Entry]) -> Row:
-    shown = [e.confirmation.applied(e.summary) for e in entries]
+    shown = [e.shown for e in entries]
     finished = [s for s in shown if s.get("status") in FINISHED and s.get("score") is not None]
     finished.sort(key=lambda s: str(s.get("started_at") or ""))
     summaries = [e.summary for e in entries]

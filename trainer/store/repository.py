@@ -8,6 +8,7 @@ before the trainee sees it committed, and a kill loses at most the turn in fligh
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from collections.abc import Callable, Iterator
@@ -469,7 +470,7 @@ class Store:
             if summary.get("status") != "open":
                 continue
             try:
-                header = self._load_path(self.layout.session(slug, str(summary["id"]))).header
+                header = self.load_header(self.layout.session(slug, str(summary["id"])))
             except StoreError:
                 continue
             if header.get("status") != "open":
@@ -641,6 +642,29 @@ class Store:
 
     def load(self, path: Path) -> StoredSession:
         return self._load_path(path)
+
+    def load_header(self, path: Path) -> Record:
+        """A session file's header without parsing its turns: the store writes the header
+        table first, so it is decoded from the file's start and the rest is left unread
+        (a file laid out otherwise, by hand or by damage, is read whole). A cohort report
+        and ``verify`` read many headers and need no turns."""
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return self._load_path(path).header  # its own message for what went wrong
+        if raw.startswith(_HEADER_START):
+            try:
+                table, _ = _DECODER.raw_decode(raw.decode("utf-8"), len(_HEADER_START))
+            except (UnicodeDecodeError, ValueError):
+                table = None
+            header = table.get("1") if isinstance(table, dict) else None
+            if isinstance(header, dict):
+                return upgrade("session", header, str(path))
+        return self._load_path(path).header
+
+
+_HEADER_START = b'{"session":'
+_DECODER = json.JSONDecoder()
 
 
 def summary_of(header: Record) -> Record:

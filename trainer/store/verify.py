@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from trainer.engine.records import transcript_digest
 from trainer.store.errors import StoreError
@@ -23,7 +24,7 @@ from trainer.store.layout import trainee_slug
 from trainer.store.ledger import Ledger
 from trainer.store.migrations import Record
 from trainer.store.recorder import stored_turn_records
-from trainer.store.repository import Store, StoredSession
+from trainer.store.repository import Store
 from trainer.store.signed import Confirmation, Finding, SignedLedger, describe, read_ledger
 
 CurrentHashes = Callable[[str], dict[str, str] | None]
@@ -103,12 +104,13 @@ def _indexes(store: Store, report: VerifyReport) -> list[tuple[str, list[Record]
         return []
 
 
-def _session_files(store: Store, report: VerifyReport) -> list[tuple[str, StoredSession]]:
-    """Every session file with the trainee folder it sits in."""
+def _session_files(store: Store, report: VerifyReport) -> list[tuple[Path, Record]]:
+    """Every session file and its header (the turns of those with a ledger record are
+    checked against it in ``_check_transcript``)."""
     files = []
     for path in list(store.session_files()):
         try:
-            files.append((path.parent.parent.name, store.load(path)))
+            files.append((path, store.load_header(path)))
         except StoreError as exc:
             report.findings.append(Finding(f"session file {path.name}", str(exc)))
     return files
@@ -124,16 +126,16 @@ def _check_indexes(
 
 
 def _check_headers(
-    files: list[tuple[str, StoredSession]],
+    files: list[tuple[Path, Record]],
     signed: SignedLedger,
     owners: dict[str, str],
     report: VerifyReport,
 ) -> None:
-    for folder, stored in files:
-        header = stored.header
+    for path, header in files:
+        folder = path.parent.parent.name
         subject = (
-            f"session {stored.id[:12]} ({header.get('trainee')}, {header.get('scenario')}, "
-            f"file {folder}/{stored.path.name})"
+            f"session {str(header.get('id'))[:12]} ({header.get('trainee')}, "
+            f"{header.get('scenario')}, file {folder}/{path.name})"
         )
         confirmation = signed.confirm_header(folder, header)
         _name(report, subject, header, confirmation, "session file", owners)
