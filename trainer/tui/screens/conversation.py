@@ -297,6 +297,11 @@ class ConversationScreen(Screen[None]):
             line.remove()
         transcript.note(f"Rewound to turn {len(self.session.turns)}; the abandoned line is kept.")
         self.show_side(self.session.turns[-1] if self.session.turns else None)
+        # The call may have been over (the buyer hung up): it is open again at this turn.
+        box = self.query_one(SellerInput)
+        box.disabled = False
+        box.focus()
+        self.refresh_bindings()
 
     def action_branches(self) -> None:
         from trainer.tui.screens.branches import BranchesScreen
