@@ -70,6 +70,27 @@ class TrainerApp(App[None]):
 
         self.push_screen(LibraryScreen())
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q in the middle of a call asks first: one stray key should not end a call
+        the trainee is in (it stays saved and History can resume it, but still)."""
+        from trainer.tui.screens.confirm import ConfirmScreen
+        from trainer.tui.screens.conversation import ConversationScreen
+
+        calls = [s for s in self.screen_stack if isinstance(s, ConversationScreen)]
+        if isinstance(self.screen, ConfirmScreen) or not any(c.in_call for c in calls):
+            self.exit()
+            return
+
+        def answered(quit: bool | None) -> None:
+            if quit:
+                self.exit()
+
+        question = (
+            "Quit in the middle of the call?\n\nThe turns so far are saved: "
+            "History (h in the library) can resume the call later."
+        )
+        self.push_screen(ConfirmScreen(question, yes="Quit", no="Stay"), answered)
+
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen
 

@@ -103,6 +103,11 @@ class ConversationScreen(Screen[None]):
         return self.mode == "practice"
 
     @property
+    def in_call(self) -> bool:
+        """The call has begun and not ended: leaving now would interrupt it."""
+        return bool(self.session.opening) and not self.session.over
+
+    @property
     def buyer_name(self) -> str:
         return self.setup.persona.name.split()[0]
 
