@@ -41,6 +41,7 @@ from trainer.store.repository import Store, StoredSession
 from trainer.store.restore import stored_turns
 from trainer.store.signed import read_ledger
 from trainer.text import json_text, one_line
+from trainer.words import plural
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -150,11 +151,12 @@ def session_row(s: Record) -> str:
     if s.get("confirmed") == "mismatch":
         passed = f" NOT CONFIRMED: {one_line(str(s.get('finding')))}"
     started = one_line(str(s.get("started_at"))[:16].replace("T", " "))
+    turns = one_line(str(s.get("turns")))
     return (
         # str() throughout: an edited index may hold any type, or none, anywhere
         f"  {one_line(str(s.get('id'))[:8])}  {started}  {one_line(str(s.get('mode'))):<13} "
         f"{one_line(str(s.get('scenario'))):<36} {one_line(str(s.get('status'))):<11} "
-        f"{one_line(str(s.get('turns'))):>3} turns  score {score:>3}{passed}"
+        f"{turns:>3} {'turn ' if turns == '1' else 'turns'}  score {score:>3}{passed}"
     )
 
 
@@ -258,7 +260,7 @@ def run_close(args: argparse.Namespace) -> int:
     assert isinstance(recorder, StoreRecorder)
     recorder.finish(session, "closed")
     print(
-        f"Closed session {stored.id[:8]} after {len(session.turns)} turn(s); "
+        f"Closed session {stored.id[:8]} after {plural(len(session.turns), 'turn')}; "
         f"score {session.score().score}."
     )
     if recorder.certification is not None:

@@ -41,6 +41,7 @@ from trainer.text import printable
 from trainer.tui.context import app_context
 from trainer.tui.widgets.meters import Meter
 from trainer.tui.widgets.transcript import Transcript, Utterance
+from trainer.words import flag_notes, plural
 
 
 def why(turn: Turn) -> str:
@@ -181,8 +182,8 @@ class ConversationScreen(Screen[None]):
             verdict.append("●" * a.good_use + "○" * (5 - a.good_use), style="yellow")
             verdict.append(f" {a.good_use}/5 · {a.move}\n")
             verdict.append(f"Tip: {a.tip}")
-            if turn.flags:
-                verdict.append(f"\nFlags: {', '.join(turn.flags)}", style="italic")
+            for note in flag_notes(turn.flags):
+                verdict.append(f"\nNote: {note}", style="italic")
         self.query_one("#verdict", Static).update(verdict)
         learned = Text()
         learned.append("What you have learned\n", style="bold")
@@ -322,8 +323,9 @@ class ConversationScreen(Screen[None]):
             return
         if not self.practice and not self.ending_confirmed:
             self.ending_confirmed = True
+            played = plural(len(self.session.turns), "turn")
             self.notify(
-                f"Press Ctrl+E again to end the attempt now ({len(self.session.turns)} turns; "
+                f"Press Ctrl+E again to end the attempt now ({played}; "
                 f"an attempt needs at least {MIN_TURNS}).",
                 severity="warning",
             )
