@@ -228,8 +228,10 @@ async def test_debrief_exports_go_to_the_exports_folder(
         await pilot.press("m")
         await pilot.pause()
         messages = [n.message for n in app._notifications]
+    from trainer.config import default_exports
+
     assert list(elsewhere.iterdir()) == []
-    (saved,) = (tmp_path / "exports").iterdir()
+    (saved,) = default_exports().iterdir()
     assert saved.suffix == ".md" and any(str(saved) in m for m in messages)
 
 

@@ -96,8 +96,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         write_out(session_json(stored, status, confirmation), args.output)
     else:
-        buyer, facts = persona_words(stored, args.content)
-        write_out(session_markdown(stored, facts, status, buyer, confirmation), args.output)
+        buyer, facts, criteria = content_words(stored, args.content)
+        page = session_markdown(stored, facts, status, buyer, confirmation, criteria)
+        write_out(page, args.output)
     print_notices(store)
     return 0
 
@@ -109,15 +110,22 @@ def find(store: Store, session: str, trainee: str | None, prefer: str) -> Stored
         raise UserError(str(exc)) from None
 
 
-def persona_words(
+def content_words(
     stored: StoredSession, content: list[Path] | None
-) -> tuple[str | None, dict[str, str]]:
-    """The persona's name and hidden facts' words, if it still loads."""
+) -> tuple[str | None, dict[str, str], dict[str, str]]:
+    """The persona's name, its hidden facts' words and the rubric's criterion names, as
+    far as the content still loads (the scenario's rubric, else the library's)."""
     library = open_library(content)
+    try:
+        rubric = library.resolve(str(stored.header.get("scenario"))).rubric
+    except KeyError:
+        rubric = library.rubric
+    criteria = {c.id: c.name for c in rubric.criteria}
     loaded = library.personas.get(str(stored.header.get("persona")))
     if loaded is None:
-        return None, {}
-    return loaded.persona.name, {f.id: f.fact for f in loaded.persona.hidden_facts}
+        return None, {}, criteria
+    facts = {f.id: f.fact for f in loaded.persona.hidden_facts}
+    return loaded.persona.name, facts, criteria
 
 
 def post(url: str, statements: list[dict[str, object]]) -> int:

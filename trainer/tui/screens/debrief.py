@@ -3,8 +3,6 @@ the turns, the best and worst turns with the reason, the facts missed, export, r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +14,7 @@ from textual.widgets import Footer, Header, Sparkline, Static
 from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session
 from trainer.text import printable
+from trainer.tui.exports import save_export
 
 
 def score_text(session: Session) -> Text:
@@ -127,15 +126,13 @@ class DebriefScreen(Screen[None]):
 
         context = app_context(self.app)
         stored = context.store.find_session(self.session.id, context.trainee)
-        persona = self.session.setup.persona
-        facts = {f.id: f.fact for f in persona.hidden_facts}
+        setup = self.session.setup
+        facts = {f.id: f.fact for f in setup.persona.hidden_facts}
+        criteria = {c.id: c.name for c in setup.rubric.criteria}
         if fmt == "json":
             body = session_json(stored)
         else:
-            body = session_markdown(stored, facts, buyer_name=persona.name)
+            body = session_markdown(stored, facts, buyer_name=setup.persona.name, criteria=criteria)
         suffix = "json" if fmt == "json" else "md"
-        path = (
-            Path.cwd() / f"trainer-{self.session.setup.scenario.id}-{self.session.id[:8]}.{suffix}"
-        )
-        path.write_text(body, encoding="utf-8")
-        self.notify(f"Saved {path}", title="Export")
+        name = f"trainer-{setup.scenario.id}-{self.session.id[:8]}.{suffix}"
+        save_export(self, context.settings.exports, name, body)
