@@ -402,7 +402,8 @@ def test_a_chart_has_a_scale_and_turn_numbers() -> None:
     assert lines[0].startswith("Patience")
     assert lines[1].lstrip().startswith("100")
     assert any(line.lstrip().startswith("0 ") or line.strip() == "0 ┤" for line in lines)
-    assert lines[-1].strip().startswith("turn") and "4" in lines[-1]
+    assert lines[-1].split() == ["1", "4", "turns"]
+    assert lines[-1].index("1") == lines[1].index("┤") + 1  # under the first bar
 
 
 async def test_history_progress_is_a_labelled_chart(tmp_path: Path) -> None:

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from trainer.store.migrations import Record
 from trainer.store.repository import StoredSession
 from trainer.text import one_line, printable
 from trainer.tui.context import app_context
+from trainer.tui.widgets.chart import chart
 
 
 def transcript_text(stored: StoredSession, buyer: str = "Buyer") -> Text:
@@ -78,7 +79,7 @@ class HistoryScreen(Screen[None]):
         with Vertical(id="history"):
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             yield Static(id="progress-label")
-            yield Sparkline([0], id="progress")
+            yield Static(id="progress")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -135,9 +136,9 @@ class HistoryScreen(Screen[None]):
                 + (", ".join(map(str, scores)) or "-")
             )
         )
-        chart = self.query_one(Sparkline)
-        chart.display = len(scores) > 1  # one attempt is a number, not a trend
-        chart.data = scores or [0]
+        progress = self.query_one("#progress", Static)
+        progress.display = len(scores) > 1  # one attempt is a number, not a trend
+        progress.update(chart("Score", scores, x_label="attempts"))
 
     def action_open(self) -> None:
         table = self.query_one(DataTable)
