@@ -156,16 +156,35 @@ async def test_history_will_not_resume_a_finished_session(tmp_path: Path) -> Non
 # ------------------------------------------------------------------ 4. the library at 80x24
 
 
+def columns_fit(app: TrainerApp) -> None:
+    table = app.screen.query_one(DataTable)
+    labels = [str(c.label) for c in table.ordered_columns]
+    assert labels[-3:] == ["Level", "Tries", "Best"]
+    widths = sum(c.get_render_width(table) for c in table.ordered_columns)
+    assert widths <= table.scrollable_content_region.width
+    assert table.max_scroll_x == 0
+
+
 async def test_the_library_at_80x24_keeps_level_tries_and_best(tmp_path: Path) -> None:
     app = TrainerApp(context(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
-        labels = [str(c.label) for c in table.ordered_columns]
-        assert labels[-3:] == ["Level", "Tries", "Best"]
-        widths = sum(c.get_render_width(table) for c in table.ordered_columns)
-        assert widths <= table.scrollable_content_region.width
-        assert table.max_scroll_x == 0
+        columns_fit(app)
+
+
+async def test_the_library_keeps_its_columns_when_the_terminal_shrinks_to_80x24(
+    tmp_path: Path,
+) -> None:
+    """The title column was sized once, for the terminal at start: a window made
+    smaller (or a tmux split) pushed Level, Tries and Best off the right edge."""
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        columns_fit(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        columns_fit(app)
 
 
 # ------------------------------------------------------------------ 5. backend flags
@@ -371,7 +390,7 @@ async def test_the_library_footer_has_one_quit(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         shown = [
-            b.description
+            b.binding.description
             for b in app.active_bindings.values()
             if b.binding.show and b.binding.description
         ]
