@@ -193,7 +193,7 @@ async def test_the_library_keeps_its_columns_when_the_terminal_shrinks_to_80x24(
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["--profile", "ollama"], ("llm", "http://localhost:11434/v1")),
+        (["--profile", "ollama", "--model", "llama3"], ("llm", "http://localhost:11434/v1")),
         (["--backend", "offline"], ("offline", None)),
         (["--base-url", "http://127.0.0.1:8000/v1", "--model", "m"], ("llm", "m")),
     ],
@@ -225,6 +225,9 @@ def test_a_bad_backend_flag_on_bare_trainer_is_one_message(
         main(["--profile", "nonsense"])
     assert exit.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+    assert main(["--profile", "ollama"]) == 1  # no model named: said, not raised
+    err = capsys.readouterr().err
+    assert err.startswith("trainer: ") and "--model" in err and "Traceback" not in err
 
 
 # ------------------------------------------------------------------ 6. exports

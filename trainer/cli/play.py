@@ -445,14 +445,15 @@ async def stream_turn(session: Session, line: str) -> Turn:
     raise RuntimeError("the turn ended without being committed")  # pragma: no cover
 
 
-def run_default() -> int:
-    """``trainer`` with no arguments: choose a scenario and practise."""
+def run_default(llm: LlmSettings | None = None) -> int:
+    """``trainer`` with no command (and not on a terminal): choose a scenario and
+    practise, on the backend the flags chose."""
     from trainer.cli.scenarios import choose_scenario
 
     scenario_id = choose_scenario()
     if scenario_id is None:
         return 0
     setup = load_setup(scenario_id, None)
-    llm = llm_settings_from(argparse.Namespace())
+    llm = llm or llm_settings_from(argparse.Namespace())
     recorder = make_recorder(argparse.Namespace(), seed=0, llm=llm)
     return interactive(new_session(setup, seed=0, recorder=recorder, llm=llm))

@@ -11,6 +11,7 @@ from textual.command import Hit, Hits, Provider
 from textual.worker import Worker, WorkerState
 
 from trainer.engine.ports import Mode
+from trainer.llm.settings import LlmSettings
 from trainer.text import printable
 from trainer.tui.context import AppContext, app_context
 
@@ -115,6 +116,10 @@ class TrainerApp(App[None]):
             )
 
 
-def run_app() -> int:
-    TrainerApp().run()
+def run_app(llm: LlmSettings | None = None) -> int:
+    """The TUI, on the backend ``trainer``'s flags chose (else the configured one)."""
+    context = AppContext.from_environment()
+    if llm is not None:
+        context.llm = llm
+    TrainerApp(context).run()
     return 0
