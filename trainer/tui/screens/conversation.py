@@ -90,11 +90,19 @@ class ConversationScreen(Screen[None]):
         Binding("enter", "debrief", "Debrief", show=False),
     ]
 
-    def __init__(self, setup: ResolvedScenario, mode: Mode) -> None:
+    def __init__(
+        self,
+        setup: ResolvedScenario,
+        mode: Mode,
+        resumed: Session | None = None,
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        """``resumed`` is a restored session to go on with (History's resume)."""
         super().__init__()
         self.setup = setup
         self.mode = mode
-        self.session: Session = app_context(self.app).new_session(setup, mode)
+        self.notes = notes
+        self.session: Session = resumed or app_context(self.app).new_session(setup, mode)
         self.turn_worker: Worker[None] | None = None
         self.pending: tuple[str, Utterance, Utterance | None] | None = None
         self.ending_confirmed = False
@@ -139,16 +147,26 @@ class ConversationScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.title = self.setup.scenario.title
         self.sub_title = "certification" if not self.practice else "practice"
-        opening = await self.session.start()
+        resumed = bool(self.session.opening)
+        opening = self.session.opening if resumed else await self.session.start()
         transcript = self.query_one(Transcript)
         if not self.practice:
             transcript.note(
                 "Certification attempt: no verdicts, hints or rewinds until the call ends."
             )
         transcript.say(self.buyer_name, opening, "buyer")
-        self.show_side(None)
+        for turn in self.session.turns:
+            transcript.say("You", turn.seller, "seller")
+            transcript.say(self.buyer_name, turn.buyer, "buyer")
+        for note in self.notes:
+            transcript.note(note)
+        if resumed:
+            transcript.note(f"Resumed after turn {len(self.session.turns)}.")
+        self.show_side(self.session.turns[-1] if self.session.turns else None)
         self.query_one(SellerInput).focus()
         self.set_interval(1.0, self.show_counters)
+        if self.session.over:
+            self.finish()
 
     # ---------------------------------------------------------------- the side panel
 

@@ -9,10 +9,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from trainer.store.errors import StoreError
 from trainer.store.migrations import Record
 from trainer.store.repository import StoredSession
 from trainer.text import one_line, printable
-from trainer.tui.context import app_context
+from trainer.tui.context import CannotResume, app_context
 from trainer.tui.widgets.chart import chart
 
 
@@ -70,6 +71,7 @@ class TranscriptScreen(Screen[None]):
 class HistoryScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True),
+        Binding("r", "resume", "Resume"),
         Binding("escape", "app.pop_screen", "Back"),
         Binding("f1", "app.help", "Help"),
     ]
@@ -140,11 +142,33 @@ class HistoryScreen(Screen[None]):
         progress.display = len(scores) > 1  # one attempt is a number, not a trend
         progress.update(chart("Score", scores, x_label="attempts"))
 
-    def action_open(self) -> None:
+    def highlighted(self) -> str | None:
         table = self.query_one(DataTable)
         if not self.summaries:
-            return
+            return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(key) if key is not None else None
+
+    def action_open(self) -> None:
+        key = self.highlighted()
+        if key is None:
+            return
         context = app_context(self.app)
-        stored = context.store.find_session(str(key), context.trainee)
+        stored = context.store.find_session(key, context.trainee)
         self.app.push_screen(TranscriptScreen(stored))
+
+    def action_resume(self) -> None:
+        """Go on with an interrupted call (a closed terminal, a crash, Ctrl+Q) from its
+        last turn, as ``trainer resume`` does."""
+        from trainer.tui.screens.conversation import ConversationScreen
+
+        key = self.highlighted()
+        if key is None:
+            return
+        try:
+            session, notes = app_context(self.app).resume_session(key)
+        except (CannotResume, StoreError) as exc:
+            self.notify(printable(str(exc)), title="Resume", severity="warning")
+            return
+        call = ConversationScreen(session.setup, session.mode, session, tuple(notes))
+        self.app.switch_screen(call)
