@@ -271,6 +271,17 @@ def test_the_exports_folder_comes_from_the_config_file(
     assert default.name == "exports" and Path.cwd() not in (default, default.parent)
 
 
+async def test_settings_show_the_exports_folder(tmp_path: Path) -> None:
+    from trainer.config import default_exports
+
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#current", Static).render())
+    assert "Exports" in shown and str(default_exports()) in shown
+
+
 # ------------------------------------------------------------------ 7. plain words
 
 
