@@ -271,6 +271,27 @@ def test_the_exports_folder_comes_from_the_config_file(
     assert default.name == "exports" and Path.cwd() not in (default, default.parent)
 
 
+async def test_a_transcript_in_history_exports_to_the_exports_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer.config import default_exports
+    from trainer.tui.screens.history import TranscriptScreen
+
+    monkeypatch.chdir(tmp_path)
+    await asyncio.to_thread(interrupted, tmp_path / "store", "Ana", TURNS[:2])
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("h", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptScreen)
+        await pilot.press("m", "j")
+        await pilot.pause()
+    saved = sorted(p.suffix for p in default_exports().iterdir())
+    assert saved == [".json", ".md"]
+    page = next(default_exports().glob("*.md")).read_text()
+    assert "Dana Okafor" in page and TURNS[1][:30] in page
+
+
 async def test_settings_show_the_exports_folder(tmp_path: Path) -> None:
     from trainer.config import default_exports
 

@@ -12,7 +12,7 @@ from trainer.cli.errors import UserError
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
 from trainer.content.finder import open_library
 from trainer.reports.lrs import LrsClient, LrsError
-from trainer.reports.session_export import session_json, session_markdown
+from trainer.reports.session_export import content_words, session_json, session_markdown
 from trainer.reports.xapi import StatementBuilder, all_statements
 from trainer.store.errors import SessionNotFound
 from trainer.store.repository import Store, StoredSession
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         write_out(session_json(stored, status, confirmation), args.output)
     else:
-        buyer, facts, criteria = content_words(stored, args.content)
+        buyer, facts, criteria = content_words(open_library(args.content), stored.header)
         page = session_markdown(stored, facts, status, buyer, confirmation, criteria)
         write_out(page, args.output)
     print_notices(store)
@@ -108,24 +108,6 @@ def find(store: Store, session: str, trainee: str | None, prefer: str) -> Stored
         return store.find_session(session, trainee, prefer)
     except SessionNotFound as exc:
         raise UserError(str(exc)) from None
-
-
-def content_words(
-    stored: StoredSession, content: list[Path] | None
-) -> tuple[str | None, dict[str, str], dict[str, str]]:
-    """The persona's name, its hidden facts' words and the rubric's criterion names, as
-    far as the content still loads (the scenario's rubric, else the library's)."""
-    library = open_library(content)
-    try:
-        rubric = library.resolve(str(stored.header.get("scenario"))).rubric
-    except KeyError:
-        rubric = library.rubric
-    criteria = {c.id: c.name for c in rubric.criteria}
-    loaded = library.personas.get(str(stored.header.get("persona")))
-    if loaded is None:
-        return None, {}, criteria
-    facts = {f.id: f.fact for f in loaded.persona.hidden_facts}
-    return loaded.persona.name, facts, criteria
 
 
 def post(url: str, statements: list[dict[str, object]]) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from trainer.content.library import Library
 from trainer.engine.ports import ENDINGS
 from trainer.store.repository import StoredSession
 from trainer.store.signed import Confirmation
@@ -111,6 +112,24 @@ def _md(value: object) -> str:
     """A stored value on a line of the page: the header and the records are data someone
     may have edited (or an older trainer wrote), so nothing in them is markup."""
     return markdown_inline(str(value))
+
+
+def content_words(
+    library: Library, header: dict[str, Any]
+) -> tuple[str | None, dict[str, str], dict[str, str]]:
+    """The persona's name, its hidden facts' words and the rubric's criterion names for a
+    stored session, as far as the content still loads (the scenario's rubric, else the
+    library's), so a page says "Customer focus", not ``customer_focus``."""
+    try:
+        rubric = library.resolve(str(header.get("scenario"))).rubric
+    except KeyError:
+        rubric = library.rubric
+    criteria = {c.id: c.name for c in rubric.criteria}
+    loaded = library.personas.get(str(header.get("persona")))
+    if loaded is None:
+        return None, {}, criteria
+    facts = {f.id: f.fact for f in loaded.persona.hidden_facts}
+    return loaded.persona.name, facts, criteria
 
 
 def session_markdown(

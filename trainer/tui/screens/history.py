@@ -14,6 +14,7 @@ from trainer.store.migrations import Record
 from trainer.store.repository import StoredSession
 from trainer.text import one_line, printable
 from trainer.tui.context import CannotResume, app_context
+from trainer.tui.exports import save_export
 from trainer.tui.widgets.chart import chart
 
 
@@ -48,11 +49,30 @@ def transcript_text(stored: StoredSession, buyer: str = "Buyer") -> Text:
 class TranscriptScreen(Screen[None]):
     """One stored session, read-only."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("m", "export('markdown')", "Export Markdown"),
+        Binding("j", "export('json')", "Export JSON"),
+    ]
 
     def __init__(self, stored: StoredSession) -> None:
         super().__init__()
         self.stored = stored
+
+    def action_export(self, fmt: str) -> None:
+        """The session as ``trainer export`` writes it, into the exports folder."""
+        from trainer.reports.session_export import content_words, session_json, session_markdown
+
+        context = app_context(self.app)
+        header = self.stored.header
+        if fmt == "json":
+            body = session_json(self.stored)
+        else:
+            buyer, facts, criteria = content_words(context.library, header)
+            body = session_markdown(self.stored, facts, buyer_name=buyer, criteria=criteria)
+        scenario = one_line(str(header.get("scenario") or "session")).replace("/", "-")
+        name = f"trainer-{scenario}-{self.stored.id[:8]}.{'json' if fmt == 'json' else 'md'}"
+        save_export(self, context.settings.exports, name, body)
 
     def compose(self) -> ComposeResult:
         library = app_context(self.app).library
