@@ -13,6 +13,7 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from tests.cli_helpers import PITCH, SCENARIO
+from tests.test_hardening_store import interrupted
 from tests.test_tui import REPO, TURNS, context, say
 from trainer.store.repository import Store
 from trainer.tui.app import TrainerApp
@@ -21,7 +22,14 @@ from trainer.tui.screens.debrief import DebriefScreen
 from trainer.tui.screens.history import HistoryScreen
 from trainer.tui.screens.library import LibraryScreen
 
-DEAD_PID = 2**22 + 4321
+
+async def in_a_call(pilot: object, *keys: str) -> ConversationScreen:
+    """From the library into a call (Enter, Enter: practice on the first scenario)."""
+    await pilot.press(*(keys or ("enter", "enter")))  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    screen = pilot.app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, ConversationScreen)
+    return screen
 
 
 async def hang_up(pilot: object, screen: ConversationScreen) -> None:
@@ -39,10 +47,7 @@ async def hang_up(pilot: object, screen: ConversationScreen) -> None:
 async def test_rewind_after_the_buyer_hangs_up_reopens_the_call(tmp_path: Path) -> None:
     app = TrainerApp(context(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter", "enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ConversationScreen)
+        screen = await in_a_call(pilot)
         await hang_up(pilot, screen)
         played = len(screen.session.turns)
         await pilot.press("ctrl+z")
@@ -64,10 +69,7 @@ async def test_ctrl_q_mid_call_asks_first(tmp_path: Path) -> None:
 
     app = TrainerApp(context(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter", "enter")
-        await pilot.pause()
-        call = app.screen
-        assert isinstance(call, ConversationScreen)
+        call = await in_a_call(pilot)
         await say(pilot, TURNS[0])
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -95,26 +97,6 @@ async def test_ctrl_q_outside_a_call_quits_at_once(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ 3. resume from History
 
 
-def interrupted(store: Path, trainee: str, lines: list[str]) -> str:
-    """A session whose process died after ``lines`` were played."""
-    from trainer.cli.play import new_session
-    from trainer.content.finder import find_scenario, open_library
-    from trainer.store.ledger import Ledger
-    from trainer.store.recorder import StoreRecorder
-
-    opened = Store.open(store, pid=DEAD_PID)
-    recorder = StoreRecorder(opened, Ledger(opened, None), trainee, {"buyer": "offline"}, 0)
-    session = new_session(find_scenario(SCENARIO, open_library(None)), 0, "practice", recorder)
-
-    async def played() -> str:
-        await session.start()
-        for line in lines:
-            await session.play(line)
-        return session.id
-
-    return asyncio.run(played())
-
-
 async def test_history_resumes_an_interrupted_session(tmp_path: Path) -> None:
     session_id = await asyncio.to_thread(interrupted, tmp_path / "store", "Ana", TURNS[:2])
     app = TrainerApp(context(tmp_path))
@@ -139,8 +121,7 @@ async def test_history_resumes_an_interrupted_session(tmp_path: Path) -> None:
 async def test_history_will_not_resume_a_finished_session(tmp_path: Path) -> None:
     app = TrainerApp(context(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter", "enter")
-        await pilot.pause()
+        await in_a_call(pilot)
         await say(pilot, TURNS[0])
         await pilot.press("ctrl+e")
         await pilot.pause()
@@ -241,8 +222,7 @@ async def test_debrief_exports_go_to_the_exports_folder(
     monkeypatch.chdir(elsewhere)
     app = TrainerApp(context(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter", "enter")
-        await pilot.pause()
+        await in_a_call(pilot)
         await say(pilot, TURNS[0])
         await pilot.press("ctrl+e")
         await pilot.pause()
@@ -330,10 +310,7 @@ async def test_the_call_shows_no_flag_names(tmp_path: Path) -> None:
 
     app = TrainerApp(context(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter", "enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ConversationScreen)
+        screen = await in_a_call(pilot)
         await say(pilot, TURNS[1])
         turn = replace(screen.session.turns[-1], flags=("judge_fallback",))
         screen.show_side(turn)
@@ -360,8 +337,7 @@ def test_the_sessions_listing_says_1_turn() -> None:
 async def test_ending_a_certification_says_1_turn(tmp_path: Path) -> None:
     app = TrainerApp(context(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("c", "enter")
-        await pilot.pause()
+        await in_a_call(pilot, "c", "enter")
         await say(pilot, TURNS[0])
         await pilot.press("ctrl+e")
         await pilot.pause()
@@ -435,8 +411,7 @@ async def test_the_library_footer_has_one_quit(tmp_path: Path) -> None:
 async def test_the_debrief_charts_have_axes_and_labels(tmp_path: Path) -> None:
     app = TrainerApp(context(tmp_path))
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("enter", "enter")
-        await pilot.pause()
+        await in_a_call(pilot)
         for line in TURNS[:3]:
             await say(pilot, line)
         await pilot.press("ctrl+e")
