@@ -11,7 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
@@ -38,6 +38,7 @@ TEXT_KEYS = {
     "judge_model",
     "base_url",
     "judge_file",
+    "exports",
 }
 NUMBER_KEYS = {"temperature", "timeout", "retries", "seed", "max_prompt_tokens"}
 KNOWN_KEYS = TEXT_KEYS | NUMBER_KEYS
@@ -48,6 +49,13 @@ class ConfigError(ValueError):
     """The config file cannot be used; the message names the file and the line."""
 
 
+def default_exports() -> Path:
+    """Where the TUI saves exports unless the config file says (``exports = "..."``):
+    beside the store in the user's data folder, not whatever folder the trainer was
+    started from."""
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "exports"
+
+
 @dataclass(frozen=True)
 class Settings:
     """The resolved settings, with where each came from for ``trainer doctor``-style output."""
@@ -56,6 +64,7 @@ class Settings:
     trainee: str
     org_key: bytes | None
     xapi_homepage: str
+    exports: Path = field(default_factory=default_exports)
 
 
 def config_path() -> Path:
@@ -143,7 +152,9 @@ def resolve_settings(store: Path | str | None = None, trainee: str | None = None
         homepage = check_url(homepage or DEFAULT_XAPI_HOME, source)
     except UrlProblem as exc:
         raise ConfigError(str(exc)) from None
+    exports = config_text(file, "exports")
     return Settings(
+        exports=Path(exports).expanduser() if exports else default_exports(),
         store=Path(store_value).expanduser() if store_value else default_store(),
         trainee=(trainee_value or "").strip(),
         org_key=key_value.encode("utf-8") if key_value else None,

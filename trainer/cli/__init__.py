@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         "was this a good use of my time?",
     )
     parser.add_argument("--version", action="version", version=f"trainer {__version__}")
+    # Bare `trainer` opens the TUI: it takes the same buyer and judge flags as `play`.
+    play.add_backend_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     play.register(commands)
     certify.register(commands)
@@ -68,19 +70,23 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not args_list:
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            from trainer.tui.app import run_app
-
-            return _guarded(run_app)
-        from trainer.cli.play import run_default
-
-        return _guarded(run_default)
     args = parser.parse_args(args_list)
     if args.command is None:
-        parser.print_help()
-        return 2
+        return _guarded(lambda: without_command(args))
     return _guarded(lambda: int(args.handler(args)))
+
+
+def without_command(args: argparse.Namespace) -> int:
+    """Bare ``trainer`` (maybe with backend flags): the TUI on a terminal, else a typed
+    practice session."""
+    from trainer.cli.play import llm_settings_from, run_default
+
+    llm = llm_settings_from(args)
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from trainer.tui.app import run_app
+
+        return run_app(llm)
+    return run_default(llm)
 
 
 def _guarded(action: Callable[[], int]) -> int:

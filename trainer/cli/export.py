@@ -12,7 +12,7 @@ from trainer.cli.errors import UserError
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
 from trainer.content.finder import open_library
 from trainer.reports.lrs import LrsClient, LrsError
-from trainer.reports.session_export import session_json, session_markdown
+from trainer.reports.session_export import content_words, session_json, session_markdown
 from trainer.reports.xapi import StatementBuilder, all_statements
 from trainer.store.errors import SessionNotFound
 from trainer.store.repository import Store, StoredSession
@@ -96,8 +96,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         write_out(session_json(stored, status, confirmation), args.output)
     else:
-        buyer, facts = persona_words(stored, args.content)
-        write_out(session_markdown(stored, facts, status, buyer, confirmation), args.output)
+        buyer, facts, criteria = content_words(open_library(args.content), stored.header)
+        page = session_markdown(stored, facts, status, buyer, confirmation, criteria)
+        write_out(page, args.output)
     print_notices(store)
     return 0
 
@@ -107,17 +108,6 @@ def find(store: Store, session: str, trainee: str | None, prefer: str) -> Stored
         return store.find_session(session, trainee, prefer)
     except SessionNotFound as exc:
         raise UserError(str(exc)) from None
-
-
-def persona_words(
-    stored: StoredSession, content: list[Path] | None
-) -> tuple[str | None, dict[str, str]]:
-    """The persona's name and hidden facts' words, if it still loads."""
-    library = open_library(content)
-    loaded = library.personas.get(str(stored.header.get("persona")))
-    if loaded is None:
-        return None, {}
-    return loaded.persona.name, {f.id: f.fact for f in loaded.persona.hidden_facts}
 
 
 def post(url: str, statements: list[dict[str, object]]) -> int:

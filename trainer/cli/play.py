@@ -247,7 +247,7 @@ def run(args: argparse.Namespace) -> int:
     session = new_session(setup, args.seed, mode, recorder, llm)
     if lines is None:
         return interactive(session)
-    with turns_saved_on_failure():
+    with turns_saved_on_failure(recorder is not None):
         result = asyncio.run(play_script(session, lines))
     if args.json:
         sys.stdout.write(json_text(play_document(result)))
@@ -336,20 +336,23 @@ def print_transcript(result: PlayResult) -> None:
 
 
 @contextmanager
-def turns_saved_on_failure() -> Iterator[None]:
-    """An endpoint failure mid-session ends the command, and the trainee should know that
-    what they played is in the store (``trainer resume`` goes on from it)."""
+def turns_saved_on_failure(recorded: bool = True) -> Iterator[None]:
+    """An endpoint failure mid-session ends the command, and the trainee should know
+    whether what they played is in the store (``trainer resume`` goes on from it) or,
+    with ``--no-record``, is not."""
     try:
         yield
     except EndpointError as exc:
-        raise EndpointError(f"{exc} (the turns played so far are saved)") from None
+        if recorded:
+            raise EndpointError(f"{exc} (the turns played so far are saved)") from None
+        raise EndpointError(f"{exc} (--no-record: the turns played were not recorded)") from None
 
 
 def interactive(session: Session) -> int:
     """A typed conversation: one line per turn; /end ends the call, /help lists commands.
     Ctrl-C leaves a recorded session interrupted, and says how to go on with it."""
     try:
-        with turns_saved_on_failure():
+        with turns_saved_on_failure(isinstance(session.recorder, StoreRecorder)):
             return asyncio.run(_interactive(session))
     except KeyboardInterrupt:
         if isinstance(session.recorder, StoreRecorder) and session.opening and not session.over:
@@ -445,14 +448,15 @@ async def stream_turn(session: Session, line: str) -> Turn:
     raise RuntimeError("the turn ended without being committed")  # pragma: no cover
 
 
-def run_default() -> int:
-    """``trainer`` with no arguments: choose a scenario and practise."""
+def run_default(llm: LlmSettings | None = None) -> int:
+    """``trainer`` with no command (and not on a terminal): choose a scenario and
+    practise, on the backend the flags chose."""
     from trainer.cli.scenarios import choose_scenario
 
     scenario_id = choose_scenario()
     if scenario_id is None:
         return 0
     setup = load_setup(scenario_id, None)
-    llm = llm_settings_from(argparse.Namespace())
+    llm = llm or llm_settings_from(argparse.Namespace())
     recorder = make_recorder(argparse.Namespace(), seed=0, llm=llm)
     return interactive(new_session(setup, seed=0, recorder=recorder, llm=llm))

@@ -12,12 +12,7 @@ from trainer.content.library import ResolvedScenario
 from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session, Turn
 from trainer.text import printable
-
-FLAG_NOTES = {
-    "injection": "words aimed at the trainer, not the buyer, score 1",
-    "review": "the model's and the offline verdicts differ by more than 2",
-    "judge_fallback": "the model gave no usable verdict; this is the offline one",
-}
+from trainer.words import flag_notes, plural
 
 
 def header(setup: ResolvedScenario) -> str:
@@ -74,7 +69,7 @@ def describe_feedback(setup: ResolvedScenario, turn: Turn) -> str:
             )
         )
     lines.append(_wrap(f"tip: {a.tip}", "      "))
-    notes = [FLAG_NOTES[f] for f in turn.flags if f in FLAG_NOTES]
+    notes = flag_notes(turn.flags)
     if notes:
         lines.append(_wrap("note: " + "; ".join(notes), "      "))
     return printable("\n".join(lines))
@@ -84,7 +79,7 @@ def describe_outcome(session: Session) -> str:
     breakdown = session.score()
     turns = len(session.turns)
     lines = [
-        f"Outcome: {ENDINGS[session.ended_by]} after {turns} turn{'s' if turns != 1 else ''}.",
+        f"Outcome: {ENDINGS[session.ended_by]} after {plural(turns, 'turn')}.",
         f"Session score: {breakdown.score}/100"
         + (
             f" ({breakdown.adjustment:+d}: {breakdown.adjustment_reason})"

@@ -38,9 +38,10 @@ from trainer.store.ledger import Ledger
 from trainer.store.migrations import Record
 from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store, StoredSession
-from trainer.store.restore import stored_turns
+from trainer.store.restore import claim
 from trainer.store.signed import read_ledger
 from trainer.text import json_text, one_line
+from trainer.words import plural
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -150,11 +151,12 @@ def session_row(s: Record) -> str:
     if s.get("confirmed") == "mismatch":
         passed = f" NOT CONFIRMED: {one_line(str(s.get('finding')))}"
     started = one_line(str(s.get("started_at"))[:16].replace("T", " "))
+    turns = one_line(str(s.get("turns")))
     return (
         # str() throughout: an edited index may hold any type, or none, anywhere
         f"  {one_line(str(s.get('id'))[:8])}  {started}  {one_line(str(s.get('mode'))):<13} "
         f"{one_line(str(s.get('scenario'))):<36} {one_line(str(s.get('status'))):<11} "
-        f"{one_line(str(s.get('turns'))):>3} turns  score {score:>3}{passed}"
+        f"{turns:>3} {'turn ' if turns == '1' else 'turns'}  score {score:>3}{passed}"
     )
 
 
@@ -181,25 +183,10 @@ def interrupted_session(
 def restored(
     args: argparse.Namespace, store: Store, ledger: Ledger, stored: StoredSession
 ) -> Session:
-    header = stored.header
-    trainee = str(header["trainee"])
-    seed = int(header.get("seed") or 0)
-    recorder = StoreRecorder(store, ledger, trainee, dict(header.get("backend") or {}), seed)
-    # Claimed first, under the trainee's lock: of two processes resuming at once, the
-    # second stops here, before it reads or plays anything.
-    recorder.resume(header)
-    stored = store.load(stored.path)  # as it is now that it is ours
-    header = stored.header
-    turns, branches = stored_turns(stored)
-    # A kill can land after the call ended but before the session was marked finished:
-    # the last turn says so, or (a certification) the ledger already holds its result.
-    ended_by = turns[-1].ended_by if turns else None
-    if header.get("mode") == "certification":
-        scored = [r for r in ledger.for_session(stored.id) if r.get("kind") == "certification"]
-        if scored:
-            ended_by = scored[-1].get("ended_by")
+    claimed = claim(store, ledger, stored)
+    header = claimed.header
     setup = load_setup(str(header["scenario"]), args.content)
-    if setup.content_hashes != header.get("content_hashes") and ended_by is None:
+    if setup.content_hashes != header.get("content_hashes") and claimed.ended_by is None:
         if header.get("mode") == "certification":
             raise UserError(
                 f"the scenario {header['scenario']} changed since this attempt began, so it "
@@ -207,9 +194,12 @@ def restored(
             )
         print("trainer: note: the scenario has changed since this session began", file=sys.stderr)
     llm = llm_settings_from(args)
-    session = new_session(setup, seed, header.get("mode", "practice"), recorder, llm)
+    mode = header.get("mode", "practice")
+    session = new_session(setup, claimed.seed, mode, claimed.recorder, llm)
     session.id = stored.id
-    session.restore(str(header.get("opening") or ""), turns, branches, ended_by)
+    session.restore(
+        str(header.get("opening") or ""), claimed.turns, claimed.branches, claimed.ended_by
+    )
     return session
 
 
@@ -258,7 +248,7 @@ def run_close(args: argparse.Namespace) -> int:
     assert isinstance(recorder, StoreRecorder)
     recorder.finish(session, "closed")
     print(
-        f"Closed session {stored.id[:8]} after {len(session.turns)} turn(s); "
+        f"Closed session {stored.id[:8]} after {plural(len(session.turns), 'turn')}; "
         f"score {session.score().score}."
     )
     if recorder.certification is not None:

@@ -81,7 +81,8 @@ class Turn:
     def cause(self) -> str:
         """All of this turn's state changes in one line, for compact displays."""
         parts = self.change_causes
-        parts += [f"disclosed {fact_id}" for fact_id in self.disclosed_now]
+        if self.disclosed_now:  # which fact is said where the fact's text is shown
+            parts.append("the buyer told you something new")
         if self.withheld_topic:
             parts.append("touched something the buyer is not ready to share")
         return "; ".join(parts) if parts else "no change"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from trainer.content.library import Library
 from trainer.engine.ports import ENDINGS
 from trainer.store.repository import StoredSession
 from trainer.store.signed import Confirmation
@@ -113,17 +114,38 @@ def _md(value: object) -> str:
     return markdown_inline(str(value))
 
 
+def content_words(
+    library: Library, header: dict[str, Any]
+) -> tuple[str | None, dict[str, str], dict[str, str]]:
+    """The persona's name, its hidden facts' words and the rubric's criterion names for a
+    stored session, as far as the content still loads (the scenario's rubric, else the
+    library's), so a page says "Customer focus", not ``customer_focus``."""
+    try:
+        rubric = library.resolve(str(header.get("scenario"))).rubric
+    except KeyError:
+        rubric = library.rubric
+    criteria = {c.id: c.name for c in rubric.criteria}
+    loaded = library.personas.get(str(header.get("persona")))
+    if loaded is None:
+        return None, {}, criteria
+    facts = {f.id: f.fact for f in loaded.persona.hidden_facts}
+    return loaded.persona.name, facts, criteria
+
+
 def session_markdown(
     stored: StoredSession,
     facts: dict[str, str] | None = None,
     status: str | None = None,
     buyer_name: str | None = None,
     confirmation: Confirmation | None = None,
+    criteria: dict[str, str] | None = None,
 ) -> str:
-    """``facts`` maps hidden-fact ids to their text and ``buyer_name`` names the persona,
-    when the persona still loads; ids stand in otherwise."""
+    """``facts`` maps hidden-fact ids to their text, ``criteria`` the rubric's criterion
+    ids to their names, and ``buyer_name`` names the persona, when the content still
+    loads; ids stand in otherwise (a page about a deleted scenario still says something)."""
     doc = session_document(stored, status, confirmation)
     facts = {key: _md(text) for key, text in (facts or {}).items()}
+    names = {key: _md(name) for key, name in (criteria or {}).items()}
     buyer = _md(buyer_name or doc.get("persona") or "buyer")
     lines = [
         f"# {_md(doc.get('title') or doc.get('scenario'))}",
@@ -170,10 +192,13 @@ def session_markdown(
         lines.append("")
         if outcome.get("criteria"):
             lines += ["| Criterion | Average |", "|---|---|"]
-            lines += [f"| {_md(k)} | {v:.1f} |" for k, v in outcome["criteria"].items()]
+            lines += [
+                f"| {names.get(k, _md(k))} | {v:.1f} |" for k, v in outcome["criteria"].items()
+            ]
             lines.append("")
         if outcome.get("missed"):
-            lines.append("Missed: " + "; ".join(facts.get(f, _md(f)) for f in outcome["missed"]))
+            # One fact a line: facts are sentences, and "site.; A yard" reads as neither
+            lines += [f"- missed: {facts.get(f, _md(f))}" for f in outcome["missed"]]
             lines.append("")
     certification = doc.get("certification")
     if doc.get("confirmed") == "mismatch":

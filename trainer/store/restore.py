@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from trainer.engine.ports import EndedBy
 from trainer.engine.records import BadRecord, turn_from_record
 from trainer.engine.session import Branch, Turn
 from trainer.store.errors import StoreError
-from trainer.store.recorder import stored_turn_records
-from trainer.store.repository import StoredSession
+from trainer.store.ledger import Ledger
+from trainer.store.recorder import StoreRecorder, stored_turn_records
+from trainer.store.repository import Store, StoredSession
 
 
 def stored_turns(stored: StoredSession) -> tuple[list[Turn], list[Branch]]:
@@ -23,3 +28,42 @@ def stored_turns(stored: StoredSession) -> tuple[list[Turn], list[Branch]]:
     except BadRecord as exc:
         raise StoreError(f"{stored.path}: a stored turn cannot be read back: {exc}") from None
     return turns, branches
+
+
+@dataclass
+class Claimed:
+    """An interrupted session taken over by this process, read back as the engine's
+    turns: what ``trainer resume``, ``trainer close`` and the TUI's History go on from."""
+
+    recorder: StoreRecorder
+    stored: StoredSession
+    turns: list[Turn]
+    branches: list[Branch]
+    ended_by: EndedBy | None
+    seed: int
+
+    @property
+    def header(self) -> dict[str, Any]:
+        return self.stored.header
+
+
+def claim(store: Store, ledger: Ledger, stored: StoredSession) -> Claimed:
+    """Claim the session (under the trainee's lock: of two processes resuming at once,
+    the second stops here, before it reads or plays anything), then read it as it is now
+    that it is ours."""
+    header = stored.header
+    seed = int(header.get("seed") or 0)
+    recorder = StoreRecorder(
+        store, ledger, str(header["trainee"]), dict(header.get("backend") or {}), seed
+    )
+    recorder.resume(header)
+    stored = store.load(stored.path)
+    turns, branches = stored_turns(stored)
+    # A kill can land after the call ended but before the session was marked finished:
+    # the last turn says so, or (a certification) the ledger already holds its result.
+    ended_by = turns[-1].ended_by if turns else None
+    if stored.header.get("mode") == "certification":
+        scored = [r for r in ledger.for_session(stored.id) if r.get("kind") == "certification"]
+        if scored:
+            ended_by = scored[-1].get("ended_by")
+    return Claimed(recorder, stored, turns, branches, ended_by, seed)

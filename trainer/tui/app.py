@@ -11,6 +11,7 @@ from textual.command import Hit, Hits, Provider
 from textual.worker import Worker, WorkerState
 
 from trainer.engine.ports import Mode
+from trainer.llm.settings import LlmSettings
 from trainer.text import printable
 from trainer.tui.context import AppContext, app_context
 
@@ -70,6 +71,27 @@ class TrainerApp(App[None]):
 
         self.push_screen(LibraryScreen())
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q in the middle of a call asks first: one stray key should not end a call
+        the trainee is in (it stays saved and History can resume it, but still)."""
+        from trainer.tui.screens.confirm import ConfirmScreen
+        from trainer.tui.screens.conversation import ConversationScreen
+
+        calls = [s for s in self.screen_stack if isinstance(s, ConversationScreen)]
+        if isinstance(self.screen, ConfirmScreen) or not any(c.in_call for c in calls):
+            self.exit()
+            return
+
+        def answered(quit: bool | None) -> None:
+            if quit:
+                self.exit()
+
+        question = (
+            "Quit in the middle of the call?\n\nThe turns so far are saved: "
+            "History (h in the library) can resume the call later."
+        )
+        self.push_screen(ConfirmScreen(question, yes="Quit", no="Stay"), answered)
+
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen
 
@@ -94,6 +116,10 @@ class TrainerApp(App[None]):
             )
 
 
-def run_app() -> int:
-    TrainerApp().run()
+def run_app(llm: LlmSettings | None = None) -> int:
+    """The TUI, on the backend ``trainer``'s flags chose (else the configured one)."""
+    context = AppContext.from_environment()
+    if llm is not None:
+        context.llm = llm
+    TrainerApp(context).run()
     return 0

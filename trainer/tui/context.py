@@ -23,6 +23,7 @@ from trainer.store.ledger import Ledger
 from trainer.store.migrations import Record
 from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store, utc_now
+from trainer.store.restore import claim
 from trainer.store.signed import read_ledger
 
 BackendFactory = Callable[[ResolvedScenario, int], tuple[Buyer, Assessor]]
@@ -75,11 +76,42 @@ class AppContext:
             for s in self.store.sessions(self.trainee)
         ]
 
+    def resume_session(self, session_id: str) -> tuple[Session, list[str]]:
+        """An interrupted session of this trainee, claimed and restored as ``trainer
+        resume`` restores it, with notes for the trainee; ``CannotResume`` says why not."""
+        store = self.store
+        stored = store.find_session(session_id, self.trainee)
+        status = store.live_status(stored.header)
+        if store.owned_elsewhere(stored.header):
+            raise CannotResume("this session is being played by another trainer window")
+        if status != "interrupted":
+            raise CannotResume(f"only an interrupted session can be resumed; this one is {status}")
+        header = stored.header
+        try:
+            setup = self.library.resolve(str(header["scenario"]))
+        except KeyError:
+            raise CannotResume(
+                f"the scenario {header['scenario']} is no longer in the library"
+            ) from None
+        changed = setup.content_hashes != header.get("content_hashes")
+        certification = header.get("mode") == "certification"
+        if changed and certification:
+            raise CannotResume(
+                "the scenario changed since this attempt began, so it cannot go on "
+                f"(`trainer close {stored.id[:8]}` ends it)"
+            )
+        claimed = claim(store, Ledger(store, self.settings.org_key), stored)
+        mode: Mode = "certification" if certification else "practice"
+        session = self._session(setup, mode, claimed.recorder, claimed.seed)
+        session.id = stored.id
+        opening = str(claimed.header.get("opening") or "")
+        session.restore(opening, claimed.turns, claimed.branches, claimed.ended_by)
+        notes = ["The scenario has changed since this session began."] if changed else []
+        if session.over:  # it ended before the process died: record that now
+            claimed.recorder.finish(session, "ended")
+        return session, notes
+
     def new_session(self, setup: ResolvedScenario, mode: Mode) -> Session:
-        if self.backends is not None:
-            buyer, assessor = self.backends(setup, self.seed)
-        else:
-            buyer, assessor = make_backends(self.llm, self.seed)
         recorder = StoreRecorder(
             self.store,
             Ledger(self.store, self.settings.org_key),
@@ -87,7 +119,20 @@ class AppContext:
             {**self.llm.describe(), "seed": self.seed},
             self.seed,
         )
+        return self._session(setup, mode, recorder, self.seed)
+
+    def _session(
+        self, setup: ResolvedScenario, mode: Mode, recorder: StoreRecorder, seed: int
+    ) -> Session:
+        if self.backends is not None:
+            buyer, assessor = self.backends(setup, seed)
+        else:
+            buyer, assessor = make_backends(self.llm, seed)
         return Session(setup, buyer, assessor, recorder=recorder, mode=mode, clock=self.clock)
+
+
+class CannotResume(Exception):
+    """This session cannot go on from History; the message says why, in words."""
 
 
 def app_context(app: object) -> AppContext:

@@ -41,6 +41,7 @@ from trainer.text import printable
 from trainer.tui.context import app_context
 from trainer.tui.widgets.meters import Meter
 from trainer.tui.widgets.transcript import Transcript, Utterance
+from trainer.words import flag_notes, plural
 
 
 def why(turn: Turn) -> str:
@@ -89,11 +90,19 @@ class ConversationScreen(Screen[None]):
         Binding("enter", "debrief", "Debrief", show=False),
     ]
 
-    def __init__(self, setup: ResolvedScenario, mode: Mode) -> None:
+    def __init__(
+        self,
+        setup: ResolvedScenario,
+        mode: Mode,
+        resumed: Session | None = None,
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        """``resumed`` is a restored session to go on with (History's resume)."""
         super().__init__()
         self.setup = setup
         self.mode = mode
-        self.session: Session = app_context(self.app).new_session(setup, mode)
+        self.notes = notes
+        self.session: Session = resumed or app_context(self.app).new_session(setup, mode)
         self.turn_worker: Worker[None] | None = None
         self.pending: tuple[str, Utterance, Utterance | None] | None = None
         self.ending_confirmed = False
@@ -101,6 +110,11 @@ class ConversationScreen(Screen[None]):
     @property
     def practice(self) -> bool:
         return self.mode == "practice"
+
+    @property
+    def in_call(self) -> bool:
+        """The call has begun and not ended: leaving now would interrupt it."""
+        return bool(self.session.opening) and not self.session.over
 
     @property
     def buyer_name(self) -> str:
@@ -133,16 +147,26 @@ class ConversationScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.title = self.setup.scenario.title
         self.sub_title = "certification" if not self.practice else "practice"
-        opening = await self.session.start()
+        resumed = bool(self.session.opening)
+        opening = self.session.opening if resumed else await self.session.start()
         transcript = self.query_one(Transcript)
         if not self.practice:
             transcript.note(
                 "Certification attempt: no verdicts, hints or rewinds until the call ends."
             )
         transcript.say(self.buyer_name, opening, "buyer")
-        self.show_side(None)
+        for turn in self.session.turns:
+            transcript.say("You", turn.seller, "seller")
+            transcript.say(self.buyer_name, turn.buyer, "buyer")
+        for note in self.notes:
+            transcript.note(note)
+        if resumed:
+            transcript.note(f"Resumed after turn {len(self.session.turns)}.")
+        self.show_side(self.session.turns[-1] if self.session.turns else None)
         self.query_one(SellerInput).focus()
         self.set_interval(1.0, self.show_counters)
+        if self.session.over:
+            self.finish()
 
     # ---------------------------------------------------------------- the side panel
 
@@ -176,8 +200,8 @@ class ConversationScreen(Screen[None]):
             verdict.append("●" * a.good_use + "○" * (5 - a.good_use), style="yellow")
             verdict.append(f" {a.good_use}/5 · {a.move}\n")
             verdict.append(f"Tip: {a.tip}")
-            if turn.flags:
-                verdict.append(f"\nFlags: {', '.join(turn.flags)}", style="italic")
+            for note in flag_notes(turn.flags):
+                verdict.append(f"\nNote: {note}", style="italic")
         self.query_one("#verdict", Static).update(verdict)
         learned = Text()
         learned.append("What you have learned\n", style="bold")
@@ -297,6 +321,11 @@ class ConversationScreen(Screen[None]):
             line.remove()
         transcript.note(f"Rewound to turn {len(self.session.turns)}; the abandoned line is kept.")
         self.show_side(self.session.turns[-1] if self.session.turns else None)
+        # The call may have been over (the buyer hung up): it is open again at this turn.
+        box = self.query_one(SellerInput)
+        box.disabled = False
+        box.focus()
+        self.refresh_bindings()
 
     def action_branches(self) -> None:
         from trainer.tui.screens.branches import BranchesScreen
@@ -312,8 +341,9 @@ class ConversationScreen(Screen[None]):
             return
         if not self.practice and not self.ending_confirmed:
             self.ending_confirmed = True
+            played = plural(len(self.session.turns), "turn")
             self.notify(
-                f"Press Ctrl+E again to end the attempt now ({len(self.session.turns)} turns; "
+                f"Press Ctrl+E again to end the attempt now ({played}; "
                 f"an attempt needs at least {MIN_TURNS}).",
                 severity="warning",
             )

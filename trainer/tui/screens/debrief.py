@@ -3,19 +3,19 @@ the turns, the best and worst turns with the reason, the facts missed, export, r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.widgets import Footer, Header, Static
 
 from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session
 from trainer.text import printable
+from trainer.tui.exports import save_export
+from trainer.tui.widgets.chart import chart, side_by_side
 
 
 def score_text(session: Session) -> Text:
@@ -72,6 +72,16 @@ def missed_text(session: Session) -> Text:
     return text
 
 
+def state_charts(session: Session, width: int = 76) -> Text:
+    """Patience and openness after each turn, side by side when both fit."""
+    patience = chart("Patience", [t.state.patience for t in session.turns])
+    openness = chart("Openness", [t.state.openness for t in session.turns], style="green")
+    together = side_by_side(patience, openness)
+    if max(line.cell_len for line in together.split("\n")) <= width:
+        return together
+    return patience + Text("\n\n") + openness
+
+
 class DebriefScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "retry", "Try again"),
@@ -100,11 +110,7 @@ class DebriefScreen(Screen[None]):
                 yield Static(text, id="certification")
             yield Static(criteria_table(session), id="criteria")
             if len(session.turns) > 1:
-                with Horizontal(id="charts"):
-                    yield Static("Patience", classes="chart-label")
-                    yield Sparkline([t.state.patience for t in session.turns], id="patience")
-                    yield Static("Openness", classes="chart-label")
-                    yield Sparkline([t.state.openness for t in session.turns], id="openness")
+                yield Static(state_charts(session), id="charts")
             yield Static(turns_text(session), id="best-worst")
             yield Static(missed_text(session), id="missed")
         yield Footer()
@@ -127,15 +133,13 @@ class DebriefScreen(Screen[None]):
 
         context = app_context(self.app)
         stored = context.store.find_session(self.session.id, context.trainee)
-        persona = self.session.setup.persona
-        facts = {f.id: f.fact for f in persona.hidden_facts}
+        setup = self.session.setup
+        facts = {f.id: f.fact for f in setup.persona.hidden_facts}
+        criteria = {c.id: c.name for c in setup.rubric.criteria}
         if fmt == "json":
             body = session_json(stored)
         else:
-            body = session_markdown(stored, facts, buyer_name=persona.name)
+            body = session_markdown(stored, facts, buyer_name=setup.persona.name, criteria=criteria)
         suffix = "json" if fmt == "json" else "md"
-        path = (
-            Path.cwd() / f"trainer-{self.session.setup.scenario.id}-{self.session.id[:8]}.{suffix}"
-        )
-        path.write_text(body, encoding="utf-8")
-        self.notify(f"Saved {path}", title="Export")
+        name = f"trainer-{setup.scenario.id}-{self.session.id[:8]}.{suffix}"
+        save_export(self, context.settings.exports, name, body)

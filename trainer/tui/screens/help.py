@@ -18,6 +18,7 @@ HELP = [
     ("", "Practice only: Ctrl+T hint · Ctrl+Z rewind a turn"),
     ("", "Ctrl+B the lines you abandoned"),
     ("Debrief", "r try again · m / j export Markdown / JSON · Esc library"),
+    ("History", "Enter transcript (m / j export) · r resume a call"),
     ("Anywhere", "Ctrl+P command palette (themes too) · F1 help · Ctrl+Q quit"),
 ]
 

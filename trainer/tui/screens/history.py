@@ -7,12 +7,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
+from trainer.store.errors import StoreError
 from trainer.store.migrations import Record
 from trainer.store.repository import StoredSession
 from trainer.text import one_line, printable
-from trainer.tui.context import app_context
+from trainer.tui.context import CannotResume, app_context
+from trainer.tui.exports import save_export
+from trainer.tui.widgets.chart import chart
 
 
 def transcript_text(stored: StoredSession, buyer: str = "Buyer") -> Text:
@@ -46,11 +49,30 @@ def transcript_text(stored: StoredSession, buyer: str = "Buyer") -> Text:
 class TranscriptScreen(Screen[None]):
     """One stored session, read-only."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("m", "export('markdown')", "Export Markdown"),
+        Binding("j", "export('json')", "Export JSON"),
+    ]
 
     def __init__(self, stored: StoredSession) -> None:
         super().__init__()
         self.stored = stored
+
+    def action_export(self, fmt: str) -> None:
+        """The session as ``trainer export`` writes it, into the exports folder."""
+        from trainer.reports.session_export import content_words, session_json, session_markdown
+
+        context = app_context(self.app)
+        header = self.stored.header
+        if fmt == "json":
+            body = session_json(self.stored)
+        else:
+            buyer, facts, criteria = content_words(context.library, header)
+            body = session_markdown(self.stored, facts, buyer_name=buyer, criteria=criteria)
+        scenario = one_line(str(header.get("scenario") or "session")).replace("/", "-")
+        name = f"trainer-{scenario}-{self.stored.id[:8]}.{'json' if fmt == 'json' else 'md'}"
+        save_export(self, context.settings.exports, name, body)
 
     def compose(self) -> ComposeResult:
         library = app_context(self.app).library
@@ -69,6 +91,7 @@ class TranscriptScreen(Screen[None]):
 class HistoryScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True),
+        Binding("r", "resume", "Resume"),
         Binding("escape", "app.pop_screen", "Back"),
         Binding("f1", "app.help", "Help"),
     ]
@@ -78,7 +101,7 @@ class HistoryScreen(Screen[None]):
         with Vertical(id="history"):
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             yield Static(id="progress-label")
-            yield Sparkline([0], id="progress")
+            yield Static(id="progress")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -135,15 +158,37 @@ class HistoryScreen(Screen[None]):
                 + (", ".join(map(str, scores)) or "-")
             )
         )
-        chart = self.query_one(Sparkline)
-        chart.display = len(scores) > 1  # one attempt is a number, not a trend
-        chart.data = scores or [0]
+        progress = self.query_one("#progress", Static)
+        progress.display = len(scores) > 1  # one attempt is a number, not a trend
+        progress.update(chart("Score", scores, x_label="attempts"))
 
-    def action_open(self) -> None:
+    def highlighted(self) -> str | None:
         table = self.query_one(DataTable)
         if not self.summaries:
-            return
+            return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(key) if key is not None else None
+
+    def action_open(self) -> None:
+        key = self.highlighted()
+        if key is None:
+            return
         context = app_context(self.app)
-        stored = context.store.find_session(str(key), context.trainee)
+        stored = context.store.find_session(key, context.trainee)
         self.app.push_screen(TranscriptScreen(stored))
+
+    def action_resume(self) -> None:
+        """Go on with an interrupted call (a closed terminal, a crash, Ctrl+Q) from its
+        last turn, as ``trainer resume`` does."""
+        from trainer.tui.screens.conversation import ConversationScreen
+
+        key = self.highlighted()
+        if key is None:
+            return
+        try:
+            session, notes = app_context(self.app).resume_session(key)
+        except (CannotResume, StoreError) as exc:
+            self.notify(printable(str(exc)), title="Resume", severity="warning")
+            return
+        call = ConversationScreen(session.setup, session.mode, session, tuple(notes))
+        self.app.switch_screen(call)

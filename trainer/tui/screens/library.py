@@ -14,6 +14,9 @@ from trainer.content.library import ResolvedScenario
 from trainer.engine.ports import Mode
 from trainer.tui.context import app_context
 
+COLUMNS = {"Buyer": 16, "Level": 6, "Tries": 5, "Best": 4}
+"""The columns after the title, with their widths ("medium", "100")."""
+
 
 class LibraryScreen(Screen[None]):
     BINDINGS = [
@@ -23,7 +26,7 @@ class LibraryScreen(Screen[None]):
         Binding("h", "history", "History"),
         Binding("s", "settings", "Settings"),
         Binding("f1", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),  # the footer has the app's ^q
     ]
 
     def compose(self) -> ComposeResult:
@@ -35,14 +38,30 @@ class LibraryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        # The title takes what the other columns leave, so the table fits 80 columns.
-        title_width = max(20, self.app.size.width - 52)
-        table.add_column("Scenario", width=title_width)
-        table.add_column("Buyer", width=18)
-        table.add_columns("Level", "Tries", "Best")
+        self.columns_for(self.app.size.width)
         self.fill("")
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def columns_for(self, width: int) -> None:
+        """The title takes what the other columns leave (room kept for a scrollbar), so
+        Level, Tries and Best stay on screen from 80 columns up, and again after the
+        terminal is made smaller."""
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        fixed = sum(w + 2 for w in COLUMNS.values())  # each cell has one space each side
+        table.add_column("Scenario", width=max(12, width - fixed - 8))
+        for label, column_width in COLUMNS.items():
+            table.add_column(label, width=column_width)
+        self.width_used = width
+
+    def on_resize(self) -> None:
+        width = self.app.size.width
+        if width != getattr(self, "width_used", width):
+            table = self.query_one(DataTable)
+            row = table.cursor_row
+            self.columns_for(width)
+            self.fill(self.query_one(Input).value)
+            table.move_cursor(row=row)
 
     @property
     def setups(self) -> list[ResolvedScenario]:

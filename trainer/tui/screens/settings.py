@@ -60,6 +60,7 @@ class SettingsScreen(Screen[None]):
         for label, value in (
             ("Trainee", context.trainee),
             ("Results store", str(context.settings.store)),
+            ("Exports", str(context.settings.exports)),
             ("Backend", f"{llm['buyer']} buyer, {llm['assessor']} assessment"),
             ("Endpoint", str(llm.get("base_url", "-"))),
             ("Model", str(llm.get("model", "-"))),
