@@ -15,9 +15,6 @@ from trainer.content.models import Certification, Scenario
 from trainer.engine.ports import EndedBy
 from trainer.engine.scoring import NEXT_STEP, ScoreBreakdown
 
-MIN_TURNS = 3
-"""The fewest turns when a scenario says nothing (``outcomes.min_turns``' default)."""
-
 
 @dataclass(frozen=True)
 class RequiredResult:
