@@ -268,3 +268,26 @@ def test_a_hang_up_caps_the_score_whatever_the_turns_and_facts(library: Library)
     breakdown = scenario_score(setup, [assessment("discovery", 5)] * 8, "buyer", every_fact)
     assert breakdown.score == HANG_UP_CAP
     assert breakdown.adjustments[0].reason == "the buyer hung up: capped at 30"
+
+
+def test_an_unmet_required_criterion_is_named_in_words(
+    content_dir: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = content_dir / "scenarios" / "cold-call-cold-chain.yaml"
+    path.write_text(path.read_text().replace("    no_pressure: 3\n", "    no_pressure: 5\n"))
+    script = tmp_path / "discovery.txt"
+    script.write_text("\n".join(_discovery("cold-call-cold-chain")) + "\n")
+    code, out, err = run(
+        capsys,
+        "certify",
+        "cold-call-cold-chain",
+        "--script",
+        str(script),
+        "--json",
+        "--content",
+        str(content_dir),
+    )
+    assert code == 0, err
+    reasons = json.loads(out)["certification"]["reasons"]
+    assert any(r.startswith("No pressure tactics averaged") for r in reasons), reasons
+    assert not any("no_pressure" in r for r in reasons)

@@ -128,8 +128,12 @@ def judge_attempt(
     scenario: Scenario,
     turns: int,
     ended_by: EndedBy | None,
+    criterion_names: dict[str, str] | None = None,
 ) -> CertificationResult:
+    """The verdict. ``criterion_names`` puts a criterion's name, not its id, in a reason:
+    the reasons are read by the trainee and their manager."""
     rules = scenario.certification
+    names = criterion_names or {}
     found = requirements(breakdown, scenario, turns, ended_by)
     reasons = [r.reason for r in found if not r.met]
     required = tuple(
@@ -139,7 +143,8 @@ def judge_attempt(
     for result in required:
         if not result.met:
             got = "not scored" if result.got is None else f"{result.got:.1f}"
-            reasons.append(f"{result.criterion} averaged {got}; {result.minimum} is required")
+            name = names.get(result.criterion, result.criterion)
+            reasons.append(f"{name} averaged {got}; {result.minimum} is required")
     return CertificationResult(
         passed=not reasons,
         score=breakdown.score,

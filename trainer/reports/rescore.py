@@ -86,5 +86,6 @@ async def rescore(stored: StoredSession, setup: ResolvedScenario, assessor: Asse
         moves_changed=moves_changed,
     )
     if header.get("mode") == "certification":
-        result.certification = judge_attempt(breakdown, setup.scenario, len(turns), ended_by)
+        names = {c.id: c.name for c in setup.rubric.criteria}
+        result.certification = judge_attempt(breakdown, setup.scenario, len(turns), ended_by, names)
     return result

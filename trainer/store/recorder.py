@@ -159,7 +159,11 @@ class StoreRecorder:
         if session.mode == "certification":
             rules = session.setup.scenario.certification
             result = judge_attempt(
-                session.score(), session.setup.scenario, len(session.turns), session.ended_by
+                session.score(),
+                session.setup.scenario,
+                len(session.turns),
+                session.ended_by,
+                {c.id: c.name for c in session.setup.rubric.criteria},
             )
             turns = [turn_record(t) for t in session.turns]
             existing = (
