@@ -299,6 +299,10 @@ def play_document(result: PlayResult) -> dict[str, Any]:
         "outcome": {
             "ended_by": session.ended_by,
             "score": breakdown.score,
+            "quality": breakdown.turns_part,
+            "outcomes": breakdown.outcomes_part,
+            "objectives": [o.record() for o in breakdown.objectives],
+            "adjustments": [a.record() for a in breakdown.adjustments],
             "disclosed": list(session.state.disclosed),
             "missed": [f.id for f in session.missed_facts],
             "criteria": breakdown.criteria,

@@ -10,6 +10,7 @@ from typing import Any
 
 from trainer.content.library import ResolvedScenario
 from trainer.engine.ports import ENDINGS
+from trainer.engine.score_words import score_parts
 from trainer.engine.session import Session, Turn
 from trainer.text import printable
 from trainer.words import flag_notes, plural
@@ -80,11 +81,12 @@ def describe_outcome(session: Session) -> str:
     turns = len(session.turns)
     lines = [
         f"Outcome: {ENDINGS[session.ended_by]} after {plural(turns, 'turn')}.",
-        f"Session score: {breakdown.score}/100"
-        + (
-            f" ({breakdown.adjustment:+d}: {breakdown.adjustment_reason})"
-            if breakdown.adjustment
-            else ""
+        f"Session score: {breakdown.score}/100",
+        *(
+            _wrap(line.strip(), "        ", first="      ")
+            if line.startswith("  ")
+            else _wrap(line, "    ", first="  ")
+            for line in score_parts(breakdown)
         ),
     ]
     if breakdown.criteria:

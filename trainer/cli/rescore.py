@@ -123,9 +123,14 @@ def run(args: argparse.Namespace) -> int:
             "moves_changed": result.moves_changed,
             "changed": result.changed,
         }
+        row["quality"] = result.new.turns_part
+        row["outcomes"] = result.new.outcomes_part
+        row["objectives"] = [o.record() for o in result.new.objectives]
+        row["adjustments"] = [a.record() for a in result.new.adjustments]
         if result.certification is not None:
             row["old_passed"] = result.old_passed
             row["new_passed"] = result.certification.passed
+            row["reasons"] = list(result.certification.reasons)
         scored_with = stored.header.get("rescored_with") or stored.header.get("content_hashes")
         if args.record and (result.changed or scored_with != setup.content_hashes):
             row["record"] = record(store, ledger, result)

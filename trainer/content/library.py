@@ -294,7 +294,40 @@ def check_references(library: Library, loaded: LoadedScenario) -> list[Problem]:
                         "use one of: " + ", ".join(sorted(known_criteria)),
                     )
                 )
+    problems += _check_outcomes(library, loaded)
     problems += _check_tests(library, loaded)
+    return problems
+
+
+def _check_outcomes(library: Library, loaded: LoadedScenario) -> list[Problem]:
+    """The facts an outcome or a certification requirement names must be the persona's."""
+    scenario, source = loaded.scenario, loaded.source
+    persona = library.personas.get(scenario.persona)
+    if persona is None:
+        return []
+    facts = {f.id for f in persona.persona.hidden_facts}
+    named: list[tuple[tuple[str | int, ...], str]] = [
+        (("outcomes", "facts", position, "id"), outcome.id)
+        for position, outcome in enumerate(scenario.outcomes.facts or [])
+    ]
+    named += [
+        (("certification", "required_facts", position), fact)
+        for position, fact in enumerate(scenario.certification.required_facts)
+    ]
+    problems: list[Problem] = []
+    for loc, fact in named:
+        if fact not in facts:
+            line, column = source.locate(*loc)
+            problems.append(
+                Problem(
+                    source.path,
+                    line,
+                    column,
+                    ".".join(str(part) for part in loc),
+                    f"no hidden fact '{fact}' in persona {scenario.persona}",
+                    "use one of: " + ", ".join(sorted(facts)),
+                )
+            )
     return problems
 
 

@@ -318,6 +318,52 @@ class NextStep(StrictModel):
     facts: int = Field(default=2, ge=0, le=50, description="Hidden facts disclosed first.")
 
 
+class FactOutcome(StrictModel):
+    """A hidden fact that matters to this call: what learning it is worth, and whether
+    the call cannot be counted a success without it."""
+
+    id: Slug = Field(description="The id of one of the persona's hidden facts.")
+    weight: float = Field(
+        default=1.0, gt=0, le=10, description="Its share of the facts part, relative to others."
+    )
+    required: bool = Field(
+        default=False,
+        description="true: a certification attempt that did not learn it does not pass.",
+    )
+
+
+class Outcomes(StrictModel):
+    """What a call in this scenario should achieve, in terms the engine can check. The
+    session score weighs these beside the quality of the turns, so a short, polite call
+    that learned nothing cannot score well."""
+
+    facts: list[FactOutcome] | None = Field(
+        default=None,
+        description="The hidden facts that matter, with weights; leave out to count every "
+        "hidden fact equally, or give [] if no fact matters.",
+    )
+    next_step: bool = Field(
+        default=True,
+        description="true: the call should end with the buyer agreeing a next step "
+        "(the call ends 'agreement').",
+    )
+    min_turns: int = Field(
+        default=3,
+        ge=1,
+        le=100,
+        description="The fewest seller turns a fair attempt needs; a shorter call is capped.",
+    )
+
+    @field_validator("facts")
+    @classmethod
+    def _unique_outcome_facts(cls, facts: list[FactOutcome] | None) -> list[FactOutcome] | None:
+        ids = [f.id for f in facts or []]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"each fact is listed once; repeated: {', '.join(dupes)}")
+        return facts
+
+
 class RubricTweaks(StrictModel):
     weights: dict[str, float] = Field(
         default_factory=dict, description="Criterion id to weight, overriding the default."
@@ -331,6 +377,23 @@ class Certification(StrictModel):
         default_factory=dict, description="Criterion id to the minimum average score needed."
     )
     attempts: int = Field(default=3, ge=1, le=100)
+    required_facts: list[Slug] = Field(
+        default_factory=list,
+        description="Hidden facts (ids) an attempt must learn, besides those marked "
+        "required under outcomes.facts.",
+    )
+    next_step: bool | None = Field(
+        default=None,
+        description="true: an attempt must end with an agreed next step; false: it need "
+        "not; leave out to follow outcomes.next_step.",
+    )
+    min_turns: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="The fewest seller turns an attempt needs; leave out to follow "
+        "outcomes.min_turns.",
+    )
 
 
 class ScoreBand(StrictModel):
@@ -385,6 +448,11 @@ class Scenario(StrictModel):
     objectives: list[Line] = Field(min_length=1)
     limits: Limits = Field(default_factory=Limits)
     next_step: NextStep = Field(default_factory=NextStep)
+    outcomes: Outcomes = Field(
+        default_factory=Outcomes,
+        description="What the call should achieve (facts that matter, a next step, the "
+        "fewest turns), scored beside the quality of the turns.",
+    )
     opening: Line | None = Field(
         default=None, description="The buyer's first line, instead of the persona's own."
     )

@@ -31,7 +31,7 @@ from trainer.engine.ports import (
     ReplyEnd,
 )
 from trainer.engine.reactions import react
-from trainer.engine.scoring import ScoreBreakdown, session_score
+from trainer.engine.scoring import ScoreBreakdown, scenario_score
 from trainer.engine.state import BuyerState, StateChange
 from trainer.text import check_turn_text, clean_turn_text
 
@@ -205,7 +205,12 @@ class Session:
         return [Exchange(t.seller, t.buyer) for t in self.turns[-HISTORY_WINDOW:]]
 
     def score(self) -> ScoreBreakdown:
-        return session_score([t.assessment for t in self.turns], self.setup.rubric, self.ended_by)
+        return scenario_score(
+            self.setup,
+            [t.assessment for t in self.turns],
+            self.ended_by,
+            self.state.disclosed,
+        )
 
     # ---------------------------------------------------------------- the turn
 

@@ -16,7 +16,7 @@ from trainer.content.library import ResolvedScenario
 from trainer.engine.assessment import Assessment
 from trainer.engine.certification import CertificationResult, judge_attempt
 from trainer.engine.ports import AssessContext, Assessor, Exchange
-from trainer.engine.scoring import ScoreBreakdown, session_score
+from trainer.engine.scoring import ScoreBreakdown, scenario_score
 from trainer.engine.session import HISTORY_WINDOW, Turn
 from trainer.engine.state import BuyerState
 from trainer.store.repository import StoredSession
@@ -71,7 +71,8 @@ async def rescore(stored: StoredSession, setup: ResolvedScenario, assessor: Asse
         before = turn.state
     header = stored.header
     ended_by = header.get("ended_by")
-    breakdown = session_score(assessments, setup.rubric, ended_by)
+    disclosed = turns[-1].state.disclosed if turns else ()
+    breakdown = scenario_score(setup, assessments, ended_by, disclosed)
     outcome = header.get("outcome") or {}
     certification = header.get("certification") or {}
     result = Rescored(
@@ -85,7 +86,6 @@ async def rescore(stored: StoredSession, setup: ResolvedScenario, assessor: Asse
         moves_changed=moves_changed,
     )
     if header.get("mode") == "certification":
-        result.certification = judge_attempt(
-            breakdown, setup.scenario.certification, len(turns), ended_by
-        )
+        names = {c.id: c.name for c in setup.rubric.criteria}
+        result.certification = judge_attempt(breakdown, setup.scenario, len(turns), ended_by, names)
     return result

@@ -36,6 +36,9 @@ def outcome_from(
     return {
         "score": breakdown.score,
         "turns_part": breakdown.turns_part,
+        "outcomes_part": breakdown.outcomes_part,
+        "objectives": [o.record() for o in breakdown.objectives],
+        "adjustments": [a.record() for a in breakdown.adjustments],
         "adjustment": breakdown.adjustment,
         "adjustment_reason": breakdown.adjustment_reason,
         "criteria": breakdown.criteria,
@@ -68,6 +71,7 @@ def certification_body(
             r.criterion: {"minimum": r.minimum, "got": r.got, "met": r.met} for r in result.required
         },
         "reasons": list(result.reasons),
+        "requirements": [r.record() for r in result.requirements],
         "criteria": criteria,
         "ended_by": header.get("ended_by"),
         "turns": len(turns),
@@ -154,7 +158,13 @@ class StoreRecorder:
         }
         if session.mode == "certification":
             rules = session.setup.scenario.certification
-            result = judge_attempt(session.score(), rules, len(session.turns), session.ended_by)
+            result = judge_attempt(
+                session.score(),
+                session.setup.scenario,
+                len(session.turns),
+                session.ended_by,
+                {c.id: c.name for c in session.setup.rubric.criteria},
+            )
             turns = [turn_record(t) for t in session.turns]
             existing = (
                 [r for r in self.ledger.for_session(session.id) if r.get("kind") == "certification"]
@@ -177,6 +187,7 @@ class StoreRecorder:
                 "attempt": record.get("attempt"),
                 "attempts_allowed": rules.attempts,
                 "reasons": list(record.get("reasons", [])),
+                "requirements": list(record.get("requirements", [])),
             }
             changes["certification"] = {"passed": record["passed"], "record": record["id"]}
         self.header = self.store.finish_session(self.trainee, session.id, changes)

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from trainer.content.library import ResolvedScenario
-from trainer.engine.certification import MIN_TURNS
+from trainer.engine.certification import min_turns, next_step_required
 from trainer.engine.ports import Mode
 
 
@@ -31,7 +31,8 @@ def briefing_text(setup: ResolvedScenario, mode: Mode) -> Text:
         rules = scenario.certification
         text.append(
             f"\nCertification attempt: no feedback, hints or rewinds until the call ends. "
-            f"Pass mark {rules.pass_mark}; at least {MIN_TURNS} turns; "
+            f"Pass mark {rules.pass_mark}; at least {min_turns(scenario)} turns; "
+            f"{'a next step agreed; ' if next_step_required(scenario) else ''}"
             f"{rules.attempts} attempts allowed.\n",
             style="bold yellow",
         )

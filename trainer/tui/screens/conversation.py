@@ -24,7 +24,7 @@ from textual.widgets import Footer, Header, Static, TextArea
 from textual.worker import Worker
 
 from trainer.content.library import ResolvedScenario
-from trainer.engine.certification import MIN_TURNS
+from trainer.engine.certification import min_turns
 from trainer.engine.ports import ENDINGS, Mode
 from trainer.engine.session import (
     Assessed,
@@ -344,7 +344,7 @@ class ConversationScreen(Screen[None]):
             played = plural(len(self.session.turns), "turn")
             self.notify(
                 f"Press Ctrl+E again to end the attempt now ({played}; "
-                f"an attempt needs at least {MIN_TURNS}).",
+                f"an attempt needs at least {min_turns(self.session.setup.scenario)}).",
                 severity="warning",
             )
             return

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from trainer.engine.ports import ENDINGS
+from trainer.engine.score_words import score_parts
 from trainer.engine.session import Session
 from trainer.text import printable
 from trainer.tui.exports import save_export
@@ -22,8 +23,8 @@ def score_text(session: Session) -> Text:
     breakdown = session.score()
     text = Text()
     text.append(f"Session score {breakdown.score}/100", style="bold")
-    if breakdown.adjustment:
-        text.append(f"  ({breakdown.adjustment:+d}: {breakdown.adjustment_reason})")
+    for line in score_parts(breakdown):
+        text.append("\n" + printable(line))
     turns = len(session.turns)
     text.append(
         f"\n{ENDINGS[session.ended_by].capitalize()} after {turns} turn{'s' if turns != 1 else ''}."
