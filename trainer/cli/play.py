@@ -275,6 +275,7 @@ def turn_document(turn: Turn) -> dict[str, Any]:
         "patience": turn.state.patience,
         "openness": turn.state.openness,
         "disclosed": list(turn.disclosed_now),
+        "owed": list(turn.state.owed),
         "cause": turn.cause,
         "changes": [{"field": c.field, "delta": c.delta, "cause": c.cause} for c in turn.changes],
         "usage": usage_record(turn.usage),
