@@ -8,21 +8,32 @@ it out credits nothing and the fact is offered again on the next turn.
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Static
 
 from tests.cli_helpers import REPO, SCENARIO
 from tests.fake_openai import FakeOpenAI
 from tests.fakes import ScriptedAssessor, assessment
 from tests.test_llm_backend import fake as fake  # the fixture: a judge that says discovery
 from tests.test_llm_backend import llm_flags
+from tests.test_tui import TURNS, say
+from tests.test_tui import context as tui_context
 from trainer.content.library import Library, ResolvedScenario
 from trainer.engine.records import turn_from_record, turn_record
 from trainer.engine.session import Session, Turn
 from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.buyer import OfflineBuyer
+from trainer.store.repository import Store
+from trainer.tui.app import TrainerApp
+from trainer.tui.screens.conversation import ConversationScreen, why
+from trainer.tui.screens.debrief import DebriefScreen
+from trainer.tui.widgets.meters import Meter
+from trainer.tui.widgets.transcript import Transcript
 
 pytest_plugins = ["tests.fake_openai"]
 
@@ -34,6 +45,110 @@ def said_in(turn: Turn, setup: ResolvedScenario) -> list[str]:
     """The facts this turn credited whose reveal is not in the buyer's reply."""
     facts = {f.id: f for f in setup.persona.hidden_facts}
     return [f for f in turn.disclosed_now if facts[f].reveal not in turn.buyer]
+
+
+# ------------------------------------------------------------------ the call screen
+
+
+async def open_call(pilot: Any, mode: str) -> ConversationScreen:
+    """The call screen for the cold-call scenario, pushed directly (the briefing's keys for
+    starting an attempt are another test's subject)."""
+    app = pilot.app
+    setup = app.context.library.resolve(SCENARIO)
+    await app.push_screen(ConversationScreen(setup, mode))
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ConversationScreen) and screen.mode == mode
+    return screen
+
+
+def shown_outside_the_transcript(screen: ConversationScreen) -> str:
+    """Every piece of text the screen shows, less the conversation itself."""
+    transcript = screen.query_one(Transcript)
+    parts = []
+    for widget in screen.query(Static):
+        if widget.display and transcript not in widget.ancestors_with_self:
+            parts.append(str(widget.render()))
+    return "\n".join(parts)
+
+
+async def test_a_certification_attempt_shows_no_meter_cause_or_learned_fact(
+    tmp_path: Path,
+) -> None:
+    app = TrainerApp(tui_context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_call(pilot, "certification")
+        facts = screen.setup.persona.hidden_facts
+        for text in TURNS[:4]:
+            await say(pilot, text)
+            assert not screen.query(Meter)
+            for hidden in ("#patience", "#openness", "#cause", "#verdict", "#learned", "#hint"):
+                assert not screen.query(hidden), hidden
+            shown = shown_outside_the_transcript(screen)
+            for word in ("Patience", "Openness", "Why", "What you have learned", "Good use"):
+                assert word.lower() not in shown.lower(), (word, shown)
+            for fact in facts:
+                assert fact.fact not in shown
+            assert f"Turn {len(screen.session.turns)}/" in shown  # the turn count stays
+        session = screen.session
+        assert session.state.disclosed, "the turns learned facts, none of them shown"
+        assert any(t.changes for t in session.turns), "the state moved, unshown"
+        # the debrief shows what the call kept back
+        await pilot.press("ctrl+e", "ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        debrief = str(app.screen.query_one("#turn-by-turn", Static).render())
+        learned = {f.id: f.fact for f in facts}
+        for fact_id in session.state.disclosed:
+            assert f"learned: {learned[fact_id]}" in debrief
+        assert "patience" in debrief and "openness" in debrief
+        assert why(session.turns[0]) in debrief
+
+
+async def test_practice_still_coaches_live(tmp_path: Path) -> None:
+    app = TrainerApp(tui_context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_call(pilot, "practice")
+        for text in TURNS[:4]:
+            await say(pilot, text)
+        session = screen.session
+        assert len(screen.query(Meter)) == 2
+        shown = shown_outside_the_transcript(screen)
+        assert "Patience" in shown and "Openness" in shown and "Why:" in shown
+        learned = str(screen.query_one("#learned", Static).render())
+        assert session.earned_facts
+        for fact in session.earned_facts:
+            assert fact.fact in learned
+        assert not screen.query("#withheld")
+
+
+def test_a_typed_certification_prints_no_coaching_until_the_call_ends(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    library: Library,
+) -> None:
+    from tests.cli_helpers import DISCOVERY, run
+
+    monkeypatch.setenv("TRAINER_STORE", str(tmp_path / "store"))
+    lines = [*DISCOVERY.read_text().splitlines()[:5], "/end"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, err = run(capsys, "certify", SCENARIO, "--trainee", "Ana")
+    assert code == 0, err
+    during, _, after = out.partition("Outcome:")
+    for word in ("patience", "openness", "why:", "learned:", "tip:", "good use"):
+        assert word not in during.lower(), word
+    facts = {f.id: f.fact for f in library.resolve(SCENARIO).persona.hidden_facts}
+    (summary,) = Store.open(tmp_path / "store").sessions("Ana")
+    stored = Store.open(tmp_path / "store").find_session(str(summary["id"]))
+    learned = [facts[f] for turn in stored.main_line() for f in turn["disclosed_now"]]
+    assert learned, "the attempt learned facts"
+    # the debrief gives what the call held back: each turn's state, cause and fact
+    assert "How each turn landed:" in after
+    assert after.count("why:") == 5 and after.count("patience ") >= 5
+    flat = " ".join(after.split())
+    for fact in learned:
+        assert f"learned: {fact}" in flat
 
 
 # ------------------------------------------------------------------ the offline buyer

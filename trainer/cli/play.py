@@ -23,6 +23,7 @@ from trainer.cli.render import (
     describe_feedback,
     describe_outcome,
     describe_turn,
+    describe_withheld,
     header,
 )
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
@@ -411,6 +412,8 @@ async def _conversation(session: Session) -> int:
     if not session.over:
         await session.end_by_seller()
     print(describe_outcome(session))
+    if not feedback and session.turns:
+        print("\n" + describe_withheld(session))
     recorder = session.recorder
     if isinstance(recorder, StoreRecorder):
         if recorder.certification is not None:
