@@ -175,10 +175,10 @@ def test_unearned_facts_never_reach_a_prompt(
     code, document = play(capsys, fake, DISCOVERY)
     assert code == 0, document
     persona = library.resolve(SCENARIO).persona
-    disclosed_by: dict[str, int] = {}
+    disclosed_by: dict[str, int] = {}  # the turn that earned it: said, or still owed
     for number, turn in enumerate(document["turns"], start=1):
-        for fact in turn["disclosed"]:
-            disclosed_by[fact] = number
+        for fact in [*turn["disclosed"], *turn["owed"]]:
+            disclosed_by.setdefault(fact, number)
     requests = fake.chat_requests()
     for fact in persona.hidden_facts:
         earned_at = disclosed_by.get(fact.id)

@@ -130,8 +130,7 @@ async def test_certification_hides_feedback_and_hints(tmp_path: Path) -> None:
         screen = app.screen
         assert isinstance(screen, ConversationScreen) and screen.mode == "certification"
         await say(pilot, TURNS[1])
-        assert str(screen.query_one("#verdict", Static).render()).strip() == ""
-        assert "Why" not in str(screen.query_one("#cause", Static).render())
+        assert not screen.query("#verdict") and not screen.query("#cause")
         await pilot.press("ctrl+t")
         await pilot.press("ctrl+z")
         await pilot.pause()

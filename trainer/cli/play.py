@@ -23,6 +23,7 @@ from trainer.cli.render import (
     describe_feedback,
     describe_outcome,
     describe_turn,
+    describe_withheld,
     header,
 )
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
@@ -275,6 +276,7 @@ def turn_document(turn: Turn) -> dict[str, Any]:
         "patience": turn.state.patience,
         "openness": turn.state.openness,
         "disclosed": list(turn.disclosed_now),
+        "owed": list(turn.state.owed),
         "cause": turn.cause,
         "changes": [{"field": c.field, "delta": c.delta, "cause": c.cause} for c in turn.changes],
         "usage": usage_record(turn.usage),
@@ -417,6 +419,8 @@ async def _conversation(session: Session) -> int:
     if not session.over:
         await session.end_by_seller()
     print(describe_outcome(session))
+    if not feedback and session.turns:
+        print("\n" + describe_withheld(session))
     recorder = session.recorder
     if isinstance(recorder, StoreRecorder):
         if recorder.certification is not None:

@@ -76,6 +76,15 @@ def describe_feedback(setup: ResolvedScenario, turn: Turn) -> str:
     return printable("\n".join(lines))
 
 
+def describe_withheld(session: Session) -> str:
+    """After a certification attempt: the feedback held back during it, turn by turn."""
+    lines = ["How each turn landed:"]
+    for turn in session.turns:
+        lines.append(_wrap(f"You: {turn.seller}", "   ", first=f"{turn.index:>2} "))
+        lines.append(describe_feedback(session.setup, turn))
+    return printable("\n".join(lines))
+
+
 def describe_outcome(session: Session) -> str:
     breakdown = session.score()
     turns = len(session.turns)

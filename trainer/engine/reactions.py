@@ -71,7 +71,7 @@ def react(
         assessment.proposes_next_step
         and assessment.move == "agenda"
         and state.openness >= step.openness
-        and len(state.disclosed) >= step.facts
+        and len(state.earned) >= step.facts
     ):
         ending = "agreement"
     elif turns_taken >= setup.scenario.limits.turns or out_of_time:
@@ -126,8 +126,8 @@ def _earned_fact(
     touched_but_withheld = False
     volunteered: HiddenFact | None = None
     for fact in persona.hidden_facts:
-        if fact.id in state.disclosed:
-            continue
+        if fact.id in state.earned:
+            continue  # said already, or earned and still to be said (offered again)
         on_topic = assessment.move in _TOPIC_MOVES and _touches(fact, text)
         if fact.when.on_topic and not on_topic:
             continue

@@ -61,11 +61,7 @@ def turn_record(turn: Turn) -> dict[str, Any]:
         "buyer": turn.buyer,
         "assessment": assessment_record(turn.assessment),
         "changes": [{"field": c.field, "delta": c.delta, "cause": c.cause} for c in turn.changes],
-        "state": {
-            "patience": turn.state.patience,
-            "openness": turn.state.openness,
-            "disclosed": list(turn.state.disclosed),
-        },
+        "state": state_record(turn.state),
         "disclosed_now": list(turn.disclosed_now),
         "withheld_topic": turn.withheld_topic,
         "ended_by": turn.ended_by,
@@ -73,6 +69,19 @@ def turn_record(turn: Turn) -> dict[str, Any]:
         "usage": usage_record(turn.usage),
         "flags": list(turn.flags),
     }
+
+
+def state_record(state: BuyerState) -> dict[str, Any]:
+    """The state after a turn. ``owed`` is written only when a fact is owed, so the
+    records (and digests) of sessions that owe nothing read as they always have."""
+    record: dict[str, Any] = {
+        "patience": state.patience,
+        "openness": state.openness,
+        "disclosed": list(state.disclosed),
+    }
+    if state.owed:
+        record["owed"] = list(state.owed)
+    return record
 
 
 def assessment_from_record(data: dict[str, Any]) -> Assessment:
@@ -125,6 +134,7 @@ def turn_from_record(data: dict[str, Any]) -> Turn:
                 int(state["patience"]),
                 int(state["openness"]),
                 tuple(str(f) for f in state["disclosed"]),
+                tuple(str(f) for f in state.get("owed", ())),
             ),
             disclosed_now=tuple(str(f) for f in data["disclosed_now"]),
             withheld_topic=bool(data["withheld_topic"]),

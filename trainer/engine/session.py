@@ -31,6 +31,7 @@ from trainer.engine.ports import (
     ReplyEnd,
 )
 from trainer.engine.reactions import react
+from trainer.engine.said import carries, public_stems
 from trainer.engine.scoring import ScoreBreakdown, scenario_score
 from trainer.engine.state import BuyerState, StateChange
 from trainer.text import check_turn_text, clean_turn_text
@@ -93,7 +94,8 @@ class Turn:
 
 @dataclass(frozen=True)
 class Assessed:
-    """The turn has been judged and the buyer's new state decided (not yet committed)."""
+    """The turn has been judged and the buyer's new state decided (not yet committed; a
+    fact in ``new_facts`` is learned only if the reply then says it)."""
 
     assessment: Assessment
     changes: tuple[StateChange, ...]
@@ -195,6 +197,8 @@ class Session:
 
     @property
     def earned_facts(self) -> tuple[HiddenFact, ...]:
+        """The facts the buyer has said: what the trainee has learned. (A fact earned but
+        not yet said is in ``state.owed``, and counts for nothing until it is said.)"""
         return self._facts(self.state, disclosed=True)
 
     @property
@@ -239,7 +243,13 @@ class Session:
             assessment, reacted.changes, reacted.state, reacted.new_facts, reacted.ending
         )
 
-        earned = self._facts(reacted.state, disclosed=True)
+        offered = self._offered(before, reacted.new_facts, reacted.ending)
+        earned = tuple(
+            f
+            for f in self.setup.persona.hidden_facts
+            if f.id in reacted.state.disclosed and f not in offered
+        )
+        earned += offered
         context = ReplyContext(
             setup=self.setup,
             seller_text=text,
@@ -247,7 +257,7 @@ class Session:
             assessment=assessment,
             state=reacted.state,
             earned_facts=earned,
-            new_facts=reacted.new_facts,
+            new_facts=offered,
             withheld_topic=reacted.withheld_topic,
             ending=reacted.ending,
             history=history,
@@ -261,15 +271,20 @@ class Session:
             parts.append(chunk)
             yield ReplyChunk(chunk)
         flags = assessment.flags + (() if end.complete else ("incomplete_reply",))
+        reply = "".join(parts).strip()
+        public = public_stems(self.setup, text)
+        said = tuple(f.id for f in offered if carries(f, reply, public))
+        owed = dict.fromkeys([*reacted.state.owed, *(f.id for f in offered)])
+        unsaid = tuple(f for f in owed if f not in said)
 
         turn = Turn(
             index=index,
             seller=text,
-            buyer="".join(parts).strip(),
+            buyer=reply,
             assessment=assessment,
             changes=reacted.changes,
-            state=reacted.state,
-            disclosed_now=tuple(f.id for f in reacted.new_facts),
+            state=reacted.state.settle(said, unsaid),
+            disclosed_now=said,
             withheld_topic=reacted.withheld_topic,
             ended_by=reacted.ending,
             elapsed=self.elapsed,
@@ -284,6 +299,16 @@ class Session:
             self.ended_by = reacted.ending
             await self.recorder.session_ended(self)
         yield TurnCommitted(turn)
+
+    def _offered(
+        self, before: BuyerState, new: tuple[HiddenFact, ...], ending: EndedBy | None
+    ) -> tuple[HiddenFact, ...]:
+        """The facts the buyer is to share in this reply: those earned earlier and not yet
+        said, then the one this turn earned. A buyer ending the call shares nothing."""
+        if ending == "buyer":
+            return ()
+        owed = tuple(f for f in self.setup.persona.hidden_facts if f.id in before.owed)
+        return owed + tuple(f for f in new if f not in owed)
 
     async def play(self, seller_text: str) -> Turn:
         """Play one turn to the end and return it (for scripts and tests)."""

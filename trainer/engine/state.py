@@ -34,11 +34,19 @@ class Disclosure:
 
 @dataclass(frozen=True)
 class BuyerState:
-    """Patience and openness (0-100) and what the buyer has revealed so far."""
+    """Patience and openness (0-100), what the buyer has said so far (``disclosed``) and
+    what the seller has earned that the buyer has not yet said (``owed``: a model buyer
+    told to share a fact may not, and the fact is offered again on the next turn)."""
 
     patience: int
     openness: int
     disclosed: tuple[str, ...] = field(default_factory=tuple)
+    owed: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def earned(self) -> tuple[str, ...]:
+        """Every fact the seller has earned, said or not."""
+        return (*self.disclosed, *self.owed)
 
     def apply(self, changes: list[StateChange]) -> BuyerState:
         patience, openness = self.patience, self.openness
@@ -53,3 +61,10 @@ class BuyerState:
         if fact_id in self.disclosed:
             return self
         return replace(self, disclosed=(*self.disclosed, fact_id))
+
+    def settle(self, said: tuple[str, ...], unsaid: tuple[str, ...]) -> BuyerState:
+        """After the reply: the facts it carried are disclosed, the ones it did not are
+        owed (and not disclosed, even if the turn's reaction counted them)."""
+        disclosed = [f for f in self.disclosed if f not in unsaid]
+        disclosed += [f for f in said if f not in disclosed]
+        return replace(self, disclosed=tuple(disclosed), owed=unsaid)

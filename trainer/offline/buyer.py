@@ -57,14 +57,15 @@ class OfflineBuyer:
 
 
 def compose_reply(picker: LinePicker, context: ReplyContext) -> str:
-    """The buyer's words for this turn: a reaction to the move, any fact just earned,
-    and how the call ends if it does."""
+    """The buyer's words for this turn: a reaction to the move, every fact it is to share
+    (word for word, whatever else it says), and how the call ends if it does."""
     move = context.assessment.move
     if context.ending == "buyer":
         reaction = picker.pick(_reaction_pool(context)) if move != "other" else ""
         return _join(reaction, picker.pick("end_call"))
     if context.ending == "agreement":
-        return picker.pick("agreement")
+        # the fact this turn earned is said before agreeing: a fact counts only when said
+        return _join(*(fact.reveal for fact in context.new_facts), picker.pick("agreement"))
 
     parts: list[str] = []
     negative = move in {"pitch", "pressure", "injection", "other"} and not (

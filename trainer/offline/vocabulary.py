@@ -14,46 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from trainer.content.library import ResolvedScenario
+from trainer.text import STOPWORDS as STOPWORDS  # defined beside the other word helpers
+from trainer.text import content_stems as content_stems
 from trainer.text import normalise, phrase_pattern, words
-
-_STOPWORD_TEXT = """
-    a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    few for from further had has have having he her here hers him his how i if in into
-    is it its itself just me more most my no nor not now of off on once only or other
-    our ours out over own same she should so some such than that the their theirs them
-    then there these they this those through to too under until up very was we were what
-    when where which while who whom why will with would you your yours yourself one two
-    three four five six new get got make made last next first year years month months
-    week weeks day days time times way ways thing things lot much many every per across
-    around still even well back like want need said says say know think company
-    companies customer customers business team teams people work working help inc llc
-    plc ltd group i'm you're we're it's that's don't can't i'd i've you've we've let's
-    really actually just maybe quite pretty sure right okay yes yeah thanks thank hi
-    hello hey
-"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 GENERIC = frozenset({"cost", "costs", "money", "value", "good", "better", "best", "use"})
 """Words every world shares: a turn that uses them is not thereby about this buyer."""
-
-
-def stem(word: str) -> str:
-    """A crude stem, enough to match 'dock' with 'docks' and 'audits' with 'audit'."""
-    if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 4 and word.endswith("ed"):
-        return word[:-2]
-    return word.rstrip("s") if len(word) > 4 else word
-
-
-def content_stems(text: str) -> set[str]:
-    """The stems of the words that carry meaning: four letters or more, no stopwords."""
-    return {
-        stem(w)
-        for w in words(normalise(text))
-        if len(w) >= 4 and w not in STOPWORDS and not w.isdigit()
-    }
 
 
 def _stems_of(lines: Iterable[str]) -> set[str]:

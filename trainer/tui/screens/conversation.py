@@ -1,6 +1,8 @@
 """The call: the transcript with the buyer's reply streaming in, patience and openness with
-the cause of each change, the turn's verdict (practice only), what you have learned, and
-the input. Cause and effect on one screen: what I said, how it landed, why.
+the cause of each change, the turn's verdict, what you have learned, and the input. Cause
+and effect on one screen: what I said, how it landed, why. A certification attempt shows
+only the transcript, the turn count and the clock: live coaching would be help the
+trainee is being certified without, so it all waits for the debrief.
 
 A turn runs in an async worker owned by this screen (cancelled if the screen goes).
 Esc cancels a reply in flight: the engine commits nothing until the reply is whole, so
@@ -53,6 +55,12 @@ def why(turn: Turn) -> str:
     if turn.withheld_topic:
         parts.append("you touched something they are not ready to share")
     return "; ".join(parts) or "no change"
+
+
+WITHHELD = (
+    "Certification attempt: how each turn landed, and what you found out, are in the "
+    "debrief when the call ends."
+)
 
 
 class SellerInput(TextArea):
@@ -136,12 +144,15 @@ class ConversationScreen(Screen[None]):
                 )
             with VerticalScroll(id="side"):
                 yield Static(id="counters")
-                yield Meter("Patience", persona.patience, id="patience")
-                yield Meter("Openness", persona.openness, id="openness")
-                yield Static(id="cause", classes="cause")
-                yield Static(id="verdict")
-                yield Static(id="hint")
-                yield Static(id="learned")
+                if self.practice:
+                    yield Meter("Patience", persona.patience, id="patience")
+                    yield Meter("Openness", persona.openness, id="openness")
+                    yield Static(id="cause", classes="cause")
+                    yield Static(id="verdict")
+                    yield Static(id="hint")
+                    yield Static(id="learned")
+                else:
+                    yield Static(WITHHELD, id="withheld")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -181,6 +192,8 @@ class ConversationScreen(Screen[None]):
 
     def show_side(self, turn: Turn | None) -> None:
         self.show_counters()
+        if not self.practice:
+            return  # a certification attempt coaches nothing live: the debrief shows it
         state = self.session.state
         deltas = {"patience": 0, "openness": 0}
         for change in turn.changes if turn else ():
@@ -188,13 +201,13 @@ class ConversationScreen(Screen[None]):
         self.query_one("#patience", Meter).set_value(state.patience, deltas["patience"])
         self.query_one("#openness", Meter).set_value(state.openness, deltas["openness"])
         cause = Text()
-        if turn is not None and self.practice:
+        if turn is not None:
             cause.append("Why: ", style="bold")
             cause.append(why(turn))
         self.query_one("#cause", Static).update(cause)
         self.query_one("#hint", Static).display = False
         verdict = Text()
-        if turn is not None and self.practice:
+        if turn is not None:
             a = turn.assessment
             verdict.append("Good use ", style="bold")
             verdict.append("●" * a.good_use + "○" * (5 - a.good_use), style="yellow")

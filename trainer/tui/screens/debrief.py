@@ -83,6 +83,23 @@ def state_charts(session: Session, width: int = 76) -> Text:
     return patience + Text("\n\n") + openness
 
 
+def turn_by_turn(session: Session) -> Text:
+    """What a certification attempt kept from the trainee during the call: how patience
+    and openness moved on each turn, why, and what each turn learned."""
+    from trainer.tui.screens.conversation import why
+
+    facts = {f.id: f.fact for f in session.setup.persona.hidden_facts}
+    text = Text("Turn by turn\n", style="bold")
+    for turn in session.turns:
+        text.append(
+            f"{turn.index}. patience {turn.state.patience}, openness {turn.state.openness}: "
+        )
+        text.append(printable(why(turn)) + "\n")
+        for fact_id in turn.disclosed_now:
+            text.append(f"   learned: {printable(facts.get(fact_id, fact_id))}\n")
+    return text
+
+
 class DebriefScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "retry", "Try again"),
@@ -114,6 +131,8 @@ class DebriefScreen(Screen[None]):
                 yield Static(state_charts(session), id="charts")
             yield Static(turns_text(session), id="best-worst")
             yield Static(missed_text(session), id="missed")
+            if session.mode == "certification" and session.turns:
+                yield Static(turn_by_turn(session), id="turn-by-turn")
         yield Footer()
 
     def on_mount(self) -> None:
