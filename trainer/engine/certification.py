@@ -24,7 +24,9 @@ class RequiredResult:
 
     @property
     def met(self) -> bool:
-        return self.got is not None and self.got >= self.minimum
+        """Met when its average reaches the minimum, or when it applied to no turn: a call
+        with no product talk has nothing to hold back, so restraint is n/a, not failed."""
+        return self.got is None or self.got >= self.minimum
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,9 @@ def judge_attempt(
     )
     for result in required:
         if not result.met:
-            got = "not scored" if result.got is None else f"{result.got:.1f}"
-            reasons.append(f"{result.criterion} averaged {got}; {result.minimum} is required")
+            reasons.append(
+                f"{result.criterion} averaged {result.got:.1f}; {result.minimum} is required"
+            )
     return CertificationResult(
         passed=not reasons,
         score=breakdown.score,
