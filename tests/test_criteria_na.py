@@ -45,9 +45,12 @@ def test_focus_preparation_and_economy_apply_to_every_turn(library: Library, tex
 
 
 def test_restraint_is_na_without_product_talk(library: Library) -> None:
-    assert offline(library, "How long do trucks wait at your docks on a bad day?").criteria[
-        "restraint"
-    ] is None
+    assert (
+        offline(library, "How long do trucks wait at your docks on a bad day?").criteria[
+            "restraint"
+        ]
+        is None
+    )
     assert offline(library, "Any update?").criteria["restraint"] is None
 
 
@@ -147,9 +150,9 @@ def test_an_extra_criterion_is_na_when_none_of_its_phrases_appear(content_dir: P
     path = content_dir / "scenarios" / f"{SCENARIO}.yaml"
     path.write_text(path.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
     library = load_library([content_dir])
-    assert offline(library, "How long do trucks wait on a bad day?").criteria[
-        "names_the_site"
-    ] is None
+    assert (
+        offline(library, "How long do trucks wait on a bad day?").criteria["names_the_site"] is None
+    )
     assert offline(library, "How long do trucks wait at Savannah?").criteria["names_the_site"] == 4
 
 

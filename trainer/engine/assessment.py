@@ -30,8 +30,9 @@ class Assessment:
     talk that answers a need the buyer already disclosed, which is not a premature pitch.
     ``criteria`` holds None for a criterion that does not apply to the turn (no product
     talk to hold back, no question to judge): it is "n/a", left out of every average,
-    rather than a 3 that would drag them towards the middle. ``verdicts`` keeps each assessor's good-use verdict when more than one judged the
-    turn (``{"offline": 2, "judge": 4}``); ``usage`` is what judging it cost.
+    rather than a 3 that would drag them towards the middle. ``verdicts`` keeps each
+    assessor's good-use verdict when more than one judged the turn
+    (``{"offline": 2, "judge": 4}``); ``usage`` is what judging it cost.
     """
 
     move: Move
