@@ -7,10 +7,12 @@ report` then listed those as the trainee's weakest criteria.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from tests.cli_helpers import DISCOVERY, play_json, run
 from tests.fakes import assessment
 from tests.labelled import Label, context_for
 from trainer.content.library import Library
@@ -220,3 +222,69 @@ def test_a_required_criterion_that_never_applied_does_not_fail_certification(
     pushy = [assessment(good_use=5, criteria={"customer_focus": 5, "no_pressure": 1})] * 4
     failed = judge_attempt(session_score(pushy, library.rubric, "agreement"), rules, 4, "agreement")
     assert any("no_pressure" in r for r in failed.reasons)
+
+
+# ------------------------------------------------------------ records, --json and the report
+
+
+def test_na_survives_the_turn_record_and_old_threes_stay_readable() -> None:
+    from trainer.engine.records import assessment_from_record, assessment_record
+
+    turn = assessment(criteria={"customer_focus": 4, "restraint": None})
+    stored = json.loads(json.dumps(assessment_record(turn)))
+    assert stored["criteria"] == {"customer_focus": 4, "restraint": None}
+    assert assessment_from_record(stored).criteria == turn.criteria
+    old = {**stored, "criteria": {"customer_focus": 4, "restraint": 3}}
+    assert assessment_from_record(old).criteria == {"customer_focus": 4, "restraint": 3}
+
+
+def test_json_and_report_average_each_criterion_over_the_turns_it_applied_to(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = play_json(capsys, "play", "Ana", DISCOVERY)
+    applied: dict[str, list[int]] = {}
+    for turn in document["turns"]:
+        for name, score in turn["criteria"].items():
+            if score is not None:
+                applied.setdefault(name, []).append(score)
+    nas = {n for t in document["turns"] for n, s in t["criteria"].items() if s is None}
+    assert nas, "the discovery script should leave some criterion n/a on some turn"
+    outcome = document["outcome"]
+    assert outcome["criteria_turns"] == {n: len(v) for n, v in applied.items()}
+    for name, scores in applied.items():
+        assert outcome["criteria"][name] == round(sum(scores) / len(scores), 2), name
+
+    report = json.loads(run(capsys, "report", "--json")[1])
+    weakest = report["trainees"][0]["weakest"]
+    assert weakest
+    for entry in weakest:
+        scores = applied[entry["criterion"]]
+        assert entry["turns"] == len(scores)
+        assert entry["average"] == round(sum(scores) / len(scores), 2)
+    table = run(capsys, "report")[1]
+    first = weakest[0]
+    assert f"({first['turns']} turn" in table
+
+
+def test_exports_keep_na_as_null_and_say_how_many_turns_each_average_is_over(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = play_json(capsys, "play", "Ana", DISCOVERY)
+    session = str(document["session"])
+    exported = json.loads(run(capsys, "export", session[:8], "--format", "json")[1])
+    stored = [t["assessment"]["criteria"] for t in exported["turns"]]
+    assert stored == [t["criteria"] for t in document["turns"]]
+    assert any(v is None for criteria in stored for v in criteria.values())
+    applied = exported["outcome"]["criteria_turns"]
+    assert applied == document["outcome"]["criteria_turns"]
+
+    markdown = run(capsys, "export", session[:8])[1]
+    focus = exported["outcome"]["criteria"]["customer_focus"]
+    assert f"| {focus:.1f} ({applied['customer_focus']} turns) |" in markdown
+
+    statements = json.loads(run(capsys, "export", "--xapi")[1])
+    completed = next(s for s in statements if s["verb"]["display"]["en-US"] == "completed")
+    extensions = completed["result"]["extensions"]
+    assert extensions["https://trainer.invalid/xapi/extensions/criteria-turns"] == applied
+    averaged = {k.rsplit("/", 1)[1] for k in extensions if "/xapi/criteria/" in k}
+    assert averaged == set(applied)

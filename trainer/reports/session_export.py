@@ -15,7 +15,7 @@ from typing import Any
 from trainer.engine.ports import ENDINGS
 from trainer.store.repository import StoredSession
 from trainer.store.signed import Confirmation
-from trainer.text import json_text, markdown_escape, markdown_inline, printable
+from trainer.text import criterion_average, json_text, markdown_escape, markdown_inline, printable
 
 EXPORT_FORMAT = "trainer-session"
 EXPORT_VERSION = 1
@@ -170,7 +170,11 @@ def session_markdown(
         lines.append("")
         if outcome.get("criteria"):
             lines += ["| Criterion | Average |", "|---|---|"]
-            lines += [f"| {_md(k)} | {v:.1f} |" for k, v in outcome["criteria"].items()]
+            applied = outcome.get("criteria_turns") or {}
+            lines += [
+                f"| {_md(k)} | {criterion_average(v, applied.get(k))} |"
+                for k, v in outcome["criteria"].items()
+            ]
             lines.append("")
         if outcome.get("missed"):
             lines.append("Missed: " + "; ".join(facts.get(f, _md(f)) for f in outcome["missed"]))
