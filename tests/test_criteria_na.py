@@ -288,3 +288,20 @@ def test_exports_keep_na_as_null_and_say_how_many_turns_each_average_is_over(
     assert extensions["https://trainer.invalid/xapi/extensions/criteria-turns"] == applied
     averaged = {k.rsplit("/", 1)[1] for k in extensions if "/xapi/criteria/" in k}
     assert averaged == set(applied)
+
+
+def test_rescore_says_a_criterion_became_na_rather_than_dropping_to_zero(
+    library: Library,
+) -> None:
+    from trainer.reports.rescore import Rescored
+
+    turns = [assessment(criteria={"customer_focus": 4, "restraint": None})]
+    result = Rescored(
+        stored=None,  # type: ignore[arg-type]
+        setup=library.resolve(SCENARIO),
+        turns=[],
+        old_score=70,
+        new=session_score(turns, library.rubric, "seller"),
+        old_criteria={"customer_focus": 3.5, "restraint": 2.8},
+    )
+    assert result.criteria_deltas() == {"customer_focus": 0.5, "restraint": None}
