@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import DISCOVERY, play_json, run
-from tests.fakes import assessment
+from tests.fakes import ChunkedBuyer, ScriptedAssessor, assessment
 from tests.labelled import Label, context_for
 from trainer.content.library import Library
 from trainer.engine.assessment import Assessment
 from trainer.engine.scoring import criteria_averages, session_score, turn_value
+from trainer.engine.session import Session
 from trainer.offline.assessor import assess_turn
 
 SCENARIO = "cold-call-cold-chain"
@@ -305,3 +306,68 @@ def test_rescore_says_a_criterion_became_na_rather_than_dropping_to_zero(
         old_criteria={"customer_focus": 3.5, "restraint": 2.8},
     )
     assert result.criteria_deltas() == {"customer_focus": 0.5, "restraint": None}
+
+
+# ----------------------------------------------------------- best and weakest turns, debrief
+
+
+async def played(library: Library, *verdicts: Assessment) -> Session:
+    session = Session(library.resolve(SCENARIO), ChunkedBuyer(), ScriptedAssessor(*verdicts))
+    await session.start()
+    for n in range(len(verdicts)):
+        await session.play(f"Question {n + 1} about Savannah?")
+    return session
+
+
+async def test_no_turn_is_named_best_unless_one_earned_it(library: Library) -> None:
+    from trainer.engine.highlights import best_turn, weakest_turn
+
+    poor = await played(library, assessment("pitch", 1), assessment("pitch", 2))
+    assert best_turn(poor.turns) is None
+    assert weakest_turn(poor.turns) is poor.turns[0]
+    good = await played(library, assessment(good_use=5), assessment(good_use=4))
+    assert best_turn(good.turns) is good.turns[0]
+    assert weakest_turn(good.turns) is None  # a 4/5 turn is not called weak
+    mixed = await played(library, assessment(good_use=2), assessment(good_use=4))
+    assert best_turn(mixed.turns) is mixed.turns[1]
+    assert weakest_turn(mixed.turns) is mixed.turns[0]
+    assert best_turn([]) is None and weakest_turn([]) is None
+
+
+async def test_the_debrief_names_no_best_turn_for_a_call_of_poor_turns(library: Library) -> None:
+    from trainer.tui.screens.debrief import turns_text
+
+    poor = await played(library, assessment("pitch", 1), assessment("pitch", 1))
+    text = turns_text(poor).plain
+    assert "Best turn" not in text and "Weakest turn (2, good use 1/5)" in text
+    good = await played(library, assessment(good_use=5), assessment(good_use=5))
+    text = turns_text(good).plain
+    assert "Best turn (1, good use 5/5)" in text and "Weakest turn" not in text
+
+
+async def test_the_debrief_shows_turn_counts_and_na(library: Library) -> None:
+    from trainer.tui.screens.debrief import criteria_rows
+
+    session = await played(
+        library,
+        assessment(criteria={"customer_focus": 5, "restraint": 4, "no_pressure": None}),
+        assessment(criteria={"customer_focus": 4, "restraint": None, "no_pressure": None}),
+    )
+    rows = {name: (average, bar) for name, average, bar in criteria_rows(session)}
+    assert rows["Customer focus"] == ("4.5 (2 turns)", "▮▮▮▮")
+    assert rows["Restraint"] == ("4.0 (1 turn)", "▮▮▮▮")
+    assert rows["No pressure tactics"] == ("n/a", "")
+    assert list(rows)[:3] == ["Customer focus", "Preparation and relevance", "Insight"]
+
+
+async def test_the_cli_summary_shows_turn_counts_and_na(library: Library) -> None:
+    from trainer.cli.render import describe_outcome
+
+    session = await played(
+        library,
+        assessment(criteria={"customer_focus": 5, "restraint": 4, "no_pressure": None}),
+        assessment(criteria={"customer_focus": 4, "restraint": None, "no_pressure": None}),
+    )
+    summary = describe_outcome(session)
+    assert "Customer focus 4.5 (2 turns)" in summary and "Restraint 4.0 (1 turn)" in summary
+    assert "No pressure tactics n/a" in summary

@@ -11,7 +11,7 @@ from typing import Any
 from trainer.content.library import ResolvedScenario
 from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session, Turn
-from trainer.text import printable
+from trainer.text import criterion_average, printable
 
 FLAG_NOTES = {
     "injection": "words aimed at the trainer, not the buyer, score 1",
@@ -92,11 +92,14 @@ def describe_outcome(session: Session) -> str:
             else ""
         ),
     ]
-    if breakdown.criteria:
-        criteria = {c.id: c.name for c in session.setup.rubric.criteria}
+    if session.turns:
         lines.append(
             "Criteria: "
-            + ", ".join(f"{criteria.get(k, k)} {v:.1f}" for k, v in breakdown.criteria.items())
+            + ", ".join(
+                f"{c.name} "
+                + criterion_average(breakdown.criteria.get(c.id), breakdown.applied.get(c.id, 0))
+                for c in session.setup.rubric.criteria
+            )
         )
     earned = session.earned_facts
     missed = session.missed_facts

@@ -13,9 +13,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Sparkline, Static
 
+from trainer.engine.highlights import best_turn, weakest_turn
 from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session
-from trainer.text import printable
+from trainer.text import criterion_average, printable
 
 
 def score_text(session: Session) -> Text:
@@ -31,14 +32,25 @@ def score_text(session: Session) -> Text:
     return text
 
 
+def criteria_rows(session: Session) -> list[tuple[str, str, str]]:
+    """Each rubric criterion's name, its average over the turns it applied to ("4.5
+    (2 turns)", or "n/a" when it applied to none) and a bar, in the rubric's order."""
+    breakdown = session.score()
+    rows = []
+    for criterion in session.setup.rubric.criteria:
+        value = breakdown.criteria.get(criterion.id)
+        average = criterion_average(value, breakdown.applied.get(criterion.id, 0))
+        rows.append((criterion.name, average, "" if value is None else "▮" * round(value)))
+    return rows
+
+
 def criteria_table(session: Session) -> Table:
-    names = {c.id: c.name for c in session.setup.rubric.criteria}
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("Criterion")
     table.add_column("Average", justify="right")
     table.add_column("")
-    for criterion, value in session.score().criteria.items():
-        table.add_row(names.get(criterion, criterion), f"{value:.1f}", "▮" * round(value))
+    for row in criteria_rows(session):
+        table.add_row(*row)
     return table
 
 
@@ -46,10 +58,8 @@ def turns_text(session: Session) -> Text:
     text = Text()
     if not session.turns:
         return Text("No turns were played.")
-    ranked = sorted(session.turns, key=lambda t: (t.assessment.good_use, -t.index))
-    shown = [("Best turn", ranked[-1])]
-    if len(ranked) > 1:
-        shown.append(("Weakest turn", ranked[0]))
+    best, weakest = best_turn(session.turns), weakest_turn(session.turns)
+    shown = [(label, t) for label, t in (("Best turn", best), ("Weakest turn", weakest)) if t]
     for label, turn in shown:
         text.append(f"{label} ({turn.index}, good use {turn.assessment.good_use}/5): ", "bold")
         text.append(printable(turn.seller) + "\n")
