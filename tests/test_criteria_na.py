@@ -15,10 +15,12 @@ import pytest
 from tests.cli_helpers import DISCOVERY, play_json, run
 from tests.fakes import ChunkedBuyer, ScriptedAssessor, assessment
 from tests.labelled import Label, context_for
-from trainer.content.library import Library
-from trainer.engine.assessment import Assessment
+from trainer.content.library import Library, default_rubric
+from trainer.engine.assessment import Assessment, Usage
+from trainer.engine.ports import AssessContext
 from trainer.engine.scoring import criteria_averages, session_score, turn_value
 from trainer.engine.session import Session
+from trainer.engine.state import BuyerState
 from trainer.offline.assessor import assess_turn
 
 SCENARIO = "cold-call-cold-chain"
@@ -371,3 +373,95 @@ async def test_the_cli_summary_shows_turn_counts_and_na(library: Library) -> Non
     summary = describe_outcome(session)
     assert "Customer focus 4.5 (2 turns)" in summary and "Restraint 4.0 (1 turn)" in summary
     assert "No pressure tactics n/a" in summary
+
+
+# ------------------------------------------------------------------ the model judge and checking
+
+
+def judge_verdict(criteria: dict[str, int | None]) -> str:
+    ids = [c.id for c in default_rubric().criteria]
+    return json.dumps(
+        {
+            "rationale": "Asks about their dock.",
+            "move": "discovery",
+            "good_use": 4,
+            "criteria": {c: criteria.get(c, 4) for c in ids},
+            "evidence": ["trucks get a door"],
+            "tip": "Ask what waiting costs.",
+            "reason": "a good question about their world",
+            "proposes_next_step": False,
+            "relevant_pitch": False,
+        }
+    )
+
+
+def judge_context(library: Library) -> AssessContext:
+    return AssessContext(
+        library.resolve(SCENARIO),
+        "How do trucks get a door at the Savannah dock today?",
+        1,
+        BuyerState(50, 20),
+        [],
+    )
+
+
+def test_the_judge_may_say_a_criterion_is_na(library: Library) -> None:
+    from trainer.llm.judge import parse_verdict, to_assessment
+
+    context = judge_context(library)
+    parsed = parse_verdict(judge_verdict({"restraint": None, "insight": None}), context)
+    assessed = to_assessment(parsed, context, Usage())
+    assert assessed.criteria["restraint"] is None and assessed.criteria["insight"] is None
+    assert assessed.criteria["customer_focus"] == 4
+
+
+def test_the_judge_still_may_not_score_outside_one_to_five(library: Library) -> None:
+    from trainer.llm.judge import InvalidVerdict, parse_verdict
+
+    with pytest.raises(InvalidVerdict, match="outside 1-5"):
+        parse_verdict(judge_verdict({"restraint": 0}), judge_context(library))
+
+
+def test_the_schema_and_prompt_offer_null_for_na(library: Library) -> None:
+    from trainer.llm.judge import verdict_schema
+    from trainer.llm.prompts import judge_system
+
+    setup = library.resolve(SCENARIO)
+    schema = verdict_schema(setup.rubric)
+    restraint = schema["properties"]["criteria"]["properties"]["restraint"]
+    assert restraint["type"] == ["integer", "null"]
+    assert schema["properties"]["good_use"]["type"] == "integer"  # the verdict is never n/a
+    prompt = judge_system(setup)
+    assert "null" in prompt
+    for criterion in setup.rubric.criteria:
+        if criterion.applies:
+            assert criterion.applies in prompt, criterion.id
+
+
+async def test_checked_keeps_the_judges_na_unless_offline_found_the_fault(
+    library: Library,
+) -> None:
+    from trainer.engine.checked import CheckedAssessor
+
+    judge = assessment(criteria={"customer_focus": 4, "restraint": None, "no_pressure": None})
+    offline_scores = {"customer_focus": None, "restraint": 1, "no_pressure": 4}
+    checked = CheckedAssessor(
+        ScriptedAssessor(judge), ScriptedAssessor(assessment(criteria=offline_scores))
+    )
+    result = await checked.assess(judge_context(library))
+    # The judge's n/a stands where offline saw nothing wrong, and the judge's score stands
+    # where offline said n/a; a pitch the offline assessment caught is not waved through.
+    assert result.criteria == {"customer_focus": 4, "restraint": 1, "no_pressure": None}
+
+
+async def test_checked_injection_scores_every_criterion_one_even_na(library: Library) -> None:
+    from trainer.engine.checked import CheckedAssessor
+
+    checked = CheckedAssessor(
+        ScriptedAssessor(assessment(criteria={"customer_focus": 5, "restraint": None})),
+        ScriptedAssessor(
+            assessment("injection", 1, criteria={"customer_focus": 1, "restraint": None})
+        ),
+    )
+    result = await checked.assess(judge_context(library))
+    assert result.move == "injection" and result.criteria == {"customer_focus": 1, "restraint": 1}
