@@ -8,6 +8,7 @@ the same good lines, so only what the call achieved differs.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -185,10 +186,14 @@ def test_plain_words_for_the_parts_in_the_debrief_and_the_transcript(
     script.write_text("\n".join(_discovery(scenario)[:3]) + "\n")
     code, out, _ = run(capsys, "play", scenario, "--script", str(script), "--no-record")
     assert code == 0
-    assert "How your turns used the buyer's time: 94/100 (half the score)" in out
+    quality = re.search(r"How your turns used the buyer's time: (\d+)/100 \(half the score\)", out)
+    assert quality is not None and int(quality[1]) >= 80  # three good questions
     assert "What the call achieved: 20/100 (half the score)" in out
     assert "✗ no next step agreed" in out
-    assert "-17: 3 turns, a fair attempt needs at least 5: capped at 40" in out
+    cap = re.search(r"(-\d+): 3 turns, a fair attempt needs at least 5: capped at 40", out)
+    assert cap is not None
+    uncapped = round(0.5 * int(quality[1]) + 0.5 * 20)  # the working adds up
+    assert -int(cap[1]) in range(uncapped - 40 - 1, uncapped - 40 + 2)
     assert "next_step" not in out and "failed-rollout" not in out
 
 

@@ -227,3 +227,14 @@ def content_stems(text: str) -> set[str]:
         for w in words(normalise(text))
         if len(w) >= 4 and w not in STOPWORDS and not w.isdigit()
     }
+
+
+def criterion_average(average: float | None, turns: int | None) -> str:
+    """A criterion's average as a trainee reads it: "4.5 (2 turns)", or "n/a" when it
+    applied to no turn. The count says how much the average rests on; ``None`` (a record
+    from before criteria could be n/a) shows the average alone."""
+    if average is None:
+        return "n/a"
+    if turns is None:
+        return f"{average:.1f}"
+    return f"{average:.1f} ({turns} turn{'' if turns == 1 else 's'})"

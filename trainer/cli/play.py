@@ -307,7 +307,8 @@ def play_document(result: PlayResult) -> dict[str, Any]:
             "adjustments": [a.record() for a in breakdown.adjustments],
             "disclosed": list(session.state.disclosed),
             "missed": [f.id for f in session.missed_facts],
-            "criteria": breakdown.criteria,
+            "criteria": {c.id: breakdown.criteria.get(c.id) for c in session.setup.rubric.criteria},
+            "criteria_turns": breakdown.applied,
         },
         "unplayed": [{"line": line.number, "seller": line.text} for line in result.unplayed],
     }

@@ -12,7 +12,7 @@ from trainer.content.library import ResolvedScenario
 from trainer.engine.ports import ENDINGS
 from trainer.engine.score_words import score_parts
 from trainer.engine.session import Session, Turn
-from trainer.text import printable
+from trainer.text import criterion_average, printable
 from trainer.words import flag_notes, plural
 
 
@@ -98,11 +98,14 @@ def describe_outcome(session: Session) -> str:
             for line in score_parts(breakdown)
         ),
     ]
-    if breakdown.criteria:
-        criteria = {c.id: c.name for c in session.setup.rubric.criteria}
+    if session.turns:
         lines.append(
             "Criteria: "
-            + ", ".join(f"{criteria.get(k, k)} {v:.1f}" for k, v in breakdown.criteria.items())
+            + ", ".join(
+                f"{c.name} "
+                + criterion_average(breakdown.criteria.get(c.id), breakdown.applied.get(c.id, 0))
+                for c in session.setup.rubric.criteria
+            )
         )
     earned = session.earned_facts
     missed = session.missed_facts

@@ -146,7 +146,10 @@ def run(args: argparse.Namespace) -> int:
         verdict = ""
         if "new_passed" in row and row["old_passed"] != row["new_passed"]:
             verdict = f"  {_passed(row['old_passed'])} -> {_passed(row['new_passed'])}"
-        criteria = ", ".join(f"{k} {v:+.2f}" for k, v in row["criteria_changes"].items())
+        criteria = ", ".join(
+            f"{k} {'n/a before or after' if v is None else format(v, '+.2f')}"
+            for k, v in row["criteria_changes"].items()
+        )
         print(
             f"{one_line(row['session'][:8])}  {one_line(row['trainee']):<16} "
             f"{one_line(row['scenario']):<36} "

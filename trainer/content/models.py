@@ -240,11 +240,18 @@ class Cues(StrictModel):
 
 
 class Criterion(StrictModel):
-    """One dimension of the rubric, scored 1 to 5 on every seller turn."""
+    """One dimension of the rubric, scored 1 to 5 on each seller turn it applies to."""
 
     id: Slug
     name: Line
     question: Line = Field(description="The question the judge answers for this criterion.")
+    applies: Line | None = Field(
+        default=None,
+        description=(
+            "When the criterion applies to a turn; on any other turn it is n/a, left out "
+            "of every average. Unset: it applies to every turn."
+        ),
+    )
     weight: float = Field(default=1.0, ge=0, le=10)
     anchors: Anchors
     cues: Cues | None = Field(

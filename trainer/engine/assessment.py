@@ -28,13 +28,16 @@ class Assessment:
     ``reason`` is short and specific ("product pitch before learning their priorities");
     it becomes the cause of the buyer's state changes. ``relevant_pitch`` marks product
     talk that answers a need the buyer already disclosed, which is not a premature pitch.
-    ``verdicts`` keeps each assessor's good-use verdict when more than one judged the
-    turn (``{"offline": 2, "judge": 4}``); ``usage`` is what judging it cost.
+    ``criteria`` holds None for a criterion that does not apply to the turn (no product
+    talk to hold back, no question to judge): it is "n/a", left out of every average,
+    rather than a 3 that would drag them towards the middle. ``verdicts`` keeps each
+    assessor's good-use verdict when more than one judged the turn
+    (``{"offline": 2, "judge": 4}``); ``usage`` is what judging it cost.
     """
 
     move: Move
     good_use: int
-    criteria: dict[str, int]
+    criteria: dict[str, int | None]
     evidence: tuple[str, ...]
     tip: str
     reason: str
@@ -51,5 +54,5 @@ class Assessment:
         if not 1 <= self.good_use <= 5:
             raise ValueError(f"good_use must be 1..5, got {self.good_use}")
         for name, score in self.criteria.items():
-            if not 1 <= score <= 5:
+            if score is not None and not 1 <= score <= 5:
                 raise ValueError(f"criterion {name} must be 1..5, got {score}")

@@ -24,7 +24,9 @@ class RequiredResult:
 
     @property
     def met(self) -> bool:
-        return self.got is not None and self.got >= self.minimum
+        """Met when its average reaches the minimum, or when it applied to no turn: a call
+        with no product talk has nothing to hold back, so restraint is n/a, not failed."""
+        return self.got is None or self.got >= self.minimum
 
 
 @dataclass(frozen=True)

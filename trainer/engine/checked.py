@@ -5,6 +5,11 @@ turn an ``injection`` (words aimed at the trainer rather than the buyer) makes i
 verdict 1, flagged, whatever the other said. Verdicts more than two points apart are
 flagged for review. A model that gives no usable verdict leaves the turn to the
 offline assessment, flagged ``judge_fallback``. Both verdicts are kept on the turn.
+
+Either side may call a criterion n/a (None). The judge's scores stand, its n/a included,
+except where it calls n/a a criterion the offline assessment scored 2 or less: the
+offline reading found the very fault that criterion asks about (a pitch before the need,
+a push for commitment), and a model calling it n/a must not wave it through.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from trainer.engine.assessment import Assessment
 from trainer.engine.ports import AssessContext, Assessor, NoVerdict
 
 REVIEW_GAP = 2
+FAULT_AT_MOST = 2
 
 
 class CheckedAssessor:
@@ -56,4 +62,21 @@ class CheckedAssessor:
             )
         if abs(judged.good_use - offline.good_use) > REVIEW_GAP:
             flags.append("review")
-        return replace(judged, flags=tuple(flags), verdicts=verdicts)
+        return replace(
+            judged,
+            criteria=_checked_criteria(judged.criteria, offline.criteria),
+            flags=tuple(flags),
+            verdicts=verdicts,
+        )
+
+
+def _checked_criteria(
+    judged: dict[str, int | None], offline: dict[str, int | None]
+) -> dict[str, int | None]:
+    """The judge's criteria, with a fault the offline assessment found kept over its n/a."""
+    checked = dict(judged)
+    for name, score in judged.items():
+        found = offline.get(name)
+        if score is None and found is not None and found <= FAULT_AT_MOST:
+            checked[name] = found
+    return checked

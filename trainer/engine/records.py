@@ -91,7 +91,7 @@ def assessment_from_record(data: dict[str, Any]) -> Assessment:
     return Assessment(
         move=cast(Move, move),
         good_use=int(data["good_use"]),
-        criteria={str(k): int(v) for k, v in data["criteria"].items()},
+        criteria={str(k): None if v is None else int(v) for k, v in data["criteria"].items()},
         evidence=tuple(str(e) for e in data["evidence"]),
         tip=str(data["tip"]),
         reason=str(data["reason"]),

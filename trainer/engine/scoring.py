@@ -8,12 +8,15 @@ step where one is expected. The score is half each, so polite questions that lea
 nothing and agreed nothing cannot score well. Then caps, each with its reason: a buyer
 who hung up, a call shorter than a fair attempt, a call the seller ended with objectives
 unmet. Every part is kept so the debrief, ``--json`` and the ledger can show the working.
+A criterion that does not apply to a turn (None, "n/a") is left out of that turn's
+weighting and out of its average, so a call with no pitch in it is not marked down on
+restraint.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import HiddenFact, Outcomes, Persona, Rubric
@@ -89,6 +92,9 @@ class ScoreBreakdown:
     def unmet(self) -> tuple[Objective, ...]:
         return tuple(o for o in self.objectives if not o.met)
 
+    applied: dict[str, int] = field(default_factory=dict)
+    """Per criterion in ``criteria``, the number of turns its average is over."""
+
 
 def _unit(score: float) -> float:
     return (score - 1) / 4
@@ -108,13 +114,25 @@ def turn_value(assessment: Assessment, rubric: Rubric) -> float:
     return VERDICT_SHARE * _unit(assessment.good_use) + (1 - VERDICT_SHARE) * criteria_part
 
 
+def applied_scores(assessments: Sequence[Assessment], criterion: str) -> list[int]:
+    """The criterion's scores on the turns it applied to (n/a and unscored turns left out)."""
+    return [s for a in assessments if (s := a.criteria.get(criterion)) is not None]
+
+
 def criteria_averages(assessments: Sequence[Assessment], rubric: Rubric) -> dict[str, float]:
+    """Each criterion's mean over the turns it applied to; absent if it applied to none."""
     averages: dict[str, float] = {}
     for criterion in rubric.criteria:
-        scores = [a.criteria[criterion.id] for a in assessments if criterion.id in a.criteria]
+        scores = applied_scores(assessments, criterion.id)
         if scores:
             averages[criterion.id] = round(sum(scores) / len(scores), 2)
     return averages
+
+
+def criteria_turns(assessments: Sequence[Assessment], rubric: Rubric) -> dict[str, int]:
+    """How many turns each criterion applied to, for the criteria that applied at all."""
+    counts = {c.id: len(applied_scores(assessments, c.id)) for c in rubric.criteria}
+    return {k: n for k, n in counts.items() if n}
 
 
 def fact_label(fact: HiddenFact) -> str:
@@ -235,6 +253,7 @@ def session_score(
         None if achieved_part is None else round(achieved_part, 1),
         achieved,
         tuple(adjustments),
+        criteria_turns(assessments, rubric),
     )
 
 

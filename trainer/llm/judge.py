@@ -46,7 +46,7 @@ class Verdict(BaseModel):
     rationale: str
     move: Move
     good_use: int = Field(ge=1, le=5)
-    criteria: dict[str, int]
+    criteria: dict[str, int | None]
     evidence: list[str]
     tip: str = Field(min_length=1)
     reason: str = Field(min_length=1)
@@ -57,8 +57,10 @@ class Verdict(BaseModel):
 def verdict_schema(rubric: Rubric) -> dict[str, Any]:
     """The JSON Schema of a verdict for this rubric; strict-mode compatible (every
     property required, no additional ones). ``rationale`` comes first, so the model
-    reasons before it scores."""
+    reasons before it scores. A criterion may be null: n/a, it does not apply to this
+    turn; the good-use verdict may not."""
     score = {"type": "integer", "minimum": 1, "maximum": 5}
+    score_or_na = {"type": ["integer", "null"], "minimum": 1, "maximum": 5}
     ids = [c.id for c in rubric.criteria]
     properties: dict[str, Any] = {
         "rationale": {"type": "string"},
@@ -66,7 +68,7 @@ def verdict_schema(rubric: Rubric) -> dict[str, Any]:
         "good_use": score,
         "criteria": {
             "type": "object",
-            "properties": {i: score for i in ids},
+            "properties": {i: score_or_na for i in ids},
             "required": ids,
             "additionalProperties": False,
         },
@@ -112,7 +114,7 @@ def parse_verdict(content: str, context: AssessContext) -> Verdict:
     expected = {c.id for c in context.setup.rubric.criteria}
     if set(verdict.criteria) != expected:
         raise InvalidVerdict(f"criteria {sorted(verdict.criteria)} are not {sorted(expected)}")
-    if any(not 1 <= v <= 5 for v in verdict.criteria.values()):
+    if any(v is not None and not 1 <= v <= 5 for v in verdict.criteria.values()):
         raise InvalidVerdict("a criterion score is outside 1-5")
     transcript = _squash(" ".join([*(e.seller for e in context.history), context.seller_text]))
     for quote in verdict.evidence:

@@ -103,7 +103,7 @@ def _scenario_text(setup: ResolvedScenario) -> str:
 def judge_system(setup: ResolvedScenario) -> str:
     criteria = "\n".join(
         f"- {c.id} ({c.name}): {c.question} 1 = {c.anchors.one}; 3 = {c.anchors.three}; "
-        f"5 = {c.anchors.five}"
+        f"5 = {c.anchors.five}" + (f" Applies only when: {c.applies}" if c.applies else "")
         for c in setup.rubric.criteria
     )
     return f"""You assess one turn of a sales conversation in a training simulator.
@@ -114,7 +114,9 @@ beforehand, what has been said so far and what the buyer has already told the se
 
 {guide_text()}
 
-Criteria, each scored 1-5:
+Criteria, each scored 1-5, or null (n/a) on a turn it does not apply to; a criterion
+with no "Applies only when" applies to every turn. Never use 3 to mean "does not apply":
+null keeps it out of the trainee's averages.
 {criteria}
 
 Rules:

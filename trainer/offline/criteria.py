@@ -4,6 +4,12 @@ The labelled corpus says what a turn is and how good a use of the buyer's time i
 the criteria spell that verdict out along the rubric's dimensions, each from the signal
 that dimension asks about (product talk for restraint, the research for preparation...),
 so a criterion never contradicts the verdict it explains.
+
+A criterion that asks about something the turn does not do is n/a (None), not a neutral 3:
+restraint needs product talk, insight a claim or an attempt at one, questions a question,
+no_pressure pressure or an explicit courtesy, moves_forward a purpose or a drift, an extra
+criterion one of its phrases. Customer focus, preparation and economy apply to every turn.
+docs/judging.md gives the rules with examples.
 """
 
 from __future__ import annotations
@@ -19,6 +25,10 @@ ExtraPatterns = dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]]
 """Per extra criterion: the phrases that raise its score and those that lower it."""
 
 
+Score = int | None
+"""A criterion's 1-5 score for one turn, or None where the criterion does not apply."""
+
+
 def _clamp(score: int) -> int:
     return max(1, min(5, score))
 
@@ -31,11 +41,11 @@ def criteria_scores(
     criteria: list[Criterion],
     extra: ExtraPatterns,
     text: str,
-) -> dict[str, int]:
-    """A 1-5 score per criterion of the rubric, in the rubric's order."""
+) -> dict[str, Score]:
+    """A 1-5 score, or None (n/a), per criterion of the rubric, in the rubric's order."""
     pitchy = move == "pitch" and not relevant
     about_them = bool(s.research or s.world or s.echoes)
-    scores: dict[str, int] = {}
+    scores: dict[str, Score] = {}
 
     if move in {"discovery", "insight"}:
         focus = min(good_use + 1, 5) if about_them else good_use
@@ -68,8 +78,9 @@ def criteria_scores(
     elif move == "injection" or (pitchy and s.cue("self_talk")):
         scores["insight"] = 1
     else:
-        scores["insight"] = 3
+        scores["insight"] = None
 
+    questions: Score
     if move == "discovery":
         questions = good_use
     elif s.cue("leading") or move == "injection":
@@ -79,19 +90,23 @@ def criteria_scores(
     elif s.questions:
         questions = 2
     else:
-        questions = 3
-    scores["questions"] = _clamp(questions)
+        questions = None
+    scores["questions"] = None if questions is None else _clamp(questions)
 
+    restraint: Score
     if relevant:
         restraint = 5 if good_use >= 5 else 4
     elif pitchy:
         restraint = 1 if good_use <= 1 else 2
     elif s.product or s.cue("self_talk"):
-        restraint = 2
+        # named, not pitched: a good turn that mentions us ("if Tessera can't serve your
+        # agents, it isn't for you") is restrained; a poor one leans on us
+        restraint = 4 if good_use >= 4 else 3 if good_use == 3 else 2
     else:
-        restraint = 3 if move in {"other", "injection", "pressure"} else 4
+        restraint = None
     scores["restraint"] = restraint
 
+    pressure: Score
     if move == "pressure":
         pressure = good_use
     elif s.cue("meeting") and move != "agenda":
@@ -101,7 +116,7 @@ def criteria_scores(
     elif move == "injection":
         pressure = 1
     else:
-        pressure = 4
+        pressure = None
     scores["no_pressure"] = pressure
 
     if s.words <= 35:
@@ -118,6 +133,7 @@ def criteria_scores(
         economy = min(economy, 2)
     scores["economy"] = economy
 
+    forward: Score
     if move == "agenda":
         forward = good_use
     elif move == "pressure" or move == "injection":
@@ -127,7 +143,7 @@ def criteria_scores(
     elif move == "discovery" and good_use >= 4:
         forward = 4
     else:
-        forward = 3 if good_use >= 3 else 2
+        forward = None if good_use >= 3 else 2
     scores["moves_forward"] = forward
 
     for criterion in criteria:
@@ -138,11 +154,14 @@ def criteria_scores(
 
 def _extra_criterion(
     patterns: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None, text: str
-) -> int:
-    """An author's extra criterion, scored by its raise and lower phrases (built once)."""
+) -> Score:
+    """An author's extra criterion, scored by its raise and lower phrases (built once);
+    n/a on a turn that uses none of them, where the offline assessor has nothing to go on."""
     if patterns is None:
-        return 3
+        return None
     norm = normalise(text)
     raised = len(patterns[0].findall(norm)) if patterns[0] else 0
     lowered = len(patterns[1].findall(norm)) if patterns[1] else 0
+    if not raised and not lowered:
+        return None
     return _clamp(3 + min(2, raised) - min(2, lowered))

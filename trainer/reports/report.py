@@ -23,7 +23,14 @@ from typing import Any
 from trainer.store.layout import trainee_key
 from trainer.store.migrations import Record
 from trainer.store.signed import FINISHED, RUN_VERIFY, UNSIGNED, Confirmation, SignedLedger
-from trainer.text import csv_cell, json_text, markdown_escape, markdown_inline, one_line
+from trainer.text import (
+    criterion_average,
+    csv_cell,
+    json_text,
+    markdown_escape,
+    markdown_inline,
+    one_line,
+)
 
 WEAKEST = 2
 
@@ -141,15 +148,35 @@ def _accumulate(row: Row, entries: Sequence[Entry]) -> Row:
     row.passed = sum(1 for s in certifications if s.get("passed") is True)
     if row.certification_attempts:
         row.pass_rate = round(row.passed / row.certification_attempts, 3)
-    totals: dict[str, list[float]] = {}
-    for summary in finished:
-        for criterion, value in (summary.get("criteria") or {}).items():
-            totals.setdefault(criterion, []).append(float(value))
-    averages = sorted(
-        (round(sum(values) / len(values), 2), criterion) for criterion, values in totals.items()
-    )
-    row.weakest = [{"criterion": c, "average": a} for a, c in averages[:WEAKEST]]
+    row.weakest = _weakest(finished)
     return row
+
+
+def _weakest(finished: Sequence[Record]) -> list[dict[str, Any]]:
+    """The lowest criterion averages, each over the turns the criterion applied to.
+
+    A session's average is weighted by its ``criteria_turns`` count, so a criterion
+    that applied on one turn of one call is not given the weight of a whole call; a
+    criterion that applied to no turn of a session has no average there and is left out.
+    Sessions recorded before n/a existed scored every criterion on every turn, so their
+    weight is their number of turns."""
+    sums: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for summary in finished:
+        applied = summary.get("criteria_turns")
+        applied = applied if isinstance(applied, dict) else None
+        for criterion, value in (summary.get("criteria") or {}).items():
+            weight = _count(applied.get(criterion) if applied is not None else summary.get("turns"))
+            if weight:
+                sums[criterion] = sums.get(criterion, 0.0) + float(value) * weight
+                counts[criterion] = counts.get(criterion, 0) + weight
+    averages = sorted((round(sums[c] / counts[c], 2), c) for c in counts)
+    return [{"criterion": c, "average": a, "turns": counts[c]} for a, c in averages[:WEAKEST]]
+
+
+def _count(value: object) -> int:
+    """A stored turn count, or 0 for anything an edited index might hold instead."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def build_report(
@@ -244,7 +271,9 @@ def _cells(row: Row, names: dict[str, str]) -> dict[str, str]:
     rate = "-" if row.pass_rate is None else f"{row.pass_rate:.0%}"
     passed = f"{row.passed}/{row.certification_attempts}" if row.certification_attempts else "-"
     weakest = ", ".join(
-        f"{names.get(w['criterion'], w['criterion'])} {w['average']:.1f}" for w in row.weakest
+        f"{names.get(w['criterion'], w['criterion'])} "
+        + criterion_average(w["average"], w.get("turns"))
+        for w in row.weakest
     )
     cells = {
         "trainee": row.trainee,

@@ -44,12 +44,18 @@ class Rescored:
             or self.old_passed != new_passed
         )
 
-    def criteria_deltas(self) -> dict[str, float]:
+    def criteria_deltas(self) -> dict[str, float | None]:
+        """Each criterion's change in average; None where it is n/a on one side only (a
+        session scored before n/a existed averaged neutral 3s in), never a fall to zero."""
         keys = sorted(set(self.old_criteria) | set(self.new.criteria))
-        deltas = {
-            k: round(self.new.criteria.get(k, 0.0) - self.old_criteria.get(k, 0.0), 2) for k in keys
-        }
-        return {k: d for k, d in deltas.items() if d}
+        deltas: dict[str, float | None] = {}
+        for k in keys:
+            old, new = self.old_criteria.get(k), self.new.criteria.get(k)
+            if old is None or new is None:
+                deltas[k] = None
+            elif delta := round(new - old, 2):
+                deltas[k] = delta
+        return deltas
 
 
 async def rescore(stored: StoredSession, setup: ResolvedScenario, assessor: Assessor) -> Rescored:

@@ -16,7 +16,7 @@ from trainer.content.library import Library
 from trainer.engine.ports import ENDINGS
 from trainer.store.repository import StoredSession
 from trainer.store.signed import Confirmation
-from trainer.text import json_text, markdown_escape, markdown_inline, printable
+from trainer.text import criterion_average, json_text, markdown_escape, markdown_inline, printable
 
 EXPORT_FORMAT = "trainer-session"
 EXPORT_VERSION = 1
@@ -192,8 +192,10 @@ def session_markdown(
         lines.append("")
         if outcome.get("criteria"):
             lines += ["| Criterion | Average |", "|---|---|"]
+            applied = outcome.get("criteria_turns") or {}
             lines += [
-                f"| {names.get(k, _md(k))} | {v:.1f} |" for k, v in outcome["criteria"].items()
+                f"| {names.get(k, _md(k))} | {criterion_average(v, applied.get(k))} |"
+                for k, v in outcome["criteria"].items()
             ]
             lines.append("")
         if outcome.get("missed"):

@@ -75,6 +75,13 @@ class StatementBuilder:
     def criteria(self, criteria: dict[str, float]) -> dict[str, float]:
         return {self.iri("criteria", name): value for name, value in criteria.items()}
 
+    def criteria_turns(self, applied: object) -> dict[str, Any]:
+        """How many turns each criterion's average is over (criteria that applied to no
+        turn are n/a and have no average); nothing for sessions recorded before n/a."""
+        if not isinstance(applied, dict) or not applied:
+            return {}
+        return {self.iri("extensions", "criteria-turns"): dict(applied)}
+
     def statement(
         self,
         record_id: str,
@@ -131,7 +138,8 @@ class StatementBuilder:
                     {
                         "score": {"scaled": score / 100, "raw": score, "min": 0, "max": 100},
                         "completion": summary.get("status") == "ended",
-                        "extensions": self.criteria(summary.get("criteria") or {}),
+                        "extensions": self.criteria(summary.get("criteria") or {})
+                        | self.criteria_turns(summary.get("criteria_turns")),
                     },
                 )
             )

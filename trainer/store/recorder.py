@@ -42,6 +42,7 @@ def outcome_from(
         "adjustment": breakdown.adjustment,
         "adjustment_reason": breakdown.adjustment_reason,
         "criteria": breakdown.criteria,
+        "criteria_turns": breakdown.applied,
         "turns": turns,
         "disclosed": disclosed,
         "missed": missed,

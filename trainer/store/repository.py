@@ -677,6 +677,7 @@ def summary_of(header: Record) -> Record:
     summary["score"] = outcome.get("score")
     summary["turns"] = outcome.get("turns", 0)
     summary["criteria"] = outcome.get("criteria", {})
+    summary["criteria_turns"] = outcome.get("criteria_turns", {})
     certification = header.get("certification")
     certification = certification if isinstance(certification, dict) else {}
     summary["passed"] = certification.get("passed")

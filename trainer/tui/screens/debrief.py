@@ -11,12 +11,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from trainer.engine.highlights import best_turn, weakest_turn
 from trainer.engine.ports import ENDINGS
 from trainer.engine.score_words import score_parts
 from trainer.engine.session import Session
-from trainer.text import printable
+from trainer.text import criterion_average, printable
 from trainer.tui.exports import save_export
 from trainer.tui.widgets.chart import chart, side_by_side
+from trainer.words import plural
 
 
 def score_text(session: Session) -> Text:
@@ -25,21 +27,31 @@ def score_text(session: Session) -> Text:
     text.append(f"Session score {breakdown.score}/100", style="bold")
     for line in score_parts(breakdown):
         text.append("\n" + printable(line))
-    turns = len(session.turns)
     text.append(
-        f"\n{ENDINGS[session.ended_by].capitalize()} after {turns} turn{'s' if turns != 1 else ''}."
+        f"\n{ENDINGS[session.ended_by].capitalize()} after {plural(len(session.turns), 'turn')}."
     )
     return text
 
 
+def criteria_rows(session: Session) -> list[tuple[str, str, str]]:
+    """Each rubric criterion's name, its average over the turns it applied to ("4.5
+    (2 turns)", or "n/a" when it applied to none) and a bar, in the rubric's order."""
+    breakdown = session.score()
+    rows = []
+    for criterion in session.setup.rubric.criteria:
+        value = breakdown.criteria.get(criterion.id)
+        average = criterion_average(value, breakdown.applied.get(criterion.id, 0))
+        rows.append((criterion.name, average, "" if value is None else "▮" * round(value)))
+    return rows
+
+
 def criteria_table(session: Session) -> Table:
-    names = {c.id: c.name for c in session.setup.rubric.criteria}
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("Criterion")
     table.add_column("Average", justify="right")
     table.add_column("")
-    for criterion, value in session.score().criteria.items():
-        table.add_row(names.get(criterion, criterion), f"{value:.1f}", "▮" * round(value))
+    for row in criteria_rows(session):
+        table.add_row(*row)
     return table
 
 
@@ -47,10 +59,8 @@ def turns_text(session: Session) -> Text:
     text = Text()
     if not session.turns:
         return Text("No turns were played.")
-    ranked = sorted(session.turns, key=lambda t: (t.assessment.good_use, -t.index))
-    shown = [("Best turn", ranked[-1])]
-    if len(ranked) > 1:
-        shown.append(("Weakest turn", ranked[0]))
+    best, weakest = best_turn(session.turns), weakest_turn(session.turns)
+    shown = [(label, t) for label, t in (("Best turn", best), ("Weakest turn", weakest)) if t]
     for label, turn in shown:
         text.append(f"{label} ({turn.index}, good use {turn.assessment.good_use}/5): ", "bold")
         text.append(printable(turn.seller) + "\n")
