@@ -43,8 +43,11 @@ class ChunkedBuyer:
 
     name = "chunked"
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float = 0.0, hold: asyncio.Event | None = None) -> None:
         self.delay = delay
+        self.hold = hold
+        """When set, the reply stops after its first word until the event is set: a reply
+        caught half-way by an event, not by a sleep a busy machine may outrun."""
         self.contexts: list[ReplyContext] = []
 
     async def opening(self, setup: ResolvedScenario) -> str:
@@ -52,7 +55,9 @@ class ChunkedBuyer:
 
     async def reply(self, context: ReplyContext) -> AsyncIterator[str]:
         self.contexts.append(context)
-        for word in f"reply to turn {context.turn_index}".split():
+        for position, word in enumerate(f"reply to turn {context.turn_index}".split()):
             if self.delay:
                 await asyncio.sleep(self.delay)
+            if self.hold is not None and position == 1:
+                await self.hold.wait()
             yield word + " "

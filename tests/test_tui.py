@@ -170,12 +170,13 @@ async def test_a_broken_scenario_file_is_listed_not_hidden(
         assert app.screen.query_one(DataTable).row_count == 1
 
 
-def slow(setup: ResolvedScenario, seed: int) -> tuple[Buyer, Assessor]:
-    return ChunkedBuyer(delay=0.15), OfflineAssessor()
-
-
 async def test_a_slow_reply_streams_and_the_keys_still_work(tmp_path: Path) -> None:
-    app = TrainerApp(context(tmp_path, backends=slow))
+    hold = asyncio.Event()  # the reply stops after its first word until the test says
+
+    def held(setup: ResolvedScenario, seed: int) -> tuple[Buyer, Assessor]:
+        return ChunkedBuyer(hold=hold), OfflineAssessor()
+
+    app = TrainerApp(context(tmp_path, backends=held))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", "enter")
         await pilot.pause()
@@ -183,7 +184,10 @@ async def test_a_slow_reply_streams_and_the_keys_still_work(tmp_path: Path) -> N
         assert isinstance(screen, ConversationScreen)
         screen.query_one(SellerInput).text = TURNS[1]
         await pilot.press("enter")
-        await pilot.pause(0.4)
+        for _ in range(100):  # until the first word is on screen, however busy the machine
+            await pilot.pause(0.05)
+            if utterances(app)[-1].startswith("Dana: reply"):
+                break
         partial = utterances(app)[-1]
         assert partial.startswith("Dana: reply") and len(partial) < len("Dana: reply to turn 1")
         await pilot.press("f1")  # a key during the reply is handled at once
@@ -192,13 +196,19 @@ async def test_a_slow_reply_streams_and_the_keys_still_work(tmp_path: Path) -> N
         await pilot.press("escape")
         await pilot.pause()
         assert screen.turn_worker is not None
+        hold.set()
         await screen.turn_worker.wait()
         await pilot.pause()
         assert utterances(app)[-1] == "Dana: reply to turn 1"
 
 
 async def test_esc_cancels_a_reply_and_gives_the_words_back(tmp_path: Path) -> None:
-    app = TrainerApp(context(tmp_path, backends=slow))
+    never = asyncio.Event()  # the reply stops after its first word: Esc comes mid-reply
+
+    def held(setup: ResolvedScenario, seed: int) -> tuple[Buyer, Assessor]:
+        return ChunkedBuyer(hold=never), OfflineAssessor()
+
+    app = TrainerApp(context(tmp_path, backends=held))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", "enter")
         await pilot.pause()
@@ -207,6 +217,7 @@ async def test_esc_cancels_a_reply_and_gives_the_words_back(tmp_path: Path) -> N
         screen.query_one(SellerInput).text = TURNS[1]
         await pilot.press("enter")
         await pilot.pause(0.3)
+        assert screen.turn_worker is not None and screen.turn_worker.is_running
         await pilot.press("escape")
         await pilot.pause(0.3)
         assert screen.session.turns == []
