@@ -4,10 +4,26 @@ briefing says which attempt it is, starting and quitting ask first)."""
 
 from __future__ import annotations
 
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Button, Static
 
+from tests.cli_helpers import DISCOVERY, SCENARIO, play_json, run
+from tests.fake_openai import FakeOpenAI
+from trainer.engine.attempts import WHAT_COUNTS
+from trainer.engine.seeds import is_certification_seed, model_seed
+from trainer.store.layout import trainee_slug
+from trainer.store.repository import Store
+from trainer.store.signed import SignedLedger
 from trainer.tui.screens.confirm import ConfirmScreen
+
+pytest_plugins = ["tests.fake_openai"]
 
 
 class Asker(App[None]):
@@ -54,3 +70,194 @@ async def test_the_confirmation_answers_yes_only_when_asked_for() -> None:
         await pilot.click("#yes")
         await pilot.pause()
         assert app.answers == [False, False, False, True, True]
+
+
+# ---------------------------------------------------------------- attempts that vary
+
+
+def buyer_lines(document: dict[str, Any]) -> list[str]:
+    return [document["opening"], *(turn["buyer"] for turn in document["turns"])]
+
+
+def header_of(store: Path, trainee: str, session: str) -> dict[str, Any]:
+    stored = Store.open(store, read_only=True).find_session(session, trainee)
+    return dict(stored.header)
+
+
+def ledger_records(store: Path) -> list[dict[str, Any]]:
+    data = json.loads((store / "certification" / "ledger-000001.json").read_text())
+    return list(data["records"].values())
+
+
+def test_two_attempts_with_the_same_script_meet_different_buyer_lines(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = play_json(capsys, "certify", "Ana", DISCOVERY)
+    second = play_json(capsys, "certify", "Ana", DISCOVERY)
+    assert buyer_lines(first) != buyer_lines(second)
+    seeds = [header_of(store, "Ana", d["session"])["seed"] for d in (first, second)]
+    assert seeds[0] != seeds[1] and all(is_certification_seed(s) for s in seeds)
+    # ... and no practice run can replay one: its seed is refused for practice.
+    code, _, err = run(
+        capsys, "play", SCENARIO, "--script", str(DISCOVERY), "--seed", str(seeds[0])
+    )
+    assert code == 2 and "kept for certification attempts" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["7", "0", "-1", "x"])
+def test_certify_refuses_a_chosen_seed_before_anything_is_counted(
+    store: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    code, out, err = run(
+        capsys, "certify", SCENARIO, "--script", str(DISCOVERY), "--trainee", "Ana", "--seed", value
+    )
+    assert code == 2 and out == ""
+    assert "trainer: certify does not take --seed" in err and "trainer play --seed" in err
+    assert "Traceback" not in err and "usage:" not in err
+    assert not store.exists() or not Store.open(store).sessions("Ana")
+
+
+def test_practice_keeps_its_own_reproducible_seeds(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one = play_json(capsys, "play", "Ana", DISCOVERY, "--seed", "5")
+    two = play_json(capsys, "play", "Ana", DISCOVERY, "--seed", "5")
+    assert buyer_lines(one) == buyer_lines(two)
+    assert header_of(store, "Ana", one["session"])["seed"] == 5
+
+
+def test_the_ledger_records_each_attempts_seed(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = play_json(capsys, "certify", "Ana", DISCOVERY)
+    (record,) = ledger_records(store)
+    header = header_of(store, "Ana", document["session"])
+    assert record["seed"] == header["seed"] == header["backend"]["seed"]
+    assert is_certification_seed(record["seed"])
+
+
+def session_file(store: Path, trainee: str) -> Path:
+    (path,) = (store / "trainees" / trainee_slug(trainee) / "sessions").glob("*.json")
+    return path
+
+
+def test_verify_checks_each_records_seed_against_its_session(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    play_json(capsys, "certify", "Ana", DISCOVERY)
+    code, out, _ = run(capsys, "verify")
+    assert code == 0, out
+    path = session_file(store, "Ana")
+    data = json.loads(path.read_text())
+    recorded = data["session"]["1"]["seed"]
+    data["session"]["1"]["seed"] = 7  # as if the attempt had been played with a known seed
+    path.write_text(json.dumps(data))
+    code, out, _ = run(capsys, "verify")
+    assert code == 1
+    assert f"seed: the signed record says {recorded}, the session file says 7" in out
+
+
+def test_records_made_before_seeds_were_recorded_are_not_compared_on_them() -> None:
+    header = {
+        "id": "s1",
+        "trainee": "Ana",
+        "scenario": SCENARIO,
+        "mode": "certification",
+        "status": "ended",
+        "attempt": 1,
+        "seed": 0,
+        "outcome": {"score": 80},
+        "certification": {"passed": True, "record": "r1"},
+    }
+    record = {
+        "id": "r1",
+        "session": "s1",
+        "trainee": "Ana",
+        "scenario": SCENARIO,
+        "attempt": 1,
+        "score": 80,
+        "passed": True,
+    }
+    signed = SignedLedger(key=None, latest={"s1": record})
+    assert signed.confirm_header(trainee_slug("Ana"), header).standing == "chained"
+    recorded = SignedLedger(key=None, latest={"s1": {**record, "seed": 2**62 + 1}})
+    confirmation = recorded.confirm_header(trainee_slug("Ana"), header)
+    assert [d.field for d in confirmation.differences] == ["seed"]
+
+
+def test_a_model_buyer_gets_the_attempts_seed_not_the_configured_one(
+    fake_openai: FakeOpenAI,
+    store: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("retries = 0\ntimeout = 5\nseed = 42\n")
+    monkeypatch.setenv("TRAINER_CONFIG", str(config))
+    flags = ["--backend", "llm", "--base-url", fake_openai.url, "--model", "m"]
+
+    def buyer_seeds(command: str) -> tuple[set[object], set[object], int]:
+        before = len(fake_openai.chat_requests())
+        document = play_json(capsys, command, "Ana", DISCOVERY, *flags)
+        sent = fake_openai.chat_requests()[before:]
+        seeds = {r.body.get("seed") for r in sent if r.kind == "buyer" and r.body}
+        judged = {r.body.get("seed") for r in sent if r.kind == "judge" and r.body}
+        return seeds, judged, header_of(store, "Ana", document["session"])["seed"]
+
+    practice, judged, _ = buyer_seeds("play")
+    assert practice == {42} and judged == {42}
+    first, judged, seed = buyer_seeds("certify")
+    assert first == {model_seed(seed)} and judged == {42}
+    second, _, other = buyer_seeds("certify")
+    assert second == {model_seed(other)} and second != first
+
+
+# ---------------------------------------------------------------- attempts that are explicit
+
+
+class Terminal(io.StringIO):
+    """Standard input as a trainee at a terminal types it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_typed_attempt_with_no_terminal_is_refused_without_hanging_or_counting(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("How long do trucks wait?\n/end\n"))
+    code, out, err = run(capsys, "certify", SCENARIO, "--trainee", "Ana")
+    assert code == 2 and out == ""
+    assert "a typed certification attempt (attempt 1 of 3 at cold-call-cold-chain)" in err
+    assert "none was started" in err and "--script FILE" in err
+    assert Store.open(store).sessions("Ana") == []
+
+
+@pytest.mark.parametrize("answer", ["", "n\n", "no\n", "maybe\n"])
+def test_a_typed_attempt_starts_only_on_yes(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal(answer + "How long do trucks wait?\n/end\n"))
+    code, out, _ = run(capsys, "certify", SCENARIO, "--trainee", "Ana")
+    assert code == 0
+    assert "Certification: Attempt 1 of 3 at " in out and WHAT_COUNTS in out
+    assert "Not started: no attempt was used." in out
+    assert Store.open(store).sessions("Ana") == []
+
+
+def test_a_typed_attempt_says_which_it_is_and_counts_once_confirmed(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    play_json(capsys, "certify", "Ana", DISCOVERY)
+    monkeypatch.setattr(sys, "stdin", Terminal("y\nHow long do trucks wait?\n/end\n"))
+    code, out, _ = run(capsys, "certify", SCENARIO, "--trainee", "Ana")
+    assert code == 0
+    assert "Certification: Attempt 2 of 3 at " in out and "Dana:" in out
+    assert [s["attempt"] for s in Store.open(store).sessions("Ana")] == [1, 2]
+    play_json(capsys, "certify", "Ana", DISCOVERY)
+    monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
+    code, out, err = run(capsys, "certify", SCENARIO, "--trainee", "Ana")
+    assert code == 1 and out == ""
+    assert "You have used all 3 certification attempts at this scenario" in err
