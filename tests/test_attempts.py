@@ -12,16 +12,26 @@ from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from tests.cli_helpers import DISCOVERY, SCENARIO, play_json, run
 from tests.fake_openai import FakeOpenAI
+from trainer.config import Settings
 from trainer.engine.attempts import WHAT_COUNTS
 from trainer.engine.seeds import is_certification_seed, model_seed
+from trainer.llm.settings import LlmSettings
 from trainer.store.layout import trainee_slug
 from trainer.store.repository import Store
 from trainer.store.signed import SignedLedger
+from trainer.tui.app import TrainerApp
+from trainer.tui.context import AppContext
+from trainer.tui.screens.briefing import BriefingScreen
 from trainer.tui.screens.confirm import ConfirmScreen
+from trainer.tui.screens.conversation import ConversationScreen, SellerInput
+from trainer.tui.screens.debrief import DebriefScreen
+from trainer.tui.screens.library import LibraryScreen
 
 pytest_plugins = ["tests.fake_openai"]
 
@@ -261,3 +271,144 @@ def test_a_typed_attempt_says_which_it_is_and_counts_once_confirmed(
     code, out, err = run(capsys, "certify", SCENARIO, "--trainee", "Ana")
     assert code == 1 and out == ""
     assert "You have used all 3 certification attempts at this scenario" in err
+
+
+# ---------------------------------------------------------------- the TUI
+
+
+def tui(tmp_path: Path, **extra: Any) -> TrainerApp:
+    settings = Settings(
+        store=tmp_path / "store", trainee="Ana", org_key=None, xapi_homepage="https://x.invalid"
+    )
+    context = AppContext(
+        settings=settings, llm=LlmSettings("offline"), clock=lambda: 1000.0, **extra
+    )
+    return TrainerApp(context)
+
+
+def shown(screen: Screen[Any], selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def settle(pilot: Pilot[None], *keys: str) -> None:
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+async def send(pilot: Pilot[None], text: str) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, ConversationScreen)
+    screen.query_one(SellerInput).text = text
+    await settle(pilot, "enter")
+    if screen.turn_worker is not None:
+        await screen.turn_worker.wait()
+    await pilot.pause()
+
+
+def attempts_in(tmp_path: Path) -> list[Any]:
+    if not (tmp_path / "store").exists():
+        return []
+    return [s["attempt"] for s in Store.open(tmp_path / "store").sessions("Ana")]
+
+
+async def test_starting_an_attempt_says_which_it_is_and_asks_first(tmp_path: Path) -> None:
+    app = tui(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, "c")
+        briefing = app.screen
+        assert isinstance(briefing, BriefingScreen)
+        text = shown(briefing, "#brief")
+        assert "Certification · Attempt 1 of 3" in text and WHAT_COUNTS in text
+        await settle(pilot, "enter")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Start certification attempt 1 of 3?" in shown(app.screen, "#question")
+        await settle(pilot, "enter")  # the focused answer is "Not yet"
+        assert app.screen is briefing and attempts_in(tmp_path) == []
+        await settle(pilot, "enter", "n")
+        assert app.screen is briefing and attempts_in(tmp_path) == []
+        await settle(pilot, "enter", "y")
+        call = app.screen
+        assert isinstance(call, ConversationScreen) and call.mode == "certification"
+        assert attempts_in(tmp_path) == [1]
+        assert is_certification_seed(getattr(call.session.recorder, "seed", None))
+
+
+async def test_r_on_a_certification_debrief_goes_to_the_briefing(tmp_path: Path) -> None:
+    app = tui(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, "c", "enter", "y")
+        first = app.screen
+        assert isinstance(first, ConversationScreen)
+        await send(pilot, "How are inbound trucks at Savannah scheduled today?")
+        await settle(pilot, "ctrl+e", "ctrl+e")
+        assert isinstance(app.screen, DebriefScreen)
+        await settle(pilot, "r")
+        briefing = app.screen
+        assert isinstance(briefing, BriefingScreen) and briefing.mode == "certification"
+        assert "Attempt 2 of 3" in shown(briefing, "#brief")
+        assert attempts_in(tmp_path) == [1]  # nothing used by the key itself
+        await settle(pilot, "enter", "y")
+        second = app.screen
+        assert isinstance(second, ConversationScreen)
+        assert attempts_in(tmp_path) == [1, 2]
+        seeds = [getattr(s.session.recorder, "seed", None) for s in (first, second)]
+        assert seeds[0] != seeds[1]
+
+
+async def test_r_on_a_practice_debrief_still_plays_again_at_once(tmp_path: Path) -> None:
+    app = tui(tmp_path, seed=3)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, "enter", "enter")
+        first = app.screen
+        assert isinstance(first, ConversationScreen) and first.mode == "practice"
+        await settle(pilot, "ctrl+e")
+        await settle(pilot, "r")
+        again = app.screen
+        assert isinstance(again, ConversationScreen) and again.mode == "practice"
+        assert getattr(again.session.recorder, "seed", None) == 3
+
+
+async def test_quitting_mid_attempt_asks_first_and_says_it_counts(tmp_path: Path) -> None:
+    app = tui(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, "c", "enter", "y")
+        call = app.screen
+        assert isinstance(call, ConversationScreen)
+        await send(pilot, "How are inbound trucks at Savannah scheduled today?")
+        await settle(pilot, "ctrl+q")
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        words = shown(question, "#question")
+        assert "This attempt (1 of 3) will count" in words and "(1 turn)" in words
+        assert f"trainer resume {call.session.id[:8]}" in words
+        await settle(pilot, "ctrl+q")  # not an answer
+        assert app.screen is question
+        await settle(pilot, "escape")
+        assert app.screen is call and app.is_running
+        await settle(pilot, "f1")  # from a screen over the call, too
+        await settle(pilot, "ctrl+q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await settle(pilot, "y")
+        assert not app.is_running
+    (summary,) = Store.open(tmp_path / "store").sessions("Ana")
+    # Saved as it stood, and counted ("in progress" while this process, its owner, lives;
+    # "interrupted" once it has gone, for trainer resume).
+    assert summary["attempt"] == 1 and summary["status"] == "in progress"
+    assert summary["turns"] == 1
+
+
+async def test_no_attempt_left_is_said_and_nothing_starts(tmp_path: Path) -> None:
+    app = tui(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(3):
+            await settle(pilot, "c", "enter", "y")
+            assert isinstance(app.screen, ConversationScreen)
+            await settle(pilot, "ctrl+e", "ctrl+e", "escape")
+            assert isinstance(app.screen, LibraryScreen)
+        await settle(pilot, "c")
+        briefing = app.screen
+        assert isinstance(briefing, BriefingScreen)
+        assert "All 3 attempts used" in shown(briefing, "#brief")
+        await settle(pilot, "enter")
+        assert app.screen is briefing
+    assert attempts_in(tmp_path) == [1, 2, 3]

@@ -86,6 +86,25 @@ class TrainerApp(App[None]):
 
         self.push_screen(SettingsScreen())
 
+    async def action_quit(self) -> None:
+        """Quit, unless a screen on the stack has something to ask first (a call in
+        progress): then only once the trainee says yes."""
+        from trainer.tui.screens.confirm import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen):
+            return  # already asking; Ctrl+Q again is not an answer
+        for screen in reversed(self.screen_stack):
+            ask = getattr(screen, "quit_question", None)
+            question = ask() if callable(ask) else None
+            if isinstance(question, ConfirmScreen):
+                self.push_screen(question, self._quit_if_yes)
+                return
+        self.exit()
+
+    def _quit_if_yes(self, yes: bool | None) -> None:
+        if yes:
+            self.exit()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker runs with exit_on_error=False; its failure ends up here."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
