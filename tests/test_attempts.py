@@ -412,3 +412,18 @@ async def test_no_attempt_left_is_said_and_nothing_starts(tmp_path: Path) -> Non
         await settle(pilot, "enter")
         assert app.screen is briefing
     assert attempts_in(tmp_path) == [1, 2, 3]
+
+
+async def test_a_store_that_cannot_be_read_starts_no_attempt_and_says_why(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "store").write_text("not a folder")
+    app = tui(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, "c")
+        briefing = app.screen
+        assert isinstance(briefing, BriefingScreen)
+        await settle(pilot, "enter")
+        assert app.screen is briefing and app.is_running
+        notes = [n.message for n in app._notifications]
+        assert any(n.startswith("No attempt can start:") for n in notes), notes

@@ -15,6 +15,8 @@ from trainer.content.library import ResolvedScenario
 from trainer.engine.attempts import WHAT_COUNTS, Attempts, attempts_used
 from trainer.engine.certification import MIN_TURNS
 from trainer.engine.ports import Mode
+from trainer.store.errors import StoreError
+from trainer.text import printable
 from trainer.tui.context import app_context
 from trainer.tui.screens.confirm import ConfirmScreen
 
@@ -78,6 +80,7 @@ class BriefingScreen(Screen[None]):
         self.setup = setup
         self.mode = mode
         self.attempts: Attempts | None = None
+        self.store_problem: str | None = None
 
     def compose(self) -> ComposeResult:
         if self.mode == "certification":
@@ -87,15 +90,22 @@ class BriefingScreen(Screen[None]):
             yield Static(briefing_text(self.setup, self.mode, self.attempts), id="brief")
         yield Footer()
 
-    def count_attempts(self) -> Attempts:
+    def count_attempts(self) -> Attempts | None:
         context = app_context(self.app)
         scenario = self.setup.scenario
-        used = attempts_used(context.store.sessions(context.trainee), scenario.id)
+        try:
+            used = attempts_used(context.store.sessions(context.trainee), scenario.id)
+        except StoreError as exc:  # said when Enter is pressed; no attempt can start
+            self.store_problem = f"No attempt can start: {exc}"
+            return None
         return Attempts(used, scenario.certification.attempts)
 
     def action_begin(self) -> None:
         """Practice starts at once; an attempt only once the trainee has said yes to
         using it (the store counts it when the call starts, however it ends)."""
+        if self.store_problem is not None:
+            self.notify(printable(self.store_problem), severity="error", timeout=10)
+            return
         attempts = self.attempts
         if attempts is None:
             self.start()
