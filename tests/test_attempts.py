@@ -423,6 +423,8 @@ async def test_a_store_that_cannot_be_read_starts_no_attempt_and_says_why(
         await settle(pilot, "c")
         briefing = app.screen
         assert isinstance(briefing, BriefingScreen)
+        text = shown(briefing, "#brief")
+        assert "Certification · 3 attempts allowed" in text and "Attempt 1" not in text
         await settle(pilot, "enter")
         assert app.screen is briefing and app.is_running
         notes = [n.message for n in app._notifications]

@@ -35,9 +35,13 @@ def briefing_text(setup: ResolvedScenario, mode: Mode, attempts: Attempts | None
     )
     if mode == "certification":
         rules = scenario.certification
-        allowed = attempts or Attempts(0, rules.attempts)
-        text.append(f"\nCertification · {allowed.heading()}\n", style="bold yellow")
-        text.append((WHAT_COUNTS if allowed.left else allowed.none_left()) + "\n")
+        if attempts is None:  # not counted (the store could not be read)
+            heading_words, counts = f"{rules.attempts} attempts allowed", WHAT_COUNTS
+        else:
+            heading_words = attempts.heading()
+            counts = WHAT_COUNTS if attempts.left else attempts.none_left()
+        text.append(f"\nCertification · {heading_words}\n", style="bold yellow")
+        text.append(counts + "\n")
         text.append(
             f"No feedback, hints or rewinds until the call ends. "
             f"Pass mark {rules.pass_mark}; at least {MIN_TURNS} turns.\n",
