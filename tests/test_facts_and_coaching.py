@@ -131,8 +131,13 @@ def test_a_typed_certification_prints_no_coaching_until_the_call_ends(
     from tests.cli_helpers import DISCOVERY, run
 
     monkeypatch.setenv("TRAINER_STORE", str(tmp_path / "store"))
-    lines = [*DISCOVERY.read_text().splitlines()[:5], "/end"]
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    lines = ["y", *DISCOVERY.read_text().splitlines()[:5], "/end"]  # y: start the attempt
+    monkeypatch.setattr("sys.stdin", Terminal("\n".join(lines) + "\n"))
     code, out, err = run(capsys, "certify", SCENARIO, "--trainee", "Ana")
     assert code == 0, err
     during, _, after = out.partition("Outcome:")

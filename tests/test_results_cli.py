@@ -226,8 +226,12 @@ def test_ctrl_c_in_a_typed_session_leaves_it_to_resume(
 def test_typed_certification_hides_feedback_until_the_end(
     store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lines = [*DISCOVERY.read_text().splitlines()[:4], "/end"]
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    lines = ["y", *DISCOVERY.read_text().splitlines()[:4], "/end"]  # y: start the attempt
+    monkeypatch.setattr("sys.stdin", Terminal("\n".join(lines) + "\n"))
     code, out, _ = run(capsys, "certify", SCENARIO, "--trainee", "Ana")
     assert code == 0
     conversation, _, debrief = out.partition("Outcome:")

@@ -337,7 +337,7 @@ def test_the_sessions_listing_says_1_turn() -> None:
 async def test_ending_a_certification_says_1_turn(tmp_path: Path) -> None:
     app = TrainerApp(context(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await in_a_call(pilot, "c", "enter")
+        await in_a_call(pilot, "c", "enter", "y")  # y: start the attempt
         await say(pilot, TURNS[0])
         await pilot.press("ctrl+e")
         await pilot.pause()

@@ -125,7 +125,7 @@ async def test_markup_in_the_input_is_shown_as_typed(tmp_path: Path) -> None:
 async def test_certification_hides_feedback_and_hints(tmp_path: Path) -> None:
     app = TrainerApp(context(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("c", "enter")
+        await pilot.press("c", "enter", "y")  # y: use the attempt
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ConversationScreen) and screen.mode == "certification"

@@ -37,6 +37,8 @@ from trainer.tui.screens.settings import SettingsScreen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 SEED = 7
+CERTIFICATION_SEED = 2**62 + 7
+"""What every certification attempt "draws" here, so its buyer's lines stay the same."""
 NOW = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
 TURNS = [
     "Thanks for taking the call, Dana. Do you have two minutes, and tell me if it isn't relevant?",
@@ -68,6 +70,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TrainerApp:
         settings=settings,
         llm=LlmSettings("offline"),
         seed=SEED,
+        draw_seed=lambda: CERTIFICATION_SEED,
         clock=lambda: 1000.0,
         now=lambda: NOW,
     )
@@ -109,6 +112,8 @@ async def start_call(pilot: Pilot[None], mode: str = "practice") -> Conversation
     await press(pilot, "c" if mode == "certification" else "enter")
     assert isinstance(pilot.app.screen, BriefingScreen)
     await press(pilot, "enter")
+    if mode == "certification":
+        await press(pilot, "y")  # start the attempt
     screen = pilot.app.screen
     assert isinstance(screen, ConversationScreen) and screen.mode == mode
     return screen

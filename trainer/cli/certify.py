@@ -17,8 +17,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "certify",
         help="a certification attempt: no feedback until the end, recorded and signed",
         description="Take a certification attempt at SCENARIO. The pass mark, required "
-        "criteria and number of attempts come from the scenario. With --script and --json "
+        "criteria and number of attempts come from the scenario. Every attempt meets the buyer "
+        "with lines drawn afresh, so no practice run replays it. With --script and --json "
         "the attempt runs unattended and the JSON document gains a 'certification' entry.",
     )
     add_run_options(parser)
+    # Parsed only to be refused with a clear message (see play.session_seed): the buyer's
+    # seed of an attempt is drawn when it starts, never chosen.
+    parser.add_argument("--seed", nargs="?", const="", default=None, help=argparse.SUPPRESS)
     parser.set_defaults(handler=run, mode="certification")

@@ -30,8 +30,10 @@ from trainer.cli.storage import add_store_options, open_store, print_notices, se
 from trainer.content.finder import NotFound, find_scenario, open_library
 from trainer.content.library import ResolvedScenario
 from trainer.content.problems import ContentError
+from trainer.engine.attempts import WHAT_COUNTS, Attempts, attempts_used
 from trainer.engine.ports import Mode
 from trainer.engine.records import usage_record
+from trainer.engine.seeds import draw_certification_seed, practice_seed_problem
 from trainer.engine.session import InvalidTurn, ReplyChunk, Session, Turn, TurnCommitted
 from trainer.llm.backends import close_backends, make_backends
 from trainer.llm.endpoint import EndpointError
@@ -58,7 +60,6 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="a content folder with personas/ and scenarios/ (repeatable)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="varies the buyer's lines (default 0)")
     add_backend_options(parser)
     add_store_options(parser)
 
@@ -104,6 +105,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "The session is recorded in the results store as it is played.",
     )
     add_run_options(parser)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="varies the buyer's lines; the same seed and script replay the same call (default 0)",
+    )
     parser.add_argument(
         "--no-record", action="store_true", help="do not keep this session in the results store"
     )
@@ -194,7 +201,7 @@ def new_session(
 ) -> Session:
     """A session on the offline backend, or on a model when ``llm`` says so (the model
     code, and the openai SDK with it, is imported only then)."""
-    buyer, assessor = make_backends(llm, seed)
+    buyer, assessor = make_backends(llm, seed, mode)
     session = Session(setup, buyer, assessor, mode=mode)
     if recorder is not None:
         session.recorder = recorder
@@ -237,16 +244,40 @@ async def play_script(session: Session, lines: list[ScriptLine]) -> PlayResult:
     return result
 
 
+def session_seed(args: argparse.Namespace) -> int:
+    """The buyer's seed: the trainee's choice in practice, a fresh draw for every
+    certification attempt (``certify`` parses ``--seed`` only to refuse it clearly)."""
+    if args.mode == "certification":
+        if args.seed is not None:
+            raise UserError(
+                "certify does not take --seed: every attempt draws its own buyer, so an "
+                "attempt cannot be rehearsed (trainer play --seed N practises with a chosen one)",
+                2,
+            )
+        return draw_certification_seed()
+    problem = practice_seed_problem(args.seed)
+    if problem is not None:
+        raise UserError(problem, 2)
+    return int(args.seed)
+
+
 def run(args: argparse.Namespace) -> int:
     mode: Mode = args.mode
+    seed = session_seed(args)
     setup = load_setup(args.scenario, args.content)
     if args.script is None and args.json:
         raise UserError("--json needs --script (a typed conversation prints as it goes)", 2)
     lines = read_script(args.script) if args.script is not None else None
     llm = llm_settings_from(args)
-    recorder = make_recorder(args, args.seed, llm)
-    session = new_session(setup, args.seed, mode, recorder, llm)
+    recorder = make_recorder(args, seed, llm)
+    session = new_session(setup, seed, mode, recorder, llm)
     if lines is None:
+        if (
+            recorder is not None
+            and mode == "certification"
+            and not confirm_attempt(recorder, setup)
+        ):
+            return 0
         return interactive(session)
     with turns_saved_on_failure(recorder is not None):
         result = asyncio.run(play_script(session, lines))
@@ -353,6 +384,35 @@ def turns_saved_on_failure(recorded: bool = True) -> Iterator[None]:
         if recorded:
             raise EndpointError(f"{exc} (the turns played so far are saved)") from None
         raise EndpointError(f"{exc} (--no-record: the turns played were not recorded)") from None
+
+
+def confirm_attempt(recorder: StoreRecorder, setup: ResolvedScenario) -> bool:
+    """Say which attempt this is and what counts as one, and start only on a yes typed at
+    a terminal: with no terminal (CI, a pipe) nothing is asked, so nothing can hang, and
+    no attempt is used (``--script`` is the way to run one unattended)."""
+    allowed = setup.scenario.certification.attempts
+    attempts = Attempts(
+        attempts_used(recorder.store.sessions(recorder.trainee), setup.scenario.id), allowed
+    )
+    if not attempts.left:
+        raise UserError(attempts.none_left())
+    where = f"{attempts.heading().lower()} at {setup.scenario.id}"
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"a typed certification attempt ({where}) must be confirmed at a terminal, and "
+            "none was started; to run one unattended, pass --script FILE",
+            2,
+        )
+    print(printable(f"Certification: {attempts.heading()} at {setup.scenario.title}."))
+    print(WHAT_COUNTS)
+    try:
+        answer = input("Start the attempt now? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    print("Not started: no attempt was used.")
+    return False
 
 
 def interactive(session: Session) -> int:

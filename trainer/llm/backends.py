@@ -3,15 +3,22 @@ model endpoint to the engine, so every front end gets the same checked pairing."
 
 from __future__ import annotations
 
-from trainer.engine.ports import Assessor, Buyer
+from trainer.engine.ports import Assessor, Buyer, Mode
+from trainer.engine.seeds import model_seed
 from trainer.llm.settings import LlmSettings
 from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.buyer import OfflineBuyer
 
 
-def make_backends(settings: LlmSettings | None, seed: int) -> tuple[Buyer, Assessor]:
+def make_backends(
+    settings: LlmSettings | None, seed: int, mode: Mode = "practice"
+) -> tuple[Buyer, Assessor]:
     """The offline pair, or a model buyer with the model judge checked against the offline
-    assessment (the model code, and the openai SDK with it, is imported only then)."""
+    assessment (the model code, and the openai SDK with it, is imported only then).
+
+    In a certification attempt the model buyer is sent a seed from the attempt's own, not
+    the configured one, so a fixed ``seed`` in the config cannot replay an attempt; the
+    judge keeps the configured seed (judging should repeat, the buyer should not)."""
 
     offline = OfflineAssessor(settings.judge_file if settings else None)
     if settings is not None and settings.judge_file is not None:
@@ -24,7 +31,8 @@ def make_backends(settings: LlmSettings | None, seed: int) -> tuple[Buyer, Asses
     from trainer.llm.judge import LlmJudge
 
     endpoint = Endpoint(settings)
-    return LlmBuyer(endpoint, seed), CheckedAssessor(LlmJudge(endpoint), offline)
+    reply_seed = model_seed(seed) if mode == "certification" else None
+    return LlmBuyer(endpoint, seed, reply_seed), CheckedAssessor(LlmJudge(endpoint), offline)
 
 
 async def close_backends(buyer: Buyer) -> None:

@@ -29,8 +29,11 @@ MIN_REPLY_TOKENS = 120
 class LlmBuyer:
     name = "llm"
 
-    def __init__(self, endpoint: Endpoint, seed: int = 0) -> None:
+    def __init__(self, endpoint: Endpoint, seed: int = 0, reply_seed: int | None = None) -> None:
         self.endpoint = endpoint
+        self._reply_seed = reply_seed if reply_seed is not None else endpoint.settings.seed
+        """What the model is sent as ``seed``: the attempt's own in certification, else
+        the configured one (None: the server chooses)."""
         # The opening line is the persona's own: no model call before the first turn.
         self._opening = OfflineBuyer(seed=seed)
 
@@ -60,7 +63,7 @@ class LlmBuyer:
                 max_tokens=limit,
                 stream=True,
                 stream_options={"include_usage": True},
-                seed=openai.omit if settings.seed is None else settings.seed,
+                seed=openai.omit if self._reply_seed is None else self._reply_seed,
             )
             try:
                 async for chunk in stream:

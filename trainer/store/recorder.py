@@ -64,6 +64,7 @@ def certification_body(
         "scenario": header["scenario"],
         "session": header["id"],
         "attempt": header.get("attempt"),
+        "seed": header.get("seed"),
         "mode": "certification",
         "score": result.score,
         "passed": result.passed,

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from trainer.engine.attempts import attempts_used
 from trainer.store.atomic import UnreadableFile, read_json_file, write_json_atomically
 from trainer.store.errors import (
     AttemptsUsed,
@@ -308,18 +309,14 @@ class Store:
             remove_stale_temp_files(self.layout.trainee_dir(slug))
             summaries = self._summaries_locked(slug, trainee)
             if header["mode"] == "certification":
-                used = [
-                    s
-                    for s in summaries
-                    if s["mode"] == "certification" and s["scenario"] == header["scenario"]
-                ]
-                if max_attempts is not None and len(used) >= max_attempts:
+                used = attempts_used(summaries, str(header["scenario"]))
+                if max_attempts is not None and used >= max_attempts:
                     raise AttemptsUsed(
                         f"{trainee} has used all {max_attempts} certification attempt"
                         f"{'s' if max_attempts != 1 else ''} at {header['scenario']}; "
                         "ask your enablement team if you need another"
                     )
-                header["attempt"] = len(used) + 1
+                header["attempt"] = used + 1
 
             def write_session(db: TinyDB) -> None:
                 db.table("session").insert(Document(header, doc_id=1))

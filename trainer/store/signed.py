@@ -158,6 +158,7 @@ class SignedLedger:
             ("scenario", header.get("scenario")),
             ("mode", header.get("mode")),
             ("attempt", header.get("attempt")),
+            ("seed", header.get("seed")),
             ("outcome.score", outcome.get("score")),
             ("certification.passed", certification.get("passed")),
             ("certification.record", certification.get("record")),
@@ -177,7 +178,8 @@ class SignedLedger:
         differences = tuple(
             Difference(name, _ledger_value(record, name), value)
             for name, value in claims
-            if not _same(name, _ledger_value(record, name), value)
+            if (name not in RECORDED_SINCE or name in record)
+            and not _same(name, _ledger_value(record, name), value)
         )
         if folder is not None and folder != trainee_slug(str(record.get("trainee"))):
             differences = (
@@ -204,6 +206,10 @@ class SignedLedger:
             )
         return Confirmation("signed" if self.key is not None else "chained", record)
 
+
+RECORDED_SINCE = frozenset({"seed"})
+"""Fields records hold only since they were added: a record made before has none (its
+hash covers that), so a claim is not compared with it on them."""
 
 LEDGER_FIELDS = {
     "outcome.score": "score",

@@ -7,9 +7,10 @@ persona or rubric it was scored with has changed since (unless a later rescore u
 current content supersedes it).
 
 Then every index entry and every session header is compared with its ledger record,
-field by field, since reports must never believe a trainee's files over the ledger: a
-session file copied from another trainee's folder, an edited header or index, and a
-finished certification with no record are each named, as is a file that will not read.
+field by field (an attempt's buyer seed included), since reports must never believe a
+trainee's files over the ledger: a session file copied from another trainee's folder, an
+edited header or index, and a finished certification with no record are each named, as
+is a file that will not read.
 """
 
 from __future__ import annotations

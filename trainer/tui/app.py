@@ -71,27 +71,6 @@ class TrainerApp(App[None]):
 
         self.push_screen(LibraryScreen())
 
-    async def action_quit(self) -> None:
-        """Ctrl+Q in the middle of a call asks first: one stray key should not end a call
-        the trainee is in (it stays saved and History can resume it, but still)."""
-        from trainer.tui.screens.confirm import ConfirmScreen
-        from trainer.tui.screens.conversation import ConversationScreen
-
-        calls = [s for s in self.screen_stack if isinstance(s, ConversationScreen)]
-        if isinstance(self.screen, ConfirmScreen) or not any(c.in_call for c in calls):
-            self.exit()
-            return
-
-        def answered(quit: bool | None) -> None:
-            if quit:
-                self.exit()
-
-        question = (
-            "Quit in the middle of the call?\n\nThe turns so far are saved: "
-            "History (h in the library) can resume the call later."
-        )
-        self.push_screen(ConfirmScreen(question, yes="Quit", no="Stay"), answered)
-
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen
 
@@ -107,6 +86,25 @@ class TrainerApp(App[None]):
         from trainer.tui.screens.settings import SettingsScreen
 
         self.push_screen(SettingsScreen())
+
+    async def action_quit(self) -> None:
+        """Quit, unless a screen on the stack has something to ask first (a call in
+        progress): then only once the trainee says yes."""
+        from trainer.tui.screens.confirm import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen):
+            return  # already asking; Ctrl+Q again is not an answer
+        for screen in reversed(self.screen_stack):
+            ask = getattr(screen, "quit_question", None)
+            question = ask() if callable(ask) else None
+            if isinstance(question, ConfirmScreen):
+                self.push_screen(question, self._quit_if_yes)
+                return
+        self.exit()
+
+    def _quit_if_yes(self, yes: bool | None) -> None:
+        if yes:
+            self.exit()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker runs with exit_on_error=False; its failure ends up here."""

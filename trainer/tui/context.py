@@ -16,6 +16,7 @@ from trainer.config import Settings, resolve_settings
 from trainer.content.finder import open_library
 from trainer.content.library import Library, ResolvedScenario
 from trainer.engine.ports import Assessor, Buyer, Mode
+from trainer.engine.seeds import draw_certification_seed
 from trainer.engine.session import Session
 from trainer.llm.backends import make_backends
 from trainer.llm.settings import LlmSettings, resolve_llm
@@ -35,6 +36,9 @@ class AppContext:
     llm: LlmSettings
     content: list[Path] | None = None
     seed: int = 0
+    """The buyer's seed for practice; a certification attempt draws its own."""
+    draw_seed: Callable[[], int] = draw_certification_seed
+    """Where an attempt's seed comes from; a snapshot test pins it, nothing else does."""
     clock: Callable[[], float] = time.monotonic
     now: Callable[[], datetime] = utc_now
     """Wall-clock time for stored records; tests fix it for repeatable screenshots."""
@@ -112,14 +116,15 @@ class AppContext:
         return session, notes
 
     def new_session(self, setup: ResolvedScenario, mode: Mode) -> Session:
+        seed = self.draw_seed() if mode == "certification" else self.seed
         recorder = StoreRecorder(
             self.store,
             Ledger(self.store, self.settings.org_key),
             self.trainee,
-            {**self.llm.describe(), "seed": self.seed},
-            self.seed,
+            {**self.llm.describe(), "seed": seed},
+            seed,
         )
-        return self._session(setup, mode, recorder, self.seed)
+        return self._session(setup, mode, recorder, seed)
 
     def _session(
         self, setup: ResolvedScenario, mode: Mode, recorder: StoreRecorder, seed: int
@@ -127,7 +132,7 @@ class AppContext:
         if self.backends is not None:
             buyer, assessor = self.backends(setup, seed)
         else:
-            buyer, assessor = make_backends(self.llm, seed)
+            buyer, assessor = make_backends(self.llm, seed, mode)
         return Session(setup, buyer, assessor, recorder=recorder, mode=mode, clock=self.clock)
 
 

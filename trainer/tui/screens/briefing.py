@@ -1,5 +1,6 @@
 """Before the call: the seller's brief, what is publicly known, the objectives, what the
-trainee is judged on, and the turn or time budget."""
+trainee is judged on, and the turn or time budget; before an attempt, which attempt it
+is and what counts as one, and a question before it is used."""
 
 from __future__ import annotations
 
@@ -11,11 +12,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from trainer.content.library import ResolvedScenario
+from trainer.engine.attempts import WHAT_COUNTS, Attempts, attempts_used
 from trainer.engine.certification import min_turns, next_step_required
 from trainer.engine.ports import Mode
+from trainer.store.errors import StoreError
+from trainer.text import printable
+from trainer.tui.context import app_context
+from trainer.tui.screens.confirm import ConfirmScreen
 
 
-def briefing_text(setup: ResolvedScenario, mode: Mode) -> Text:
+def briefing_text(setup: ResolvedScenario, mode: Mode, attempts: Attempts | None = None) -> Text:
     scenario, persona = setup.scenario, setup.persona
     text = Text()
 
@@ -29,11 +35,17 @@ def briefing_text(setup: ResolvedScenario, mode: Mode) -> Text:
     )
     if mode == "certification":
         rules = scenario.certification
+        if attempts is None:  # not counted (the store could not be read)
+            heading_words, counts = f"{rules.attempts} attempts allowed", WHAT_COUNTS
+        else:
+            heading_words = attempts.heading()
+            counts = WHAT_COUNTS if attempts.left else attempts.none_left()
+        text.append(f"\nCertification · {heading_words}\n", style="bold yellow")
+        text.append(counts + "\n")
         text.append(
-            f"\nCertification attempt: no feedback, hints or rewinds until the call ends. "
-            f"Pass mark {rules.pass_mark}; at least {min_turns(scenario)} turns; "
-            f"{'a next step agreed; ' if next_step_required(scenario) else ''}"
-            f"{rules.attempts} attempts allowed.\n",
+            f"No feedback, hints or rewinds until the call ends. "
+            f"Pass mark {rules.pass_mark}; at least {min_turns(scenario)} turns"
+            f"{'; a next step agreed' if next_step_required(scenario) else ''}.\n",
             style="bold yellow",
         )
     heading("Your situation")
@@ -72,14 +84,53 @@ class BriefingScreen(Screen[None]):
         super().__init__()
         self.setup = setup
         self.mode = mode
+        self.attempts: Attempts | None = None
+        self.store_problem: str | None = None
 
     def compose(self) -> ComposeResult:
+        if self.mode == "certification":
+            self.attempts = self.count_attempts()
         yield Header()
         with VerticalScroll(id="briefing"):
-            yield Static(briefing_text(self.setup, self.mode), id="brief")
+            yield Static(briefing_text(self.setup, self.mode, self.attempts), id="brief")
         yield Footer()
 
+    def count_attempts(self) -> Attempts | None:
+        context = app_context(self.app)
+        scenario = self.setup.scenario
+        try:
+            used = attempts_used(context.store.sessions(context.trainee), scenario.id)
+        except StoreError as exc:  # said when Enter is pressed; no attempt can start
+            self.store_problem = f"No attempt can start: {exc}"
+            return None
+        return Attempts(used, scenario.certification.attempts)
+
     def action_begin(self) -> None:
+        """Practice starts at once; an attempt only once the trainee has said yes to
+        using it (the store counts it when the call starts, however it ends)."""
+        if self.store_problem is not None:
+            self.notify(printable(self.store_problem), severity="error", timeout=10)
+            return
+        attempts = self.attempts
+        if attempts is None:
+            self.start()
+            return
+        if not attempts.left:
+            self.notify(attempts.none_left(), severity="error", timeout=8)
+            return
+        question = ConfirmScreen(
+            f"Start certification {attempts.heading().lower()}?",
+            f"{WHAT_COUNTS} No feedback, hints or rewinds until the call ends.",
+            yes="Start the attempt",
+            no="Not yet",
+        )
+        self.app.push_screen(question, self.answered)
+
+    def answered(self, start: bool | None) -> None:
+        if start:
+            self.start()
+
+    def start(self) -> None:
         from trainer.tui.screens.conversation import ConversationScreen
 
         self.app.switch_screen(ConversationScreen(self.setup, self.mode))

@@ -1,11 +1,13 @@
-"""A yes/no question before something that cannot be taken back (quitting mid-call).
+"""A yes/no question before something that cannot be taken back (starting a certification
+attempt, leaving a call): one modal for every such question, so they look and answer alike.
 
-Modal, so nothing behind it moves while the trainee decides; Esc or n keeps things as
-they are, y (or Enter on Yes) goes ahead. The screen returns the answer through
-``push_screen``'s callback, so the asker decides what "yes" does."""
+The safe answer has the focus, so a trainee typing ahead or pressing Enter twice does not
+burn an attempt or lose a call: saying yes takes `y` or a deliberate move to the button.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,30 +16,37 @@ from textual.widgets import Button, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    """Dismissed with True for yes, False for no (Esc, `n`, or the "no" button)."""
+
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes", show=False),
+        Binding("n,escape", "answer(False)", "No", show=False),
+        Binding("left,right", "app.focus_next", "Switch", show=False),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, title: str, message: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
-        self.question = question
+        self.question_title = title
+        self.message = message
         self.yes = yes
         self.no = no
 
     def compose(self) -> ComposeResult:
+        text = Text()
+        text.append(self.question_title + "\n\n", style="bold")
+        text.append(self.message)
         with Vertical(id="confirm"):
-            yield Static(self.question, id="question", markup=False)
-            with Horizontal(id="confirm-buttons"):
-                yield Button(f"{self.yes} (y)", id="yes", variant="error")
+            yield Static(text, id="question")
+            with Horizontal(id="answers"):
+                yield Button(f"{self.yes} (y)", id="yes", variant="warning")
                 yield Button(f"{self.no} (n)", id="no", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()  # the safe answer is the default
+        self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id == "yes")
 
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -41,6 +41,7 @@ from trainer.engine.session import (
 from trainer.llm.backends import close_backends
 from trainer.text import printable
 from trainer.tui.context import app_context
+from trainer.tui.screens.confirm import ConfirmScreen
 from trainer.tui.widgets.meters import Meter
 from trainer.tui.widgets.transcript import Transcript, Utterance
 from trainer.words import flag_notes, plural
@@ -375,6 +376,33 @@ class ConversationScreen(Screen[None]):
         box.disabled = True
         self.focus_next()
         self.refresh_bindings()
+
+    def quit_question(self) -> ConfirmScreen | None:
+        """What to ask before Ctrl+Q leaves this call (the app asks every screen on its
+        stack): mid-attempt, that the attempt counts all the same."""
+        session = self.session
+        if not self.in_call:
+            return None
+        if self.practice:
+            return ConfirmScreen(
+                "Quit in the middle of the call?",
+                "The turns so far are saved: History (h in the library) can resume the call later.",
+                yes="Quit",
+                no="Stay",
+            )
+        header = getattr(session.recorder, "header", None) or {}
+        attempt = header.get("attempt")
+        allowed = self.setup.scenario.certification.attempts
+        which = f" ({attempt} of {allowed})" if attempt else ""
+        turns = len(session.turns)
+        return ConfirmScreen(
+            "Quit in the middle of a certification attempt?",
+            f"This attempt{which} will count: quitting does not give it back. "
+            f"What you have said so far ({plural(turns, 'turn')}) is saved "
+            f"as it stands; `trainer resume {session.id[:8]}` goes on with it.",
+            yes="Quit",
+            no="Back to the call",
+        )
 
     def action_debrief(self) -> None:
         from trainer.tui.screens.debrief import DebriefScreen

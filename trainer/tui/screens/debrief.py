@@ -150,9 +150,16 @@ class DebriefScreen(Screen[None]):
         self.sub_title = "debrief"
 
     def action_retry(self) -> None:
+        """Practice again at once; another attempt goes through the briefing, which says
+        which attempt it would be and asks before using it."""
+        from trainer.tui.screens.briefing import BriefingScreen
         from trainer.tui.screens.conversation import ConversationScreen
 
-        self.app.switch_screen(ConversationScreen(self.session.setup, self.session.mode))
+        setup, mode = self.session.setup, self.session.mode
+        if mode == "certification":
+            self.app.switch_screen(BriefingScreen(setup, mode))
+        else:
+            self.app.switch_screen(ConversationScreen(setup, mode))
 
     def action_library(self) -> None:
         self.app.pop_screen()
