@@ -486,3 +486,22 @@ def test_json_output_keeps_its_data(tmp_path: Path, capsys: pytest.CaptureFixtur
     code = main(["play", SCENARIO, "--script", str(script), "--json", "--no-record"])
     document = json.loads(capsys.readouterr().out)
     assert code == 0 and isinstance(document["outcome"]["missed"], list)
+
+
+def test_scenario_tests_and_the_csv_report_use_plain_words(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`trainer test` says "1 turn"; the CSV report names criteria as the rubric does."""
+    from tests.cli_helpers import DISCOVERY, run
+    from trainer.content.finder import open_library
+
+    code, out, _ = run(capsys, "test")
+    assert code == 0 and " 1 turns" not in out and "1 turn" in out
+    monkeypatch.setenv("TRAINER_STORE", str(tmp_path / "store"))
+    run(capsys, "play", SCENARIO, "--trainee", "Ana", "--script", str(DISCOVERY))
+    code, table, _ = run(capsys, "report", "--format", "csv")
+    assert code == 0
+    weakest = table.splitlines()[1].split(",")[-1]
+    shown = [entry.split("=")[0].strip() for entry in weakest.split(";")]
+    names = {c.name for c in open_library(None).rubric.criteria}
+    assert shown and set(shown) <= names, shown  # "Customer focus", not "customer_focus"

@@ -17,6 +17,7 @@ from trainer.content.models import ScenarioTest
 from trainer.engine.ports import Assessor, Buyer
 from trainer.engine.session import Session, Turn
 from trainer.llm.backends import close_backends, make_backends
+from trainer.words import plural
 
 Backends = Callable[[ResolvedScenario], tuple[Buyer, Assessor]]
 
@@ -96,7 +97,8 @@ def checks_for(setup: ResolvedScenario, test: ScenarioTest, session: Session) ->
             happened = (
                 f"hung up only at turn {hung_up.index}"
                 if hung_up is not None
-                else f"was still on the call after {played} turns, patience {state.patience}"
+                else f"was still on the call after {plural(played, 'turn')}, "
+                f"patience {state.patience}"
             )
             checks.append(
                 Check(
@@ -109,7 +111,9 @@ def checks_for(setup: ResolvedScenario, test: ScenarioTest, session: Session) ->
             )
     if expect.buyer_stays is True:
         if hung_up is None:
-            checks.append(Check("the buyer stays on the call", True, f"{played} turns played"))
+            checks.append(
+                Check("the buyer stays on the call", True, f"{plural(played, 'turn')} played")
+            )
         else:
             move = hung_up.assessment.move
             rule = getattr(persona.reactions, move, None)
@@ -200,7 +204,7 @@ def checks_for(setup: ResolvedScenario, test: ScenarioTest, session: Session) ->
                 Check(
                     f"turn {number} is read as {move}",
                     False,
-                    f"the call ended after {played} turns",
+                    f"the call ended after {plural(played, 'turn')}",
                     "the expectations for earlier turns show why it ended",
                 )
             )
@@ -219,5 +223,7 @@ def checks_for(setup: ResolvedScenario, test: ScenarioTest, session: Session) ->
             )
         )
     if not checks:
-        checks.append(Check("the script plays", True, f"{played} turns, ended: {session.ended_by}"))
+        checks.append(
+            Check("the script plays", True, f"{plural(played, 'turn')}, ended: {session.ended_by}")
+        )
     return checks

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "json":
         sys.stdout.write(as_json(report) + "\n")
     elif fmt == "csv":
-        sys.stdout.write(as_csv(report))
+        sys.stdout.write(as_csv(report, names))
     elif fmt == "markdown":
         sys.stdout.write(as_markdown(report, names) + "\n")
     elif not report.rows:

@@ -360,7 +360,9 @@ def _csv_safe(value: Any) -> Any:
     return csv_cell(value) if isinstance(value, str) else value
 
 
-def as_csv(report: Report) -> str:
+def as_csv(report: Report, names: dict[str, str] | None = None) -> str:
+    """One row per trainee; criteria by the names a manager reads (ids where unknown)."""
+    names = names or {}
     out = io.StringIO()
     fields = [key for key, _ in _columns(report)]
     fields[fields.index("passed") : fields.index("passed") + 1] = [
@@ -373,7 +375,9 @@ def as_csv(report: Report) -> str:
     writer.writeheader()
     for row in report.rows:
         data = asdict(row)
-        data["weakest"] = "; ".join(f"{w['criterion']}={w['average']}" for w in row.weakest)
+        data["weakest"] = "; ".join(
+            f"{names.get(w['criterion'], w['criterion'])}={w['average']}" for w in row.weakest
+        )
         writer.writerow(
             {key: "" if data.get(key) is None else _csv_safe(data[key]) for key in fields}
         )
