@@ -64,7 +64,11 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TrainerApp:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TRAINER_CONFIG", "config.toml")  # shown on the settings screen
     settings = Settings(
-        store=Path("store"), trainee="Ana", org_key=None, xapi_homepage="https://x.invalid"
+        store=Path("store"),
+        trainee="Ana",
+        org_key=None,
+        xapi_homepage="https://x.invalid",
+        exports=Path("exports"),  # relative, like the store: the same on every machine
     )
     context = AppContext(
         settings=settings,
