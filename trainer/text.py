@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from trainer.words import plural
+
 MAX_TURN_CHARS = 4000
 """A seller turn longer than this is not a turn in a conversation; it is a paste."""
 
@@ -237,4 +239,4 @@ def criterion_average(average: float | None, turns: int | None) -> str:
         return "n/a"
     if turns is None:
         return f"{average:.1f}"
-    return f"{average:.1f} ({turns} turn{'' if turns == 1 else 's'})"
+    return f"{average:.1f} ({plural(turns, 'turn')})"

@@ -7,8 +7,7 @@ import sys
 
 from trainer.cli.storage import (
     add_store_options,
-    nothing_played_yet,
-    open_store,
+    open_played_store,
     print_notices,
     settings_from,
 )
@@ -48,10 +47,11 @@ def run(args: argparse.Namespace) -> int:
         "mode": args.mode,
         "by_scenario": args.by_scenario,
     }
-    if nothing_played_yet(settings):
+    opened = open_played_store(settings)
+    if opened is None:
         report = build_report([], **filters, ledger=None)
     else:
-        store, ledger = open_store(settings, read_only=True)
+        store, ledger = opened
         report = build_report(store.all_sessions(), **filters, ledger=read_ledger(store, ledger))
         print_notices(store)
     names = {c.id: c.name for c in default_rubric().criteria}

@@ -25,7 +25,7 @@ from trainer.cli.play import (
 from trainer.cli.render import describe_certification, describe_outcome
 from trainer.cli.storage import (
     add_store_options,
-    nothing_played_yet,
+    open_played_store,
     open_store,
     print_notices,
     settings_from,
@@ -87,13 +87,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_list(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    if nothing_played_yet(settings):
+    opened = open_played_store(settings)
+    if opened is None:
         if args.json:
             sys.stdout.write("[]\n")
         else:
             print(f"No sessions yet: none has been played with {settings.store}.")
         return 0
-    store, ledger = open_store(settings, read_only=True)
+    store, ledger = opened
     if args.all:
         listed = list(store.all_sessions())
     else:

@@ -40,19 +40,19 @@ def open_store(settings: Settings, read_only: bool = False) -> tuple[Store, Ledg
     return store, Ledger(store, settings.org_key)
 
 
-def nothing_played_yet(settings: Settings) -> bool:
-    """True when the store is the default one and no session was ever played into it.
+def open_played_store(settings: Settings) -> tuple[Store, Ledger] | None:
+    """The store, read-only, for a listing or a report; None when it is the default one
+    and no session was ever played into it.
 
     A listing or report then has nothing to show, which is not an error on a new
     machine; a store named with --store, TRAINER_STORE or the config that is not there
     is (a typo must not read as "no results")."""
-    if Path(settings.store) != default_store():
-        return False
     try:
-        Store.open(Path(settings.store), read_only=True)
+        return open_store(settings, read_only=True)
     except NoStore:
-        return True
-    return False
+        if Path(settings.store) == default_store():
+            return None
+        raise
 
 
 def print_notices(store: Store) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from trainer.content.models import Certification, Scenario
 from trainer.engine.ports import EndedBy
 from trainer.engine.scoring import NEXT_STEP, ScoreBreakdown
+from trainer.words import plural
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,6 @@ def next_step_required(scenario: Scenario) -> bool:
     return rules.next_step if rules.next_step is not None else scenario.outcomes.next_step
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 def requirements(
     breakdown: ScoreBreakdown,
     scenario: Scenario,
@@ -92,8 +89,8 @@ def requirements(
         Requirement(
             "min_turns",
             turns >= fewest,
-            f"at least {_plural(fewest, 'turn')}",
-            f"too short to judge ({_plural(turns, 'turn')}; at least {fewest})",
+            f"at least {plural(fewest, 'turn')}",
+            f"too short to judge ({plural(turns, 'turn')}; at least {fewest})",
         ),
         Requirement(
             "pass_mark",

@@ -22,6 +22,7 @@ from trainer.content.library import ResolvedScenario
 from trainer.content.models import HiddenFact, Outcomes, Persona, Rubric
 from trainer.engine.assessment import Assessment
 from trainer.engine.ports import EndedBy
+from trainer.words import plural
 
 VERDICT_SHARE = 0.6
 QUALITY_SHARE = 0.5
@@ -204,7 +205,7 @@ def _caps(
         caps.append(
             (
                 SHORT_CALL_CAP,
-                f"{turns} turn{'s' if turns != 1 else ''}, a fair attempt needs at least "
+                f"{plural(turns, 'turn')}, a fair attempt needs at least "
                 f"{min_turns}: capped at {SHORT_CALL_CAP}",
             )
         )

@@ -21,6 +21,7 @@ from trainer.store.layout import trainee_key, trainee_slug
 from trainer.store.ledger import GENESIS, Head, Ledger, head_value, key_id, record_hash, sign
 from trainer.store.migrations import Record
 from trainer.store.repository import Store
+from trainer.words import plural
 
 FINISHED = ("ended", "closed")
 RUN_VERIFY = "run trainer verify"
@@ -302,7 +303,7 @@ def _check_records(signed: SignedLedger) -> None:
         if isinstance(seq, int) and seq > expected_seq:
             missing = seq - expected_seq
             fail(
-                f"{missing} record{'s' if missing != 1 else ''} missing from the chain "
+                f"{plural(missing, 'record')} missing from the chain "
                 f"before it (#{expected_seq}..#{seq - 1})",
                 chain=True,
             )
@@ -347,7 +348,7 @@ def _check_head(signed: SignedLedger, head: Head | None) -> None:
         missing = head.seq - last_seq
         fail(
             "ledger",
-            f"{missing} record{'s' if missing != 1 else ''} missing from the end of the "
+            f"{plural(missing, 'record')} missing from the end of the "
             f"chain (#{last_seq + 1}..#{head.seq})",
         )
     elif last is not None and not _head_matches(head, last):
