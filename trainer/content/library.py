@@ -17,6 +17,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from trainer.content.models import Criterion, Persona, Rubric, Scenario
+from trainer.content.persona_checks import persona_problems
 from trainer.content.problems import ContentError, Problem
 from trainer.content.validation import validate_document
 from trainer.content.yaml_loader import (
@@ -176,7 +177,10 @@ def _read_item(path: Path, model: type[M]) -> tuple[M, Source] | list[Problem]:
 
 def load_persona_file(path: Path) -> LoadedPersona | list[Problem]:
     read = _read_item(path, Persona)
-    return read if isinstance(read, list) else LoadedPersona(*read)
+    if isinstance(read, list):
+        return read
+    problems = persona_problems(*read)
+    return problems if problems else LoadedPersona(*read)
 
 
 def load_scenario_file(path: Path) -> LoadedScenario | list[Problem]:

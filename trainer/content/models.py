@@ -133,6 +133,30 @@ class Voice(StrictModel):
     )
 
 
+class PressureLines(StrictModel):
+    """What the buyer says to each kind of pressure, so a discount gets an answer about
+    discounts and a deadline one about deadlines. Each kind needs at least two lines."""
+
+    discount: list[Line] = Field(
+        min_length=2, description="Reply to a discount or special price offered unasked."
+    )
+    deadline: list[Line] = Field(
+        min_length=2,
+        description="Reply to urgency: 'this quarter', 'today only', 'before the price goes up'.",
+    )
+    chasing: list[Line] = Field(
+        min_length=2, description="Reply to 'just checking in' or 'circling back' with nothing new."
+    )
+    meeting: list[Line] = Field(
+        min_length=2,
+        description="Reply to a request for a meeting or a demo before the buyer knows why.",
+    )
+    social_proof: list[Line] = Field(
+        min_length=2,
+        description="Reply to 'everyone in your industry uses us' or a list of big logos.",
+    )
+
+
 class Lines(StrictModel):
     """What the offline buyer says. Each pool is used without repetition until it runs
     out, so more variants mean more natural long sessions."""
@@ -173,6 +197,71 @@ class Lines(StrictModel):
         min_length=1,
         description="Said after the reply when the turn or time limit is reached.",
     )
+    acknowledge: list[Line] = Field(
+        default_factory=list,
+        description="Short openers said before answering a good question ('Fair question.', "
+        "'Hm.'): they vary the buyer's replies. Optional.",
+    )
+    asked_again: list[Line] = Field(
+        default_factory=list,
+        description="Reply to a question the seller already asked in this call. Built-in "
+        "lines are used if empty.",
+    )
+    already_answered: list[Line] = Field(
+        default_factory=list,
+        description="Said before the buyer points back to what they already told the seller "
+        "(their earlier words follow). Built-in lines are used if empty.",
+    )
+    monologue: list[Line] = Field(
+        default_factory=list,
+        description="Reply to a long speech: the buyer cuts in. Built-in lines if empty.",
+    )
+    wrong_name: list[Line] = Field(
+        default_factory=list,
+        description="Reply to being called by the wrong name or company, in the buyer's "
+        "words (write the right name in). Built-in lines if empty.",
+    )
+    pressure_kinds: PressureLines | None = Field(
+        default=None,
+        description="Replies to each kind of pressure; the 'pressure' lines are used if absent.",
+    )
+
+
+class Topic(StrictModel):
+    """Something the buyer will talk about when the seller raises it: one of their
+    concerns, or anything else the author adds. The offline buyer answers a question on
+    the topic with one of these lines (guarded until the buyer is open enough, then
+    open), so its replies follow what the seller actually asked."""
+
+    id: Slug
+    about: Line = Field(description="What the topic is, in a few words (for authors and models).")
+    words: list[Line] = Field(
+        min_length=1,
+        description="Words or short phrases that raise the topic, e.g. 'overtime', "
+        "'peak days'. Write them as a seller would say them.",
+    )
+    facts: list[Slug] = Field(
+        default_factory=list,
+        description="Ids of hidden facts that belong to this topic: asking about the topic "
+        "is how a seller earns them.",
+    )
+    opens_at: int = Field(
+        default=30,
+        ge=0,
+        le=100,
+        description="Openness from which the buyer gives the open lines instead of the "
+        "guarded ones.",
+    )
+    guarded: list[Line] = Field(
+        min_length=2,
+        description="What the buyer says on this topic before they trust the seller: "
+        "true, but short and giving little away.",
+    )
+    open: list[Line] = Field(
+        min_length=2,
+        description="What the buyer says on this topic once open: candid, specific, in "
+        "their voice (a hidden fact's reveal is added when the turn earns it).",
+    )
 
 
 class Persona(StrictModel):
@@ -193,6 +282,11 @@ class Persona(StrictModel):
     sensitivity: Sensitivity = Field(default_factory=Sensitivity)
     voice: Voice
     hidden_facts: list[HiddenFact] = Field(min_length=1)
+    topics: list[Topic] = Field(
+        default_factory=list,
+        description="What the buyer says when the seller raises each of their concerns "
+        "(and any other subject). With topics, every concern needs one.",
+    )
     lines: Lines
 
     @field_validator("hidden_facts")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import HiddenFact
 from trainer.engine.assessment import Assessment, Usage
+from trainer.engine.heard import Heard
 from trainer.engine.state import BuyerState
 
 if TYPE_CHECKING:
@@ -48,13 +49,15 @@ class AssessContext:
     turn_index: int
     state: BuyerState
     history: Sequence[Exchange]
+    tips_given: tuple[str, ...] = ()
+    """Every tip already given in this call, so a tip is never given twice."""
 
 
 @dataclass(frozen=True)
 class ReplyContext:
-    """What a buyer knows when it replies: the turn, its assessment, the new state, the
-    facts earned so far (and which of them were earned by this turn), and whether the
-    call ends with this reply."""
+    """What a buyer knows when it replies: the turn, its assessment, what the buyer heard
+    in it (topic, pressure, a repeat), the new state, the facts earned so far (and which
+    of them were earned by this turn), and whether the call ends with this reply."""
 
     setup: ResolvedScenario
     seller_text: str
@@ -66,6 +69,10 @@ class ReplyContext:
     withheld_topic: bool
     ending: EndedBy | None
     history: Sequence[Exchange]
+    heard: Heard = Heard()
+    said_before: tuple[str, ...] = ()
+    """Everything the buyer has said in this call (the opening first): a line is not said
+    twice, and an earlier answer can be pointed back to."""
 
 
 @dataclass(frozen=True)
