@@ -183,6 +183,17 @@ async def test_every_learned_fact_is_in_an_offline_reply(
     assert session.state.owed == ()
 
 
+DIFFERENT_QUESTIONS = (
+    "What does a late truck cost you?",
+    "What does a truck waiting at the dock cost you in detention?",
+    "When does the dock get busiest, and what happens to overtime then?",
+    "How do your pharma customers check temperatures at the dock?",
+    "Which site has the worst dwell time for carriers?",
+    "What have you tried before to schedule inbound trucks?",
+)
+"""Good questions that each ask something new: the same question again earns no openness."""
+
+
 async def test_a_closing_line_still_says_the_fact_it_earns(library: Library) -> None:
     """The agreement line used to replace the reveal, yet the fact was listed as learned."""
     setup = library.resolve(SCENARIO)
@@ -190,8 +201,9 @@ async def test_a_closing_line_still_says_the_fact_it_earns(library: Library) -> 
     assessor = ScriptedAssessor()  # a good question (discovery, 4) each turn
     session = Session(setup, OfflineBuyer(), assessor)
     await session.start()
+    questions = iter(DIFFERENT_QUESTIONS)
     while len(session.state.disclosed) < step.facts and not session.over:
-        await session.play("What does a truck waiting at the dock cost you in detention?")
+        await session.play(next(questions))
     assert not session.over
     # a next step proposed in words that touch a fact the buyer is now open enough to tell
     state = session.state
@@ -223,8 +235,8 @@ async def test_a_reply_that_leaves_the_fact_out_credits_nothing(library: Library
     session = Session(setup, buyer, ScriptedAssessor(*[assessment("discovery", 5)] * 8))
     await session.start()
     first = None
-    for _ in range(6):
-        turn = await session.play("What does a late truck cost you?")
+    for question in DIFFERENT_QUESTIONS:
+        turn = await session.play(question)
         if buyer.contexts[-1].new_facts:
             first = buyer.contexts[-1].new_facts[0]
             break
@@ -242,9 +254,10 @@ async def test_an_owed_fact_survives_a_stored_record(library: Library) -> None:
     setup = library.resolve(SCENARIO)
     session = Session(setup, ChunkedBuyer(), ScriptedAssessor(*[assessment("discovery", 5)] * 8))
     await session.start()
-    turn = await session.play("What does a late truck cost you?")
+    questions = iter(DIFFERENT_QUESTIONS)
+    turn = await session.play(next(questions))
     while not turn.state.owed:
-        turn = await session.play("What does a late truck cost you?")
+        turn = await session.play(next(questions))
     record = turn_record(turn)
     assert record["state"]["owed"] == list(turn.state.owed)
     assert turn_from_record(record).state == turn.state

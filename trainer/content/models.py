@@ -269,6 +269,9 @@ class Persona(StrictModel):
 
     id: Slug
     name: Line
+    pronouns: Literal["she", "he", "they"] = Field(
+        default="they", description="How tips and debriefs refer to the buyer: she, he or they."
+    )
     role: Line
     organisation: Line
     industry: Line

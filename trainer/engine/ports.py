@@ -8,7 +8,7 @@ an implementation may use: the buyer's context holds the hidden facts the seller
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from trainer.content.library import ResolvedScenario
@@ -69,7 +69,7 @@ class ReplyContext:
     withheld_topic: bool
     ending: EndedBy | None
     history: Sequence[Exchange]
-    heard: Heard = Heard()
+    heard: Heard = field(default_factory=Heard)
     said_before: tuple[str, ...] = ()
     """Everything the buyer has said in this call (the opening first): a line is not said
     twice, and an earlier answer can be pointed back to."""

@@ -14,6 +14,7 @@ from functools import lru_cache
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import HiddenFact, Persona, Reaction
 from trainer.engine.assessment import Assessment
+from trainer.engine.heard import Heard, Repeat
 from trainer.engine.ports import EndedBy
 from trainer.engine.state import BuyerState, StateChange
 from trainer.text import normalise, phrase_pattern
@@ -47,10 +48,13 @@ def react(
     before: BuyerState,
     turns_taken: int,
     out_of_time: bool = False,
+    heard: Heard | None = None,
 ) -> Reacted:
     """Apply one assessed turn. ``turns_taken`` counts this turn."""
     persona = setup.persona
     changes = list(_state_changes(persona, assessment))
+    if heard is not None and heard.repeat is not None:
+        changes = _repeated(persona, heard.repeat, changes)
     state = before.apply(changes)
 
     if state.patience <= 0:
@@ -110,6 +114,23 @@ def _state_changes(persona: Persona, assessment: Assessment) -> list[StateChange
             )
         )
     return changes
+
+
+REPEAT_COST = 4
+"""Patience a question costs when the buyer was asked it already or has answered it."""
+
+
+def _repeated(persona: Persona, repeat: Repeat, changes: list[StateChange]) -> list[StateChange]:
+    """Asking again earns no openness, whatever the verdict, and costs patience: the buyer
+    hears that the seller was not listening."""
+    first = persona.name.split()[0]
+    cause = (
+        f"asked again: the same question as turn {repeat.turn}"
+        if repeat.kind == "asked"
+        else f"asked again: {first} answered that at turn {repeat.turn}"
+    )
+    kept = [c for c in changes if not (c.field == "openness" and c.delta > 0)]
+    return [*kept, StateChange("patience", -REPEAT_COST, cause)]
 
 
 def _earned_fact(

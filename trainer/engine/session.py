@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import HiddenFact
 from trainer.engine.assessment import Assessment, Usage
+from trainer.engine.heard import hear
 from trainer.engine.ports import (
     AssessContext,
     Assessor,
@@ -235,10 +236,15 @@ class Session:
         before = self.state
         history = self.history()
 
+        earlier = [(t.seller, t.buyer) for t in self.turns]
+        heard = hear(self.setup.persona, text, earlier, self.opening)
+        tips = tuple(t.assessment.tip for t in self.turns if t.assessment.tip)
         assessment = await self.assessor.assess(
-            AssessContext(self.setup, text, index, before, history)
+            AssessContext(self.setup, text, index, before, history, tips_given=tips)
         )
-        reacted = react(self.setup, assessment, text, before, index, self.out_of_time())
+        reacted = react(
+            self.setup, assessment, text, before, index, self.out_of_time(), heard=heard
+        )
         yield Assessed(
             assessment, reacted.changes, reacted.state, reacted.new_facts, reacted.ending
         )
@@ -261,6 +267,8 @@ class Session:
             withheld_topic=reacted.withheld_topic,
             ending=reacted.ending,
             history=history,
+            heard=heard,
+            said_before=(self.opening, *(t.buyer for t in self.turns)),
         )
         parts: list[str] = []
         end = ReplyEnd(Usage())

@@ -1,38 +1,93 @@
-"""The offline buyer: speaks the persona's own lines, chosen by the turn's move and the
-buyer's state, so a trainee with no model still meets a person who reacts.
+"""The offline buyer: answers what the seller said, in the persona's own lines.
 
-Each pool of lines is shuffled once per session (seeded, so scripts are reproducible)
-and walked without repeats until it runs out.
+Each reply is composed from the turn: the topic the seller raised (the persona's topics,
+guarded until the buyer is open enough), the kind of pressure, a question asked again,
+a speech, a wrong name, the facts the turn earned (their reveals always said), and the
+buyer's state (impatience at low patience). Nothing the buyer said earlier in the call is
+said again: lines are checked against the whole transcript, not a memory of this object,
+so a resumed call does not repeat itself either. The seed varies the wording; the same
+seed gives the same call.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 
 from trainer.content.library import ResolvedScenario
-from trainer.content.models import Lines
+from trainer.content.models import Lines, Persona, Topic
 from trainer.engine.ports import ReplyContext
 
 IMPATIENT_BELOW = 30
-"""Patience under which the buyer says so before answering."""
+"""Patience under which the buyer says so before answering a poor turn."""
+
+SHORT_FUSE_BELOW = 15
+"""Patience under which the buyer says so before answering anything."""
+
+ACKNOWLEDGE_CHANCE = 0.5
+"""How often a good question gets a short opener ("Fair question.") before the answer."""
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
-class LinePicker:
-    """Draws lines from named pools without repeating until a pool is exhausted."""
+@dataclass(frozen=True)
+class Composed:
+    """A reply and what it is made of: ``kind`` says what it answers (``topic``,
+    ``pressure:discount``, ``asked_again``...), ``topic`` the persona topic it speaks to,
+    and ``lines`` the authored lines it used (not counting an earlier answer quoted back)."""
 
-    def __init__(self, lines: Lines, seed: int) -> None:
-        self._lines = lines
-        self._random = random.Random(seed)
-        self._order: dict[str, list[str]] = {}
+    text: str
+    kind: str
+    topic: str | None = None
+    lines: tuple[str, ...] = ()
 
-    def pick(self, pool: str) -> str:
-        remaining = self._order.get(pool)
-        if not remaining:
-            remaining = list(getattr(self._lines, pool))
-            self._random.shuffle(remaining)
-            self._order[pool] = remaining
-        return remaining.pop()
+
+def built_in_lines(persona: Persona) -> dict[str, list[str]]:
+    """Plain lines for the pools a persona may leave empty, so older personas still
+    answer a repeat, a speech or a wrong name in words that fit any buyer."""
+    first = persona.name.split()[0]
+    return {
+        "asked_again": [
+            "You asked me that already.",
+            "Same question as before.",
+            "We've been over that one.",
+        ],
+        "already_answered": ["I told you already.", "Like I said,", "As I said before,"],
+        "monologue": [
+            "Hold on, that was a lot.",
+            "Let me stop you there.",
+            "That's a lot to take in at once.",
+        ],
+        "wrong_name": [
+            f"It's {first}, actually.",
+            f"You have the wrong name. This is {first}, at {persona.organisation}.",
+            f"I'm {first}. Who did you think you were talking to?",
+        ],
+    }
+
+
+class Chooser:
+    """Chooses lines the buyer has not said in this call, seeded per turn."""
+
+    def __init__(self, said_before: Sequence[str], seed: int, turn: int) -> None:
+        self._said = "\n".join(said_before)
+        self.random = random.Random(f"{seed}:{turn}")
+        self.used: list[str] = []
+
+    def said(self, line: str) -> bool:
+        return line in self._said or line in self.used
+
+    def pick(self, *pools: Sequence[str]) -> str | None:
+        """A fresh line from the first pool that still has one."""
+        for pool in pools:
+            fresh = [line for line in pool if not self.said(line)]
+            if fresh:
+                line = self.random.choice(fresh)
+                self.used.append(line)
+                return line
+        return None
 
 
 class OfflineBuyer:
@@ -42,57 +97,211 @@ class OfflineBuyer:
 
     def __init__(self, seed: int = 0) -> None:
         self._seed = seed
-        self._picker: LinePicker | None = None
-
-    def _lines(self, setup: ResolvedScenario) -> LinePicker:
-        if self._picker is None:
-            self._picker = LinePicker(setup.persona.lines, self._seed)
-        return self._picker
+        self.last: Composed | None = None
 
     async def opening(self, setup: ResolvedScenario) -> str:
-        return self._lines(setup).pick("opening")
+        chooser = Chooser((), self._seed, 0)
+        return chooser.pick(setup.persona.lines.opening) or setup.persona.lines.opening[0]
 
     async def reply(self, context: ReplyContext) -> AsyncIterator[str]:
-        yield compose_reply(self._lines(context.setup), context)
+        self.last = compose(context, self._seed)
+        yield self.last.text
 
 
-def compose_reply(picker: LinePicker, context: ReplyContext) -> str:
-    """The buyer's words for this turn: a reaction to the move, every fact it is to share
-    (word for word, whatever else it says), and how the call ends if it does."""
-    move = context.assessment.move
-    if context.ending == "buyer":
-        reaction = picker.pick(_reaction_pool(context)) if move != "other" else ""
-        return _join(reaction, picker.pick("end_call"))
-    if context.ending == "agreement":
-        # the fact this turn earned is said before agreeing: a fact counts only when said
-        return _join(*(fact.reveal for fact in context.new_facts), picker.pick("agreement"))
-
-    parts: list[str] = []
-    negative = move in {"pitch", "pressure", "injection", "other"} and not (
-        context.assessment.relevant_pitch
-    )
-    if context.state.patience < IMPATIENT_BELOW and negative:
-        parts.append(picker.pick("impatient"))
-    if context.new_facts:
-        if move == "insight":
-            parts.append(picker.pick("insight"))
-        parts.extend(fact.reveal for fact in context.new_facts)
-    elif context.withheld_topic:
-        parts.append(picker.pick("guarded"))
-    else:
-        parts.append(picker.pick(_reaction_pool(context)))
-    if context.ending == "limit":
-        parts.append(picker.pick("time_up"))
-    return _join(*parts)
+def compose(context: ReplyContext, seed: int = 0) -> Composed:
+    """The buyer's words for this turn. Every fact it is to share is said word for word,
+    whatever else it says; a call that ends says how."""
+    return _Composer(context, Chooser(context.said_before, seed, context.turn_index)).compose()
 
 
-def _reaction_pool(context: ReplyContext) -> str:
-    if context.assessment.relevant_pitch:
-        return "relevant_pitch"
-    if context.assessment.recap and context.setup.persona.lines.recap:
-        return "recap"
-    return context.assessment.move
+class _Composer:
+    def __init__(self, context: ReplyContext, chooser: Chooser) -> None:
+        self.context = context
+        self.choose = chooser
+        self.persona = context.setup.persona
+        self.lines: Lines = self.persona.lines
+        self.built_in = built_in_lines(self.persona)
+        self.parts: list[str] = []
+        self.kind = ""
+        self.topic: str | None = None
 
+    # ------------------------------------------------------------ helpers
 
-def _join(*parts: str) -> str:
-    return " ".join(p for p in parts if p)
+    def say(self, *pools: Sequence[str]) -> bool:
+        line = self.choose.pick(*pools)
+        if line is None:
+            return False
+        self.parts.append(line)
+        return True
+
+    def pool(self, name: str) -> list[str]:
+        own: list[str] = list(getattr(self.lines, name, []) or [])
+        return own or self.built_in.get(name, [])
+
+    def done(self) -> Composed:
+        text = " ".join(p for p in self.parts if p)
+        return Composed(text, self.kind, self.topic, tuple(self.choose.used))
+
+    def topic_named(self, topic_id: str | None) -> Topic | None:
+        return next((t for t in self.persona.topics if t.id == topic_id), None)
+
+    # ------------------------------------------------------------ the reply
+
+    def compose(self) -> Composed:
+        c = self.context
+        heard, assessment = c.heard, c.assessment
+        if c.ending == "buyer":
+            self.react_to_poor_turn()
+            self.say(self.lines.end_call)
+            self.kind = self.kind or "end_call"
+            return self.done()
+        if c.ending == "agreement":
+            # the fact this turn earned is said before agreeing: a fact counts only when said
+            self.parts.extend(f.reveal for f in c.new_facts)
+            self.say(self.lines.agreement)
+            self.kind = "agreement"
+            return self.done()
+        if assessment.move == "injection":
+            self.say(self.lines.injection, self.lines.other)
+            self.kind = "injection"
+        elif heard.wrong_name is not None:
+            self.say(self.pool("wrong_name"))
+            self.kind = "wrong_name"
+        elif heard.repeat is not None:
+            self.point_back()
+        else:
+            self.answer()
+        if c.new_facts and self.kind not in {"fact", "topic_fact"}:
+            self.parts.extend(f.reveal for f in c.new_facts if f.reveal not in self.parts)
+        if c.ending == "limit":
+            self.say(self.lines.time_up)
+        return self.done()
+
+    def react_to_poor_turn(self) -> None:
+        """Before hanging up: a word on what the last turn did, if it did something."""
+        c = self.context
+        if c.heard.pressure is not None and c.assessment.good_use <= 2:
+            self.pressure()
+        elif c.assessment.relevant_pitch:
+            self.say(self.lines.relevant_pitch)
+        elif c.assessment.move in {"pitch", "pressure", "injection"}:
+            self.say(getattr(self.lines, c.assessment.move))
+            self.kind = c.assessment.move
+
+    def point_back(self) -> None:
+        """A question asked again: say so, and (if it was answered) what the answer was."""
+        repeat = self.context.heard.repeat
+        assert repeat is not None
+        self.topic = self.context.heard.topic
+        if repeat.kind == "asked":
+            self.kind = "asked_again"
+            self.say(self.pool("asked_again"), self.built_in["asked_again"])
+            return
+        self.kind = "already_answered"
+        self.say(self.pool("already_answered"), self.built_in["already_answered"])
+        earlier = self.quotable(repeat.answer)
+        if earlier:
+            self.parts.append(earlier)
+
+    def quotable(self, answer: str) -> str:
+        """The sentence of an earlier answer that carried it: its topic line or fact."""
+        topic = self.topic_named(self.context.heard.topic)
+        facts = {f.id: f for f in self.persona.hidden_facts}
+        carriers: list[str] = []
+        if topic is not None:
+            carriers += [*topic.open, *topic.guarded]
+            carriers += [facts[f].reveal for f in topic.facts if f in facts]
+        for line in carriers:
+            if line in answer:
+                return _SENTENCE.split(line)[0]
+        sentences = [s for s in _SENTENCE.split(answer) if len(s.split()) > 3]
+        return max(sentences, key=len) if sentences else ""
+
+    def pressure(self) -> None:
+        kind = self.context.heard.pressure
+        kinds = self.lines.pressure_kinds
+        specific: list[str] = list(getattr(kinds, kind)) if kinds is not None and kind else []
+        if specific and self.say(specific):
+            self.kind = f"pressure:{kind}"
+        else:
+            self.say(self.lines.pressure, self.lines.other)
+            self.kind = "pressure"
+
+    def answer(self) -> None:
+        c = self.context
+        assessment, heard, state = c.assessment, c.heard, c.state
+        move = assessment.move
+        poor = assessment.good_use <= 2 and not assessment.relevant_pitch
+        negative = move in {"pitch", "pressure", "other"} and poor
+        if state.patience < SHORT_FUSE_BELOW or (state.patience < IMPATIENT_BELOW and negative):
+            self.say(self.lines.impatient)
+        if heard.monologue:
+            self.say(self.pool("monologue"))
+        if heard.pressure is not None and (poor or move == "pressure"):
+            self.pressure()
+            return
+        if assessment.relevant_pitch:
+            self.say(self.lines.relevant_pitch, self.lines.agenda)
+            self.kind = "relevant_pitch"
+            self.facts_with_topic()
+            return
+        if move in {"pitch", "pressure"}:
+            self.say(getattr(self.lines, move), self.lines.other)
+            self.kind = move
+            return
+        topic = self.topic_named(heard.topic)
+        if topic is not None and move != "other":
+            self.on_topic(topic)
+            return
+        if c.new_facts:
+            if move == "insight":
+                self.say(self.lines.insight)
+            self.kind = "fact"
+            self.parts.extend(f.reveal for f in c.new_facts)
+            return
+        if c.withheld_topic:
+            self.say(self.lines.guarded)
+            self.kind = "guarded"
+            return
+        pool = "recap" if assessment.recap and self.lines.recap else move
+        self.say(getattr(self.lines, pool), self.lines.other)
+        self.kind = pool
+
+    def facts_with_topic(self) -> None:
+        new = self.context.new_facts
+        if new:
+            self.parts.extend(f.reveal for f in new)
+            self.kind = "topic_fact" if self.kind == "topic" else self.kind
+
+    def on_topic(self, topic: Topic) -> None:
+        """Answer the topic the seller raised: the fact it earned, else an open line once
+        the buyer is open enough (and ever after: an open answer is not taken back), else
+        a guarded one."""
+        c = self.context
+        self.topic = topic.id
+        move = c.assessment.move
+        if move == "agenda":
+            self.say(self.lines.agenda)
+        elif move == "insight" and c.assessment.good_use >= 3:
+            self.say(self.lines.insight)
+        elif (
+            move == "discovery"
+            and c.assessment.good_use >= 4
+            and self.choose.random.random() < ACKNOWLEDGE_CHANCE
+        ):
+            self.say(self.lines.acknowledge)
+        if c.new_facts:
+            self.parts.extend(f.reveal for f in c.new_facts)
+            self.kind = "topic_fact"
+            return
+        opened = any(self.choose.said(line) for line in topic.open)
+        is_open = (c.state.openness >= topic.opens_at or opened) and not c.withheld_topic
+        first, second = (topic.open, topic.guarded) if is_open else (topic.guarded, topic.open)
+        if not opened and not is_open:
+            second = []  # a guarded buyer does not fall back on candour
+        if self.say(first, second):
+            self.kind = "topic"
+        else:  # everything on this topic has been said
+            self.say(self.lines.discovery, self.lines.other)
+            self.kind = "discovery"
+            self.topic = None

@@ -1,0 +1,284 @@
+"""The offline buyer answers what was said: by topic, by kind of pressure, noticing a
+question asked again, never saying a line twice in a call; and tips coach this turn.
+
+Engine and buyer tests, no Textual. The world is the cold-call scenario with Dana given a
+few topics here (the starter persona's own topics are checked in test_starter_content),
+so these tests pin the rules, not the authored words.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli_helpers import SCENARIO
+from tests.fakes import ScriptedAssessor, assessment
+from trainer.content.library import Library, ResolvedScenario
+from trainer.content.models import Persona, PressureLines, Topic
+from trainer.engine.heard import hear, pressure_kind, topics_raised
+from trainer.engine.session import Session
+from trainer.offline.assessor import OfflineAssessor
+from trainer.offline.buyer import OfflineBuyer
+from trainer.text import normalise
+
+TOPICS = [
+    Topic(
+        id="overtime",
+        about="overtime at the dock on peak days",
+        words=["overtime", "peak", "monday", "busiest", "staffing", "labour", "labor"],
+        facts=["peak-overtime"],
+        guarded=["Peak days are peak days. We cope.", "Mondays are busy. Like everywhere."],
+        open=[
+            "Monday mornings we run every door and still fall behind.",
+            "Before holidays the whole crew works doubles.",
+            "I staff for the worst Monday and pay for it the rest of the week.",
+        ],
+    ),
+    Topic(
+        id="detention",
+        about="detention fees carriers charge when trucks wait",
+        words=["detention", "dwell", "waiting trucks", "wait time", "carrier fees"],
+        facts=["detention-bill"],
+        guarded=[
+            "Carriers bill us when trucks sit. It's a number I watch.",
+            "Trucks wait, carriers charge. Same as everybody.",
+        ],
+        open=[
+            "Savannah is where trucks stack up at six in the morning.",
+            "My team spends half the morning arguing with carriers about wait time.",
+        ],
+    ),
+]
+
+PRESSURE = PressureLines(
+    discount=["A discount on nothing is still nothing.", "Keep your discount."],
+    deadline=["Your quarter isn't my problem.", "I don't buy on your calendar."],
+    chasing=["Checking in on what, exactly?", "You keep checking in. With what?"],
+    meeting=["A meeting about what?", "I'm not booking time before I know why."],
+    social_proof=["I don't care who else bought it.", "Other people's logos don't run my docks."],
+)
+
+
+@pytest.fixture
+def setup(library: Library) -> ResolvedScenario:
+    base = library.resolve(SCENARIO)
+    lines = base.persona.lines.model_copy(update={"pressure_kinds": PRESSURE})
+    persona = base.persona.model_copy(update={"topics": TOPICS, "lines": lines})
+    return ResolvedScenario(
+        base.scenario, persona, base.rubric, base.scenario_source, base.persona_source
+    )
+
+
+def persona_of(setup: ResolvedScenario) -> Persona:
+    return setup.persona
+
+
+# ------------------------------------------------------------------ hearing a turn
+
+
+def test_a_topic_is_heard_from_its_words_and_the_facts_it_holds(setup: ResolvedScenario) -> None:
+    persona = persona_of(setup)
+    assert topics_raised(persona, normalise("What happens to overtime on Mondays?"))[0] == (
+        "overtime"
+    )
+    assert topics_raised(persona, normalise("How much dwell do carriers see?"))[0] == "detention"
+    assert topics_raised(persona, normalise("Nice weather in Georgia?")) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I can do 20% off if you sign today.", "discount"),
+        ("This pricing is only good until the end of the quarter.", "deadline"),
+        ("Just checking in on my last email.", "chasing"),
+        ("Can we book thirty minutes next Tuesday for a demo?", "meeting"),
+        ("Everyone in cold storage already uses us, trusted by the biggest brands.", "social_proof"),
+        ("What does a late truck cost you?", None),
+    ],
+)
+def test_each_kind_of_pressure_is_heard(text: str, kind: str | None) -> None:
+    assert pressure_kind(normalise(text)) == kind
+
+
+def test_the_same_question_twice_is_asked_again(setup: ResolvedScenario) -> None:
+    persona = persona_of(setup)
+    earlier = [("What does a late truck cost you at Savannah?", "Why do you want to know?")]
+    heard = hear(persona, "What does a late truck cost you at Savannah?", earlier)
+    assert heard.repeat is not None and heard.repeat.kind == "asked" and heard.repeat.turn == 1
+
+
+def test_a_question_already_answered_is_heard_with_its_answer(setup: ResolvedScenario) -> None:
+    persona = persona_of(setup)
+    answer = "Monday mornings we run every door and still fall behind."
+    earlier = [("What happens to overtime at the dock on peak days?", answer)]
+    heard = hear(persona, "Tell me about your staffing on Mondays?", earlier)
+    assert heard.repeat is not None and heard.repeat.kind == "answered"
+    assert heard.repeat.answer == answer
+
+
+def test_a_follow_up_that_asks_something_new_is_not_a_repeat(setup: ResolvedScenario) -> None:
+    persona = persona_of(setup)
+    answer = "Monday mornings we run every door and still fall behind."
+    earlier = [("What happens to overtime at the dock on peak days?", answer)]
+    heard = hear(persona, "What does that Monday overtime cost you per week in wages?", earlier)
+    assert heard.repeat is None
+    assert heard.topic == "overtime"
+
+
+def test_a_statement_is_never_a_repeat(setup: ResolvedScenario) -> None:
+    persona = persona_of(setup)
+    earlier = [("What happens to overtime on peak days?", "Before holidays the crew works doubles.")]
+    assert hear(persona, "So overtime on peak days is the pain.", earlier).repeat is None
+
+
+def test_a_speech_and_a_wrong_name_are_heard(setup: ResolvedScenario) -> None:
+    persona = persona_of(setup)
+    assert hear(persona, "word " * 200 + "?", []).monologue
+    assert hear(persona, "Hi Sarah, quick question about Acme?", []).wrong_name == "Sarah"
+    assert hear(persona, "Hi Dana, quick question?", []).wrong_name is None
+    assert hear(persona, "Hi there, quick question?", []).wrong_name is None
+
+
+# ------------------------------------------------------------------ the state rules
+
+
+async def test_asking_again_earns_no_openness_and_costs_patience(setup: ResolvedScenario) -> None:
+    session = Session(setup, OfflineBuyer(), ScriptedAssessor(*[assessment("discovery", 5)] * 3))
+    await session.start()
+    first = await session.play("What happens to overtime on peak days at the dock?")
+    again = await session.play("What happens to overtime on peak days at the dock?")
+    assert any(c.field == "openness" and c.delta > 0 for c in first.changes)
+    assert not any(c.field == "openness" and c.delta > 0 for c in again.changes)
+    assert again.state.openness <= first.state.openness
+    assert any("asked again" in c.cause and c.delta < 0 for c in again.changes)
+    assert again.buyer.split(".")[0] + "." in (
+        "You asked me that already. Same question as before. We've been over that one."
+        + " ".join(setup.persona.lines.asked_again)
+    )
+
+
+# ------------------------------------------------------------------ the reply
+
+
+async def test_a_question_gets_an_answer_on_its_topic(setup: ResolvedScenario) -> None:
+    buyer = OfflineBuyer(seed=3)
+    verdicts = [assessment("discovery", 4), assessment("discovery", 2)]
+    session = Session(setup, buyer, ScriptedAssessor(*verdicts))
+    await session.start()
+    turn = await session.play("What happens to overtime on peak days?")
+    assert buyer.last is not None and buyer.last.topic == "overtime"
+    facts = {f.id: f.reveal for f in setup.persona.hidden_facts}
+    lines = [*TOPICS[0].guarded, *TOPICS[0].open, facts["peak-overtime"]]
+    assert any(line in turn.buyer for line in lines)
+    turn = await session.play("How do carriers bill you for waiting trucks?")
+    assert buyer.last.topic == "detention" and not turn.disclosed_now  # a lazy question earns nothing
+    assert any(line in turn.buyer for line in TOPICS[1].guarded)
+
+
+async def test_each_kind_of_pressure_gets_its_own_answer(setup: ResolvedScenario) -> None:
+    for text, kind in [
+        ("Sign this week and I'll take 20% off.", "discount"),
+        ("Just checking in on my voicemail.", "chasing"),
+    ]:
+        buyer = OfflineBuyer(seed=1)
+        session = Session(setup, buyer, ScriptedAssessor(assessment("pressure", 1)))
+        await session.start()
+        turn = await session.play(text)
+        assert buyer.last is not None and buyer.last.kind == f"pressure:{kind}"
+        assert any(line in turn.buyer for line in getattr(PRESSURE, kind))
+
+
+async def test_an_earned_fact_is_said_with_its_topic(setup: ResolvedScenario) -> None:
+    session = Session(setup, OfflineBuyer(), ScriptedAssessor(*[assessment("discovery", 5)] * 9))
+    await session.start()
+    questions = [
+        "When is the dock busiest, and what does that do to labour?",
+        "How do your pharma customers audit temperatures at the dock?",
+        "What does waiting cost you in detention, site by site?",
+        "What have you tried before on inbound scheduling?",
+    ]
+    for question in questions:
+        turn = await session.play(question)
+        facts = {f.id: f for f in setup.persona.hidden_facts}
+        for fact_id in turn.disclosed_now:
+            assert facts[fact_id].reveal in turn.buyer
+    assert session.state.disclosed
+
+
+async def test_no_line_twice_in_a_call_and_no_guarded_after_open(
+    setup: ResolvedScenario,
+) -> None:
+    buyer = OfflineBuyer(seed=11)
+    session = Session(setup, buyer, OfflineAssessor())
+    await session.start()
+    lines: list[str] = []
+    texts = [
+        "What happens at the dock on Mondays?",
+        "How does overtime look before holidays?",
+        "Who on your team feels the peak days most?",
+        "What does dwell time look like at Savannah?",
+        "How do carriers bill you for waiting trucks?",
+        "What have you tried before to fix the Monday rush?",
+    ] * 4
+    for text in texts[:20]:
+        if session.over:
+            break
+        await session.play(text)
+        assert buyer.last is not None
+        lines += buyer.last.lines
+    assert len(lines) == len(set(lines)), "a line was said twice"
+    said = " ".join(t.buyer for t in session.turns)
+    for topic in TOPICS:
+        opened = [i for i, t in enumerate(session.turns) if any(x in t.buyer for x in topic.open)]
+        if opened:
+            later = session.turns[opened[0] :]
+            assert not any(g in t.buyer for t in later for g in topic.guarded), said
+
+
+async def test_the_same_seed_gives_the_same_call(setup: ResolvedScenario) -> None:
+    async def call(seed: int) -> list[str]:
+        session = Session(setup, OfflineBuyer(seed=seed), OfflineAssessor())
+        await session.start()
+        for text in ["What happens on Mondays at the dock?", "How do carriers bill waiting?"]:
+            await session.play(text)
+        return [t.buyer for t in session.turns]
+
+    assert await call(5) == await call(5)
+
+
+# ------------------------------------------------------------------ tips
+
+
+async def test_tips_never_repeat_in_a_call(setup: ResolvedScenario) -> None:
+    session = Session(setup, OfflineBuyer(), OfflineAssessor())
+    await session.start()
+    for text in ["We are the leading platform for docks."] * 3 + [
+        "What happens on Mondays at the dock?",
+        "What happens on Mondays at the dock?",
+        "Can we book a demo next week?",
+        "Just checking in.",
+    ]:
+        if session.over:
+            break
+        await session.play(text)
+    tips = [t.assessment.tip for t in session.turns]
+    assert len(tips) == len(set(tips)), tips
+
+
+async def test_a_tip_never_advises_what_the_turn_just_did(setup: ResolvedScenario) -> None:
+    session = Session(setup, OfflineBuyer(), OfflineAssessor())
+    await session.start()
+    await session.play("What happens to overtime on peak days at the dock?")
+    turn = await session.play("What have you tried already to fix the Monday overtime?")
+    assert "tried" not in turn.assessment.tip, turn.assessment.tip
+
+
+async def test_tips_use_the_settings_words_and_pronouns(library: Library) -> None:
+    setup = library.resolve("solution-first-legal-it")  # an email thread
+    session = Session(setup, OfflineBuyer(), OfflineAssessor())
+    await session.start()
+    tips = []
+    for text in ["Hello?", "Okay.", "Right."]:
+        if session.over:
+            break
+        tips.append((await session.play(text)).assessment.tip)
+    assert not any("called" in tip for tip in tips), tips
