@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Literal
 
 from trainer.content.models import Persona
-from trainer.text import content_stems, normalise, phrase_pattern, stem, words
+from trainer.text import STOPWORDS, content_stems, normalise, phrase_pattern, stem, words
 
 PressureKind = Literal["discount", "deadline", "chasing", "meeting", "social_proof"]
 PRESSURE_KINDS: tuple[PressureKind, ...] = (
@@ -224,20 +224,11 @@ def _repeat(
     if "?" not in seller_text or not earlier:
         return None
     asked = _question_stems(seller_text)
-    if len(asked) < 2:
-        return None
-    best: tuple[float, int] = (0.0, 0)
-    for index, (seller, _) in enumerate(earlier, start=1):
-        if "?" not in seller:
-            continue
-        theirs = _question_stems(seller)
-        if theirs:
-            overlap = len(asked & theirs) / len(asked | theirs)
-            best = max(best, (overlap, index))
-    if best[0] >= ASKED_AGAIN:
-        index = best[1]
-        return Repeat("asked", index, earlier[index - 1][1])
-    if topic is None:
+    for index in range(len(earlier), 0, -1):
+        seller = earlier[index - 1][0]
+        if "?" in seller and _same_question(seller_text, asked, seller):
+            return Repeat("asked", index, earlier[index - 1][1])
+    if topic is None or len(asked) < 2:
         return None
     known: set[str] = set()
     answered_at = 0
@@ -254,6 +245,25 @@ def _repeat(
     if new:
         return None
     return Repeat("answered", answered_at, earlier[answered_at - 1][1])
+
+
+def _same_question(text: str, stems: set[str], earlier: str) -> bool:
+    """The same question as an earlier one: the same content words (a word changed or
+    added at most), or the same words in a shorter form ("So what prompted you to reply?"
+    after "You usually ignore vendor email, so what prompted you to reply?")."""
+    theirs = _question_stems(earlier)
+    if len(stems) >= 2 and theirs and len(stems & theirs) / len(stems | theirs) >= ASKED_AGAIN:
+        return True
+    mine, before = _question_words(text), _question_words(earlier)
+    if min(len(mine), len(before)) < SAME_WORDS_MIN:
+        return False
+    shared = len(mine & before)
+    return shared / min(len(mine), len(before)) >= 0.85 and shared / len(mine | before) >= 0.5
+
+
+def _question_words(text: str) -> set[str]:
+    questions = " ".join(re.findall(r"[^.?!]*\?", text)) or text
+    return {stem(w) for w in words(normalise(questions))} - _SPOKEN_FILLER
 
 
 def _topic_answer(persona: Persona, topic_id: str, reply: str) -> bool:
@@ -281,14 +291,19 @@ def _wrong_name(persona: Persona, seller_text: str) -> str | None:
         return None
     name = match.group(1)
     known = {normalise(part) for part in persona.name.replace(".", " ").split()}
-    if normalise(name) in known or normalise(name) in _NOT_A_NAME:
-        return None
+    plain = normalise(name)
+    if plain in known or plain in _NOT_A_NAME or plain in STOPWORDS or "'" in plain:
+        return None  # "Hi, I'll be quick", "Hello, just a moment": not a name
     if not name[:1].isupper():
         return None  # "hi there", "hey, quick one": a word, not a name
     return name
 
 
 _FILLER_STEMS = frozenset(stem(w) for w in _QUESTION_FILLER)
+_SPOKEN_FILLER_TEXT = "so sorry just and ok okay again then well right being actually really um"
+_SPOKEN_FILLER = frozenset(_SPOKEN_FILLER_TEXT.split())
+SAME_WORDS_MIN = 4
+"""Words a question needs before its wording alone can make it the same question."""
 
 
 @lru_cache(maxsize=2048)

@@ -22,7 +22,7 @@ from trainer.engine.ports import AssessContext
 from trainer.offline.decision import Decision, already_answered, asked_again
 from trainer.offline.explain import wrong_buyer
 from trainer.offline.reading import Signals
-from trainer.text import normalise
+from trainer.text import normalise, phrase_pattern
 
 SETTING_NOUNS = {
     "cold_call": "call",
@@ -94,8 +94,19 @@ class Coach:
         last_topic = topic_of_reply(persona, last) if last else None
         self.last_topic = next((t for t in persona.topics if t.id == last_topic), None)
         self.hidden = [
-            f for f in persona.hidden_facts if f.id not in context.state.earned and f.hint
+            f
+            for f in persona.hidden_facts
+            if f.id not in context.state.earned
+            and f.hint
+            and not _touches(f.topics, self.text)
+            and not self.took_angle_of(f.hint)
         ]
+
+    def took_angle_of(self, advice: str) -> bool:
+        """The advice is to take an angle this turn already took ("ask what they tried"
+        after "what have you tried?")."""
+        said = normalise(advice)
+        return any(taken.search(self.text) and taken.search(said) for _, taken in ANGLES.values())
 
     def angles(self) -> list[str]:
         """Follow-up angles the seller did not take in this turn."""
@@ -255,3 +266,8 @@ def _hidden_fact_tips(c: Coach) -> Iterator[str]:
     for fact in c.hidden:
         if fact.hint:
             yield f"Still hidden: {fact.hint}"
+
+
+def _touches(phrases: list[str], normalised_text: str) -> bool:
+    pattern = phrase_pattern(phrases)
+    return pattern is not None and pattern.search(normalised_text) is not None
