@@ -282,3 +282,27 @@ async def test_tips_use_the_settings_words_and_pronouns(library: Library) -> Non
             break
         tips.append((await session.play(text)).assessment.tip)
     assert not any("called" in tip for tip in tips), tips
+
+
+async def test_a_model_judges_tip_given_before_gives_way_to_a_new_one(
+    setup: ResolvedScenario,
+) -> None:
+    """The model judge writes its own tips; one the trainee already had is replaced by the
+    offline assessment's, which is never a repeat."""
+    from dataclasses import replace
+
+    from trainer.engine.checked import CheckedAssessor
+    from trainer.engine.ports import AssessContext
+    from trainer.engine.state import BuyerState
+
+    judge = assessment(tip="Ask about Mondays.")
+    offline = assessment(tip="Follow up on the detention answer.")
+    context = AssessContext(setup, "What happens on Mondays?", 2, BuyerState(50, 20), ())
+    fresh = await CheckedAssessor(ScriptedAssessor(judge), ScriptedAssessor(offline)).assess(
+        context
+    )
+    assert fresh.tip == "Ask about Mondays."
+    again = await CheckedAssessor(ScriptedAssessor(judge), ScriptedAssessor(offline)).assess(
+        replace(context, tips_given=("Ask about Mondays.",))
+    )
+    assert again.tip == "Follow up on the detention answer."

@@ -62,11 +62,14 @@ class CheckedAssessor:
             )
         if abs(judged.good_use - offline.good_use) > REVIEW_GAP:
             flags.append("review")
+        # a tip the trainee has had in this call is no coaching: the offline one is new
+        tip = offline.tip if judged.tip in context.tips_given else judged.tip
         return replace(
             judged,
             criteria=_checked_criteria(judged.criteria, offline.criteria),
             flags=tuple(flags),
             verdicts=verdicts,
+            tip=tip,
         )
 
 
