@@ -199,7 +199,7 @@ def test_a_draft_that_does_not_validate_writes_nothing_and_names_each_line(
             assert lines[at - 1] == "  pitch:" and lines[at] == "    - Only one.", line
 
     # The model was shown the problems once and asked to fix them.
-    first, second = fake_openai.chat_requests()
+    _, second = fake_openai.chat_requests()
     repair = (second.body or {})["messages"][-1]["content"]
     assert "persona.patience" in repair and "persona.lines.pitch" in repair
 
@@ -319,7 +319,7 @@ def test_new_persona_from_drafts_the_persona_alone(
 ) -> None:
     draft = valid_draft()
     fake_openai.push(JsonReply(json.dumps({"persona": draft["persona"]})))
-    code, out, err = run(
+    code, _, err = run(
         capsys,
         "new",
         "persona",
