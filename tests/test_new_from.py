@@ -344,3 +344,51 @@ def test_new_persona_from_drafts_the_persona_alone(
 def test_from_with_persona_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = new_from(capsys, tmp_path, "http://127.0.0.1:9/v1", "--persona", "dana-okafor")
     assert code == 2 and "--persona cannot be used with --from" in err
+
+
+def test_a_server_with_no_response_format_gets_a_prompt_and_a_fenced_answer_is_read(
+    tmp_path: Path, fake_openai: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_openai.push(
+        RejectResponseFormat("json_schema"),
+        RejectResponseFormat("json_object"),
+        JsonReply("```json\n" + json.dumps(valid_draft()) + "\n```"),
+    )
+    code, _, err = new_from(capsys, tmp_path, fake_openai.url)
+    assert code == 0, err
+    body = fake_openai.chat_requests()[-1].body or {}
+    assert "response_format" not in body
+    assert "matching this JSON Schema" in body["messages"][-1]["content"]
+
+
+def _schema_nodes(node: Any, in_properties: bool = False) -> list[dict[str, Any]]:
+    """Every schema node under ``node`` (not the maps of property names)."""
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        if not in_properties:
+            found.append(node)
+        for key, value in node.items():
+            found += _schema_nodes(value, key == "properties" and not in_properties)
+    elif isinstance(node, list):
+        for value in node:
+            found += _schema_nodes(value)
+    return found
+
+
+def test_the_draft_schema_is_what_strict_mode_accepts() -> None:
+    schema = draft_schema()
+    for node in _schema_nodes(schema):
+        for keyword in ("$ref", "$defs", "default", "pattern", "minItems", "minimum", "title"):
+            assert keyword not in node, (keyword, node)
+        if "properties" in node:
+            assert node["additionalProperties"] is False
+            assert node["required"] == list(node["properties"])
+        if node.get("type") == "object":
+            assert "properties" in node  # no maps with free keys
+    persona = schema["properties"]["persona"]["properties"]
+    assert persona["topics"]["type"] == "array"  # required, not nullable, in a draft
+    assert persona["lines"]["properties"]["pressure_kinds"]["type"] == "object"
+    assert "at least 4 items" in persona["lines"]["properties"]["pitch"]["description"]
+    scenario = schema["properties"]["scenario"]["properties"]
+    assert "tests" not in scenario and "rubric" not in scenario
+    assert "required_criteria" not in str(scenario["certification"])

@@ -22,6 +22,7 @@ import dataclasses
 import json
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ from trainer.llm.endpoint import Endpoint
 from trainer.llm.settings import LlmSettings
 from trainer.llm.structured import Mode, ask_json, wrote_prose
 from trainer.text import CONTROL_IN_TEXT, one_line
+from trainer.words import plural
 
 DRAFTED: dict[Kind, tuple[str, ...]] = {
     "persona": ("persona",),
@@ -79,7 +81,7 @@ class DraftRejected(Exception):
     def __init__(self, problems: list[Problem], folder: Path) -> None:
         self.problems = problems
         self.folder = folder
-        super().__init__(f"{len(problems)} problem(s) in the drafts in {folder}")
+        super().__init__(f"{plural(len(problems), 'problem')} in the drafts in {folder}")
 
 
 class InvalidDraft(ValueError):
@@ -319,11 +321,12 @@ def draft(
     settings: LlmSettings,
     *,
     force: bool = False,
+    announce: Callable[[], None] | None = None,
 ) -> Drafted:
     """Draft ``kind`` (a scenario comes with its persona) from ``sentence`` and write it
     into ``folder`` if it validates. Raises ``ScaffoldError`` (a name, a clash),
     ``DraftError`` (no usable answer), ``DraftRejected`` (drafts with problems) and the
-    endpoint's ``EndpointError``."""
+    endpoint's ``EndpointError``. ``announce`` is called just before the model is asked."""
     if folder.exists() and not folder.is_dir():
         raise ScaffoldError(f"{folder} is a file; --dir needs a folder")
     text = check_sentence(sentence)
@@ -337,6 +340,8 @@ def draft(
         f'Drafted by the model {settings.buyer_model} from: "{text[:200]}"\n'
         "A model wrote every line: read them all before trainees do."
     )
+    if announce is not None:
+        announce()  # once the name and the sentence are known to be usable
     return asyncio.run(_draft(endpoint, plan, text, folder, note, force))
 
 

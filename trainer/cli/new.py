@@ -21,6 +21,7 @@ from trainer.config import ConfigError
 from trainer.content.finder import content_roots
 from trainer.llm.settings import PROFILES, how_to_configure
 from trainer.text import printable
+from trainer.words import plural
 
 if TYPE_CHECKING:
     from trainer.authoring.draft import Drafted
@@ -156,23 +157,28 @@ def run_draft(args: argparse.Namespace, name: str) -> int:
         )
     from trainer.authoring.draft import DraftError, DraftRejected, draft
 
-    print(
-        printable(
-            f"Drafting with {settings.buyer_model} at {settings.describe()['base_url']} "
-            "(this can take a few minutes)..."
-        ),
-        flush=True,
-    )
+    def announce() -> None:
+        where = settings.describe()["base_url"]
+        print(
+            printable(
+                f"Drafting with {settings.buyer_model} at {where} (this can take a few minutes)..."
+            ),
+            flush=True,
+        )
+
     try:
-        drafted = draft(args.kind, name, args.sentence, args.dir, settings, force=args.force)
+        drafted = draft(
+            args.kind, name, args.sentence, args.dir, settings, force=args.force, announce=announce
+        )
     except (ScaffoldError, DraftError) as exc:
         raise UserError(str(exc)) from None
     except DraftRejected as exc:
         for problem in exc.problems:
             print(str(problem))
         where = shown(exc.folder)
+        count = plural(len(exc.problems), "problem")
         raise UserError(
-            f"the draft does not validate ({len(exc.problems)} problem(s) above), so nothing "
+            f"the draft does not validate ({count} above), so nothing "
             f"was written to personas/ or scenarios/. The drafts are in {where}: fix them "
             f"there and check with: trainer validate {where} (then move them into "
             "personas/ and scenarios/), or run the command again"
