@@ -42,6 +42,9 @@ class _InlineMap(dict[str, Any]):
 class _Dumper(yaml.SafeDumper):
     """Block style, with the inline and folded exceptions marked by the wrapper types."""
 
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # the trainer's reader refuses anchors and aliases
+
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         # Lists under a key are indented like the starter files ("  - item").
         super().increase_indent(flow, False)
