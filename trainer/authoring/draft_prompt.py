@@ -163,8 +163,10 @@ def system_message(kinds: tuple[str, ...]) -> str:
     if "scenario" in kinds:
         parts.append(SCENARIO_GUIDE)
     parts.append(
-        "A compact example persona from the starter library (its lists are cut to two "
-        "items; yours must have the counts above):\n" + example_persona()
+        "A compact example persona from the starter library, for its shape and the kind of "
+        "voice wanted (its lists are cut to two items; yours must have the counts above). "
+        "Do not copy it: your buyer is the one the author describes, in their own world "
+        "and words.\n" + example_persona()
     )
     return "\n\n".join(parts)
 
