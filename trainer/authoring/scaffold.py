@@ -276,7 +276,7 @@ def choose_persona(
 # ----------------------------------------------------------------------------- writing
 
 
-def _refuse_clashes(kind: Kind, target: Path, item_id: str, force: bool) -> bool:
+def refuse_clashes(kind: Kind, target: Path, item_id: str, force: bool) -> bool:
     """Whether ``target`` exists (and may be replaced); ``ScaffoldError`` if it may not."""
     folder = target.parent
     for suffix in YAML_SUFFIXES:
@@ -306,7 +306,7 @@ def _refuse_clashes(kind: Kind, target: Path, item_id: str, force: bool) -> bool
     return exists
 
 
-def _write(target: Path, text: str, replace: bool) -> None:
+def write_file(target: Path, text: str, replace: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = "w" if replace else "x"
     try:
@@ -345,8 +345,8 @@ def scaffold(
         item_id, shown, text = persona_text(name)
         target = subfolder / f"{item_id}.yaml"
         _check(target, text, Persona)
-        replaced = _refuse_clashes(kind, target, item_id, force)
-        _write(target, text, replaced)
+        replaced = refuse_clashes(kind, target, item_id, force)
+        write_file(target, text, replaced)
         return Written(kind, item_id, shown, target, replaced)
 
     item_id = make_id(name)  # a bad name is reported before a missing persona
@@ -359,8 +359,8 @@ def scaffold(
     if problems:
         listing = "\n".join(str(p) for p in problems)
         raise ScaffoldError(f"the new scenario would not validate:\n{listing}")
-    replaced = _refuse_clashes(kind, target, item_id, force)
-    _write(target, text, replaced)
+    replaced = refuse_clashes(kind, target, item_id, force)
+    write_file(target, text, replaced)
     in_folder = persona.source.path.resolve().is_relative_to(folder.resolve())
     return Written(
         kind,

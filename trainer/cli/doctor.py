@@ -6,7 +6,7 @@ import argparse
 import asyncio
 
 from trainer.cli.play import add_backend_options, llm_settings_from
-from trainer.config import config_path
+from trainer.llm.settings import how_to_configure
 from trainer.text import printable
 
 
@@ -26,8 +26,7 @@ def run(args: argparse.Namespace) -> int:
     if settings.backend == "offline":
         print(
             "backend: offline (no endpoint is configured, so the built-in buyer plays).\n"
-            "To use a model, give an endpoint: --base-url URL --model NAME, or --profile "
-            f"ollama|vllm|lmstudio|llamacpp|openai, or base_url and model in {config_path()}."
+            + how_to_configure()
         )
         return 0
     from trainer.llm.doctor import run_checks

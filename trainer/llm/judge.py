@@ -12,22 +12,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 if TYPE_CHECKING:
-    from openai.types.chat import ChatCompletionMessageParam
+    pass
 
 from trainer.content.models import MOVES, Move, Rubric
 from trainer.engine.assessment import Assessment, Usage
 from trainer.engine.ports import AssessContext, NoVerdict
 from trainer.llm.endpoint import Endpoint
 from trainer.llm.prompts import judge_messages
+from trainer.llm.structured import Answer, Mode, ask_json, wrote_prose
 
-Mode = Literal["json_schema", "json_object", "prompt"]
-MODES: tuple[Mode, ...] = ("json_schema", "json_object", "prompt")
 ATTEMPTS = 2
 MAX_TOKENS = 900
 
@@ -154,64 +152,34 @@ class LlmJudge:
         usage = Usage()
         problem = "no answer"
         for _ in range(ATTEMPTS):
-            content, cost = await self._ask(context)
-            usage += cost
+            answer = await self._ask(context)
+            usage += answer.usage
             try:
-                verdict = parse_verdict(content, context)
+                verdict = parse_verdict(answer.content, context)
             except InvalidVerdict as exc:
                 problem = str(exc)
-                if self.mode == "json_schema" and not content.lstrip().startswith(("{", "`")):
+                if wrote_prose(answer):
                     # The server ignored the schema and wrote prose: put it in the prompt.
                     self.mode = "prompt"
                 continue
             return to_assessment(verdict, context, usage)
         raise JudgeFailed(f"the judge's verdict was rejected twice: {problem}", usage)
 
-    async def _ask(self, context: AssessContext) -> tuple[str, Usage]:
-        import openai
-
-        schema = verdict_schema(context.setup.rubric)
-        modes: Sequence[Mode] = (self.mode,) if self.mode else MODES
-        for mode in modes:
-            try:
-                content, usage = await self._call(context, mode, schema)
-            except openai.BadRequestError as exc:
-                if self.mode is None and mode != "prompt":
-                    continue  # this server lacks this response_format: try the next mode
-                raise self.endpoint.explain(exc) from None
-            except openai.OpenAIError as exc:
-                raise self.endpoint.explain(exc) from None
-            self.mode = mode
-            return content, usage
-        raise AssertionError("the prompt mode needs no server support")  # pragma: no cover
-
-    async def _call(
-        self, context: AssessContext, mode: Mode, schema: dict[str, Any]
-    ) -> tuple[str, Usage]:
+    async def _ask(self, context: AssessContext) -> Answer:
         settings = self.endpoint.settings
-        hint = None if mode == "json_schema" else f"matching this JSON Schema: {json.dumps(schema)}"
-        extra: dict[str, Any] = {}
-        if mode == "json_schema":
-            extra["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "verdict", "schema": schema, "strict": True},
-            }
-        elif mode == "json_object":
-            extra["response_format"] = {"type": "json_object"}
-        if settings.seed is not None:
-            extra["seed"] = settings.seed
-        response = await self.endpoint.client().chat.completions.create(
+
+        def messages_for(hint: str | None) -> list[dict[str, str]]:
+            return judge_messages(context, hint, settings.max_prompt_tokens)
+
+        answer = await ask_json(
+            self.endpoint,
             model=settings.judging_model,
-            messages=cast(
-                "list[ChatCompletionMessageParam]",
-                judge_messages(context, hint, settings.max_prompt_tokens),
-            ),
+            messages_for=messages_for,
+            name="verdict",
+            schema=verdict_schema(context.setup.rubric),
+            mode=self.mode,
             temperature=0,
             max_tokens=MAX_TOKENS,
-            **extra,
         )
-        content = response.choices[0].message.content or "" if response.choices else ""
-        usage = Usage()
-        if response.usage is not None:
-            usage = Usage(response.usage.prompt_tokens, response.usage.completion_tokens)
-        return content, usage
+        self.mode = answer.mode
+        return answer

@@ -184,6 +184,14 @@ def resolve_llm(
     )
 
 
+def how_to_configure() -> str:
+    """What to do when no endpoint is configured (``trainer doctor`` says it too)."""
+    return (
+        "To use a model, give an endpoint: --base-url URL --model NAME, or --profile "
+        f"ollama|vllm|lmstudio|llamacpp|openai, or base_url and model in {config_path()}."
+    )
+
+
 def _is_openai(url: str) -> bool:
     host = urllib.parse.urlsplit(url).hostname or ""
     return host == "api.openai.com" or host.endswith(".openai.azure.com")
