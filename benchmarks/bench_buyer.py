@@ -132,7 +132,7 @@ def clip(text: str, size: int = 90) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
-async def main() -> int:  # noqa: C901
+async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=REPO / "benchmarks" / "data")
     parser.add_argument("--worst", type=int, default=8)
@@ -174,7 +174,10 @@ async def main() -> int:  # noqa: C901
             continue
         last = played[-1]
         c = last.composed
-        where = f"{probe['id']}: {clip(probe['probe'], 70)!r} -> {c.kind}/{c.topic}: {clip(last.turn.buyer, 70)!r}"
+        where = (
+            f"{probe['id']}: {clip(probe['probe'], 70)!r} -> {c.kind}/{c.topic}: "
+            f"{clip(last.turn.buyer, 70)!r}"
+        )
         kind = probe["kind"]
         if kind == "topic":
             want = expected_topics(setup.persona, probe["concern"])
@@ -210,7 +213,10 @@ async def main() -> int:  # noqa: C901
                     continue
                 p = played[number - 1]
                 c = p.composed
-                where = f"{scenario_id} / {clip(name, 30)} / {number}: {clip(p.turn.seller, 60)!r} -> {c.kind}/{c.topic}: {clip(p.turn.buyer, 60)!r}"
+                where = (
+                    f"{scenario_id} / {clip(name, 30)} / {number}: {clip(p.turn.seller, 60)!r}"
+                    f" -> {c.kind}/{c.topic}: {clip(p.turn.buyer, 60)!r}"
+                )
                 concern = label.get("concern")
                 pressure = label.get("pressure")
                 if pressure:
@@ -270,7 +276,8 @@ async def main() -> int:  # noqa: C901
     )
     if shared_shares:
         print(
-            f"replies shared with another seed's call: median {statistics.median(shared_shares):.0%}, "
+            "replies shared with another seed's call: "
+            f"median {statistics.median(shared_shares):.0%}, "
             f"worst {worst_share[0]:.0%} ({worst_share[1]})   target < 50%"
         )
     print(f"calls with no tip twice  {tips_repeated}")

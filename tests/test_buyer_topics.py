@@ -91,7 +91,10 @@ def test_a_topic_is_heard_from_its_words_and_the_facts_it_holds(setup: ResolvedS
         ("This pricing is only good until the end of the quarter.", "deadline"),
         ("Just checking in on my last email.", "chasing"),
         ("Can we book thirty minutes next Tuesday for a demo?", "meeting"),
-        ("Everyone in cold storage already uses us, trusted by the biggest brands.", "social_proof"),
+        (
+            "Everyone in cold storage already uses us, trusted by the biggest brands.",
+            "social_proof",
+        ),
         ("What does a late truck cost you?", None),
     ],
 )
@@ -126,7 +129,9 @@ def test_a_follow_up_that_asks_something_new_is_not_a_repeat(setup: ResolvedScen
 
 def test_a_statement_is_never_a_repeat(setup: ResolvedScenario) -> None:
     persona = persona_of(setup)
-    earlier = [("What happens to overtime on peak days?", "Before holidays the crew works doubles.")]
+    earlier = [
+        ("What happens to overtime on peak days?", "Before holidays the crew works doubles.")
+    ]
     assert hear(persona, "So overtime on peak days is the pain.", earlier).repeat is None
 
 
@@ -170,7 +175,9 @@ async def test_a_question_gets_an_answer_on_its_topic(setup: ResolvedScenario) -
     lines = [*TOPICS[0].guarded, *TOPICS[0].open, facts["peak-overtime"]]
     assert any(line in turn.buyer for line in lines)
     turn = await session.play("How do carriers bill you for waiting trucks?")
-    assert buyer.last.topic == "detention" and not turn.disclosed_now  # a lazy question earns nothing
+    assert (
+        buyer.last.topic == "detention" and not turn.disclosed_now
+    )  # a lazy question earns nothing
     assert any(line in turn.buyer for line in TOPICS[1].guarded)
 
 
