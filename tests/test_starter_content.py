@@ -64,9 +64,7 @@ def test_topics_cover_every_concern(personas: dict[str, Persona], pid: str) -> N
 
 
 @pytest.mark.parametrize("pid", STARTERS)
-def test_every_new_pool_and_pressure_kind_has_lines(
-    personas: dict[str, Persona], pid: str
-) -> None:
+def test_every_new_pool_and_pressure_kind_has_lines(personas: dict[str, Persona], pid: str) -> None:
     lines = personas[pid].lines
     for pool in NEW_POOLS:
         assert getattr(lines, pool), f"{pid}: lines.{pool} is empty"
