@@ -9,6 +9,7 @@ same on every backend, and both buyers answer the question that was actually ask
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,54 +57,63 @@ class Heard:
 
 # ------------------------------------------------------------------ reading a turn
 
+_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|noon)"
 _PRESSURE: dict[PressureKind, re.Pattern[str]] = {
     "discount": re.compile(
-        r"(?<![a-z])(?:discounts?|discounted|\d+ ?(?:%|percent) off|percent off|special "
-        r"(?:price|pricing|offer|deal|rate)|price (?:break|cut)|knock \w+(?: \w+)? off|waive\w*|"
-        r"free (?:month|months|trial|implementation|onboarding|setup|licen[cs]es?)|"
-        r"months? free|best price|lower (?:the |our )?price|throw in|match (?:any|their|the) "
-        r"price|reduced (?:rate|price)|money off|cheaper|rebate|promo(?:tion(?:al)?)?|"
-        r"(?:sweeten|sweet) (?:the )?deal)(?![a-z])"
+        r"(?<![a-z])(?:discounts?|discounted|\d+ ?(?:%|percent) (?:off|discount|lower|less)|"
+        r"(?:take|knock|shave|bring) (?:\w+ ){0,4}(?:off|down by \d+ ?(?:%|percent))|"
+        r"down by \d+ ?(?:%|percent)|percent off|special (?:price|pricing|rate)|"
+        r"price (?:break|cut)|waive\w*|free (?:month|months|trial|implementation|onboarding|"
+        r"setup|licen[cs]es?|year)|months? free|best price|lower (?:the |our |your )?price|"
+        r"throw in|match (?:any|their|the) price|reduced (?:rate|price)|money off|cheaper|"
+        r"rebate|promo(?:tion(?:al)?)?|(?:sweeten|sweet) (?:the )?deal|extra \d+ ?(?:%|percent))"
+        r"(?![a-z])"
     ),
     "deadline": re.compile(
         r"(?<![a-z])(?:this quarter|end of (?:the )?(?:quarter|month|year|week|day)|"
-        r"quarter[- ]end|month[- ]end|year[- ]end|today only|only today|by (?:friday|monday|"
-        r"tomorrow|tonight|end of day|eod)|expires?|expiring|prices? (?:go(?:es)? up|"
-        r"increases?|rises?)|before (?:the |our )?(?:price|prices|increase|rise|deadline)|"
-        r"limited[- ]time|last chance|(?:sign|decide|commit) (?:today|now|this week|by)|"
-        r"lock (?:it |this |that )?in|won'?t last|running out|deadline|"
-        r"(?:only|just) (?:a few|\w+) (?:slots|spots|places) left|act (?:now|fast)|"
-        r"right now|before it'?s too late|no later than)(?![a-z])"
+        r"quarter[- ]end|month[- ]end|year[- ]end|today only|only today|"
+        rf"(?:by|before|until) (?:this |next )?{_DAY}|end of day|\beod\b|expires?|expiring|"
+        r"(?:price|prices|pricing|rate|rates) (?:go(?:es)? up|increases?|rises?|changes?|"
+        r"will (?:go up|increase|change))|before (?:the |our )?(?:price|prices|increase|rise|"
+        r"deadline)|limited[- ]time|last chance|(?:sign|decide|commit|close) (?:\w+ )?"
+        r"(?:today|now|this week|by|before)|lock (?:it |this |that )?in|won'?t last|running out|"
+        r"deadline|(?:only|just) (?:a few|\w+) (?:slots|spots|places) left|act (?:now|fast)|"
+        r"before it'?s too late|no later than|afford to wait|(?:ends|closes|ending|closing) "
+        rf"(?:on |in |this |next )?(?:{_DAY}|\w+ weeks?|soon|the month|the quarter)|"
+        r"(?:quarter|year|month) (?:ends|closes)|(?:ends|closes) (?:on|in)\b)(?![a-z])"
     ),
     "chasing": re.compile(
         r"(?<![a-z])(?:checking in|check in|circling back|circle back|touch(?:ing)? base|"
         r"any (?:update|updates|news|thoughts)|bump(?:ing)? (?:this|my)|did you (?:get|see|"
         r"read) my|haven'?t heard|following up on my|just following up|wanted to follow up|"
-        r"follow(?:ing)? up (?:again|on (?:my|our) (?:email|message|voicemail|call))|"
+        r"follow(?:ing)? up (?:again|on (?:my|our) (?:email|message|voicemail|call|proposal))|"
         r"ping(?:ing)? you|(?:my|our) (?:last|previous) (?:email|message|voicemail)|"
-        r"where (?:are|do) (?:we|things) (?:stand|at)|had a chance to (?:look|review|read|think))"
-        r"(?![a-z])"
+        r"where (?:are|do) (?:we|things) (?:stand|at)|had a chance to (?:look|review|read|think)|"
+        r"what i sent)(?![a-z])"
     ),
     "meeting": re.compile(
         r"(?<![a-z])(?:(?:book|schedule|set up|setup|grab|get|put|find|lock in|arrange) "
-        r"(?:in )?(?:a |some |an? |\d+ |thirty |fifteen |twenty )?(?:minutes? )?(?:time|call|"
-        r"meeting|demo|slot|session|walkthrough|walk-through|chat|hour)|demo|calendar (?:invite|"
-        r"slot)|meet (?:next|this|on|tomorrow)|hop on a (?:call|zoom)|jump on a (?:call|zoom)|"
-        r"(?:can|could|shall) we (?:meet|talk|speak) (?:next|on|this|tomorrow)|"
-        r"(?:15|20|30|45|fifteen|twenty|thirty) minutes (?:next|this|on|tomorrow)|"
-        r"next (?:tuesday|monday|wednesday|thursday|friday|week) at|are you free)(?![a-z])"
+        r"(?:in )?(?:a |some |an? |\d+ |thirty |fifteen |twenty )?(?:quick |short )?(?:minutes? )?"
+        r"(?:time|call|meeting|demo|slot|session|walkthrough|walk-through|chat|hour)|demo|"
+        r"calendar (?:invite|slot)|meet (?:next|this|on|tomorrow)|(?:hop|jump|get) on a "
+        r"(?:quick |short )?(?:call|zoom|teams)|(?:can|could|shall) we (?:meet|talk|speak) "
+        r"(?:next|on|this|tomorrow)|(?:15|20|30|45|fifteen|twenty|thirty) minutes (?:next|this|"
+        r"on|tomorrow|with)|next (?:tuesday|monday|wednesday|thursday|friday|week) at|"
+        r"are you free)(?![a-z])"
     ),
     "social_proof": re.compile(
         r"(?<![a-z])(?:everyone|everybody|all (?:of )?(?:your|the) (?:competitors|peers|"
         r"industry)|most (?:of )?(?:your|the) (?:peers|industry|competitors|market)|"
         r"companies like yours (?:use|choose|trust|are using)|(?:leading|top|biggest|largest) "
-        r"(?:brands|companies|firms|players|names|\w+ (?:companies|firms|chains|groups))|"
-        r"used by|trusted by|customers include|clients include|(?:\d[\d,]*|hundreds|thousands|"
-        r"dozens) of (?:companies|customers|clients|organi[sz]ations|firms|teams|\w+ "
-        r"(?:companies|firms|chains|groups|sites))|fortune (?:500|100)|industry leaders?|"
-        r"your competitors? (?:use|uses|are using|switched|chose|already)|"
-        r"(?:already|all) (?:use|using|switched to|rely on) us|household names|"
-        r"(?:half|most) of (?:the|your) (?:market|industry|sector))(?![a-z])"
+        r"(?:[\w-]+ ){0,2}(?:brands|companies|firms|players|names|systems|chains|groups|banks|"
+        r"hospitals|retailers|manufacturers|3pls|carriers|providers|operators|utilities|"
+        r"networks)|used by|trusted by|trusts? us|customers include|clients include|"
+        r"(?:\d[\d,]*|hundreds|thousands|dozens) of (?:companies|customers|clients|"
+        r"organi[sz]ations|firms|teams|\w+ (?:companies|firms|chains|groups|sites))|"
+        r"fortune (?:500|100)|amlaw \d+|industry leaders?|your competitors? (?:use|uses|are "
+        r"using|switched|chose|already|run)|(?:already|all) (?:use|using|switched to|rely on|"
+        r"run on) us|already run (?:on )?(?:us|\w+)|household names|(?:half|most) of (?:the|"
+        r"your) (?:market|industry|sector|top))(?![a-z])"
     ),
 }
 """Each kind of pressure as a seller says it."""
@@ -165,25 +175,112 @@ def hear(
 
 
 def topics_raised(persona: Persona, normalised_text: str) -> tuple[str, ...]:
-    """The persona's topics the text raises, the likeliest first: by how many of a
-    topic's words it uses (a longer phrase counts more), then by a hidden fact of the
-    topic whose words it uses, then by the order the author wrote them in."""
+    """The persona's topics the text raises, the likeliest first.
+
+    Each content word of the text counts for a topic that has it: fully when it is one of
+    the topic's ``words``, less when it is only in what the author wrote about the topic
+    (its ``about``, its lines, its facts and their hints), and more the fewer of the
+    persona's topics share it. A phrase of the topic's words said whole counts extra; a
+    word in a question counts more than one in the context before it ("Industry surveys
+    put dwell above two hours. When do trucks arrive?" asks about arrivals). A topic
+    needs one of its own words, or two words of its material, to be raised at all. Ties
+    go to the order the author wrote the topics in."""
+    index = _topic_index(persona)
+    if not index.topics:
+        return ()
     scores: list[tuple[float, int, str]] = []
-    fact_hits = {
-        fact.id
-        for fact in persona.hidden_facts
-        if (pattern := _pattern(tuple(fact.topics))) is not None and pattern.search(normalised_text)
-    }
-    for order, topic in enumerate(persona.topics):
-        pattern = _pattern(tuple(topic.words))
+    clauses = [(_stems_of(text), text, weight) for text, weight in _clauses(normalised_text)]
+    for order, entry in enumerate(index.topics):
         score = 0.0
-        if pattern is not None:
-            for match in {m.group(0) for m in pattern.finditer(normalised_text)}:
-                score += 1.0 + 0.5 * match.count(" ")
-        score += 0.5 * sum(1 for f in topic.facts if f in fact_hits)
-        if score:
-            scores.append((-score, order, topic.id))
+        strong_hits = 0
+        weak_hits = 0
+        for stems, text, weight in clauses:
+            for word in stems:
+                if word in entry.strong:
+                    score += weight * index.idf[word]
+                    strong_hits += 1
+                elif word in entry.weak:
+                    score += weight * WEAK * index.idf[word]
+                    weak_hits += 1
+            if entry.phrases is not None:
+                for match in {m.group(0) for m in entry.phrases.finditer(text)}:
+                    score += weight * 0.5 * match.count(" ")
+                    strong_hits += 1
+        if strong_hits or weak_hits >= 2:
+            scores.append((-score, order, entry.id))
     return tuple(topic_id for _, _, topic_id in sorted(scores))
+
+
+WEAK = 0.35
+"""What a word from a topic's material (not its ``words``) counts, against 1."""
+
+
+@dataclass(frozen=True)
+class _TopicEntry:
+    id: str
+    strong: frozenset[str]
+    weak: frozenset[str]
+    phrases: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class _TopicIndex:
+    topics: tuple[_TopicEntry, ...]
+    idf: dict[str, float]
+
+
+_INDEXES: dict[int, tuple[Persona, _TopicIndex]] = {}
+
+
+def _topic_index(persona: Persona) -> _TopicIndex:
+    """The persona's topics as word sets, built once per persona object."""
+    cached = _INDEXES.get(id(persona))
+    if cached is not None and cached[0] is persona:
+        return cached[1]
+    facts = {f.id: f for f in persona.hidden_facts}
+    entries = []
+    for topic in persona.topics:
+        strong = frozenset(s for phrase in topic.words for s in _stems_of(normalise(phrase)))
+        material = [topic.about, *topic.guarded, *topic.open]
+        for fact_id in topic.facts:
+            fact = facts.get(fact_id)
+            if fact is not None:
+                material += [fact.fact, *fact.topics, fact.hint or ""]
+        weak = frozenset(s for text in material for s in _stems_of(normalise(text))) - strong
+        multi = [w for w in topic.words if " " in w.strip()]
+        entries.append(_TopicEntry(topic.id, strong, weak, _pattern(tuple(multi))))
+    count = len(entries)
+    frequency: dict[str, int] = {}
+    for entry in entries:
+        for word in entry.strong | entry.weak:
+            frequency[word] = frequency.get(word, 0) + 1
+    idf = {word: math.log(1 + count / n) for word, n in frequency.items()}
+    index = _TopicIndex(tuple(entries), idf)
+    if len(_INDEXES) > 64:
+        _INDEXES.clear()
+    _INDEXES[id(persona)] = (persona, index)
+    return index
+
+
+QUESTION_WEIGHT = 1.5
+"""How much more a topic word counts in a question than in the statement before it."""
+
+
+def _clauses(normalised_text: str) -> list[tuple[str, float]]:
+    """The text's sentences, each with its weight: questions count more."""
+    pieces = re.findall(r"[^.?!]+[.?!]*", normalised_text) or [normalised_text]
+    return [(piece, QUESTION_WEIGHT if "?" in piece else 1.0) for piece in pieces]
+
+
+def _stems_of(text: str) -> set[str]:
+    """Content stems, a possessive read as its word ("carrier's" is "carrier")."""
+    plain = (w.removesuffix("'s") for w in words(text))
+    return {stem(w) for w in plain if len(w) >= 4 and w not in STOPWORDS}
+
+
+@lru_cache(maxsize=1024)
+def _topic_stems(phrases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(s for phrase in phrases for s in _stems_of(normalise(phrase)))
 
 
 def topic_of_reply(persona: Persona, reply: str) -> str | None:
@@ -228,23 +325,77 @@ def _repeat(
         seller = earlier[index - 1][0]
         if "?" in seller and _same_question(seller_text, asked, seller):
             return Repeat("asked", index, earlier[index - 1][1])
-    if topic is None or len(asked) < 2:
+    if topic is None:
         return None
-    known: set[str] = set()
-    answered_at = 0
-    for index, (seller, buyer) in enumerate(earlier, start=1):
-        if topic_of_reply(persona, buyer) == topic and _topic_answer(persona, topic, buyer):
-            answered_at = answered_at or index
-        known |= content_stems(seller) | content_stems(buyer)
-    if not answered_at:
-        return None
-    for item in persona.topics:
-        if item.id == topic:
-            known |= {stem(w) for phrase in item.words for w in words(normalise(phrase))}
-    new = asked - known - _FILLER_STEMS
-    if new:
-        return None
-    return Repeat("answered", answered_at, earlier[answered_at - 1][1])
+    mine = angles(seller_text)
+    topic_stems = _topic_stems(tuple(_topic_words(persona, topic)))
+    for index in range(len(earlier), 0, -1):
+        seller, buyer = earlier[index - 1]
+        if "?" not in seller or topic not in topics_raised(persona, normalise(seller)):
+            continue
+        if topic_of_reply(persona, buyer) != topic:
+            continue  # asked before, but the buyer did not answer it then
+        if not mine <= angles(seller):
+            continue  # the same subject from a new angle: a follow-up
+        known = content_stems(seller) | content_stems(buyer) | topic_stems
+        if len(asked - known) > NEW_WORDS_ALLOWED:
+            continue
+        return Repeat("answered", index, buyer)
+    return None
+
+
+NEW_WORDS_ALLOWED = 2
+"""Content words a question may add to an answered one on the same subject, from the
+same angle, and still be asking for the same thing reworded."""
+
+_ANGLES: dict[str, re.Pattern[str]] = {
+    "cost": re.compile(
+        r"(?<![a-z])(?:cost|costs|costing|spend|spent|pay(?!ing (?:the most )?attention)|paid|"
+        r"set you back|bill|billed|money|dollars?|price|expensive|write-?offs?|\$)(?![a-z])"
+    ),
+    "amount": re.compile(
+        r"(?<![a-z])(?:how many|how much|what share|what percentage|what proportion|"
+        r"what fraction|what portion)(?![a-z])"
+    ),
+    "who": re.compile(r"(?<![a-z])(?:who|who's|whose|whom)(?![a-z])"),
+    "when": re.compile(
+        r"(?<![a-z])(?:when|which days?|what days?|what time|how long|in the week|"
+        r"days? of the week|since when)(?![a-z])"
+    ),
+    "often": re.compile(r"(?<![a-z])(?:how often|how frequently|how many times)(?![a-z])"),
+    "tried": re.compile(
+        r"(?<![a-z])(?:tried|try|in place|previous|previously|in the past|attempted|"
+        r"already done|before)(?![a-z])"
+    ),
+    "why": re.compile(
+        r"(?<![a-z])(?:why|cause|causes|caused|root|slowing|start|starts|reason|behind)(?![a-z])"
+    ),
+    "consequence": re.compile(
+        r"(?<![a-z])(?:what happens|what would happen|if you can'?t|if you don'?t|impact|"
+        r"at risk|what if)(?![a-z])"
+    ),
+    "where": re.compile(r"(?<![a-z])(?:where)(?![a-z])"),
+}
+"""What a question asks about its subject: its cost, who, when, what was tried, why...
+Two questions on one subject from the same angle ask for the same thing; from another
+angle, the second follows the first up."""
+
+
+def angles(text: str) -> frozenset[str]:
+    """The angles of the text's questions."""
+    questions = " ".join(re.findall(r"[^.?!]*\?", text)) or text
+    norm = normalise(questions)
+    found = {name for name, pattern in _ANGLES.items() if pattern.search(norm)}
+    if "often" in found:
+        found.discard("amount")
+    return frozenset(found)
+
+
+def _topic_words(persona: Persona, topic_id: str) -> list[str]:
+    for topic in persona.topics:
+        if topic.id == topic_id:
+            return [*topic.words, topic.about]
+    return []
 
 
 def _same_question(text: str, stems: set[str], earlier: str) -> bool:
@@ -264,18 +415,6 @@ def _same_question(text: str, stems: set[str], earlier: str) -> bool:
 def _question_words(text: str) -> set[str]:
     questions = " ".join(re.findall(r"[^.?!]*\?", text)) or text
     return {stem(w) for w in words(normalise(questions))} - _SPOKEN_FILLER
-
-
-def _topic_answer(persona: Persona, topic_id: str, reply: str) -> bool:
-    """The reply answered the topic openly: one of its open lines, or a fact of it."""
-    for topic in persona.topics:
-        if topic.id != topic_id:
-            continue
-        if any(line in reply for line in topic.open):
-            return True
-        facts = {f.id: f for f in persona.hidden_facts}
-        return any(f in facts and facts[f].reveal in reply for f in topic.facts)
-    return False
 
 
 def _question_stems(text: str) -> set[str]:

@@ -26,8 +26,9 @@ IMPATIENT_BELOW = 30
 SHORT_FUSE_BELOW = 15
 """Patience under which the buyer says so before answering anything."""
 
-ACKNOWLEDGE_CHANCE = 0.5
-"""How often a good question gets a short opener ("Fair question.") before the answer."""
+ACKNOWLEDGE_CHANCE = 0.6
+"""How often a fair question gets a short opener ("Fair question.") before the answer:
+besides sounding like a person, it keeps two calls of one script from sounding alike."""
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
@@ -237,7 +238,7 @@ class _Composer:
             self.say(self.lines.impatient)
         if heard.monologue:
             self.say(self.pool("monologue"))
-        if heard.pressure is not None and (poor or move == "pressure"):
+        if heard.pressure is not None and _answers_pressure(move, assessment.good_use):
             self.pressure()
             return
         if assessment.relevant_pitch:
@@ -284,16 +285,13 @@ class _Composer:
             self.say(self.lines.agenda)
         elif move == "insight" and c.assessment.good_use >= 3:
             self.say(self.lines.insight)
-        elif (
-            move == "discovery"
-            and c.assessment.good_use >= 4
-            and self.choose.random.random() < ACKNOWLEDGE_CHANCE
-        ):
+        elif c.assessment.good_use >= 3 and self.choose.random.random() < ACKNOWLEDGE_CHANCE:
             self.say(self.lines.acknowledge)
-        if c.new_facts:
+        if any(f.id in topic.facts for f in c.new_facts):
             self.parts.extend(f.reveal for f in c.new_facts)
             self.kind = "topic_fact"
             return
+        # a fact of another topic is volunteered after the answer (compose adds it)
         opened = any(self.choose.said(line) for line in topic.open)
         is_open = (c.state.openness >= topic.opens_at or opened) and not c.withheld_topic
         first, second = (topic.open, topic.guarded) if is_open else (topic.guarded, topic.open)
@@ -305,3 +303,13 @@ class _Composer:
             self.say(self.lines.discovery, self.lines.other)
             self.kind = "discovery"
             self.topic = None
+
+
+def _answers_pressure(move: str, good_use: int) -> bool:
+    """Whether the buyer answers the pressure heard rather than the rest of the turn: a
+    push, a pitch or filler with pressure in it always; a question or an insight only
+    when it was a poor use of their time ("what deadline are you working to?" is a fair
+    question, not a deadline)."""
+    if move in {"pressure", "pitch", "other"}:
+        return True
+    return good_use <= 2 if move in {"discovery", "insight"} else good_use <= 3
