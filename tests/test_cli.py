@@ -267,7 +267,7 @@ def test_bare_trainer_offers_a_choice_then_plays(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(
-        sys, "stdin", io.StringIO("9\n1\nHow long do trucks wait at your gate?\n/end\n")
+        sys, "stdin", io.StringIO("99\n1\nHow long do trucks wait at your gate?\n/end\n")
     )
     code, out, _ = run(capsys)
     assert code == 0

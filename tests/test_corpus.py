@@ -20,7 +20,16 @@ from trainer.offline.training import labels_digest, reading_of
 
 REPO = Path(__file__).resolve().parents[1]
 LOCKED = REPO / "benchmarks" / "locked"
-STARTERS = {p.stem for p in (REPO / "scenarios").glob("*.yaml")}
+STARTERS = {
+    "cold-call-cold-chain",
+    "discovery-second-stakeholder-cfo",
+    "end-of-quarter-packaging",
+    "follow-up-quiet-buyer",
+    "renewal-at-risk-support",
+    "solution-first-legal-it",
+}
+"""The starter scenarios the corpus has turns in. The six added for issue 13 have none:
+the judge meets them as worlds it never saw, as it meets a team's own scenarios."""
 
 
 @pytest.fixture(scope="module")

@@ -160,7 +160,7 @@ def test_a_typed_certification_prints_no_coaching_until_the_call_ends(
 
 
 def test_the_starter_scenarios_are_all_here() -> None:
-    assert len(STARTERS) == 6
+    assert len(STARTERS) == 12
 
 
 @pytest.mark.parametrize("scenario", STARTERS)

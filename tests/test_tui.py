@@ -70,7 +70,7 @@ async def test_a_whole_practice_session_from_the_keyboard(tmp_path: Path) -> Non
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
-        assert app.screen.query_one(DataTable).row_count == 6
+        assert app.screen.query_one(DataTable).row_count == 12
         await pilot.press("enter")
         assert isinstance(app.screen, BriefingScreen)
         await pilot.press("enter")
