@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from trainer.content.models import Persona
+from trainer.content.models import Persona, Topic
+from trainer.engine.related_words import GROUPS
 from trainer.text import STOPWORDS, content_stems, normalise, phrase_pattern, stem, words
 
 PressureKind = Literal["discount", "deadline", "chasing", "meeting", "social_proof"]
@@ -197,7 +198,10 @@ def topics_raised(persona: Persona, normalised_text: str) -> tuple[str, ...]:
         for stems, text, weight in clauses:
             for word in stems:
                 if word in entry.strong:
-                    score += weight * index.idf[word]
+                    score += weight * index.strong_idf[word]
+                    strong_hits += 1
+                elif word in entry.related:
+                    score += weight * RELATED * index.idf.get(word, 1.0)
                     strong_hits += 1
                 elif word in entry.weak:
                     score += weight * WEAK * index.idf[word]
@@ -214,11 +218,35 @@ def topics_raised(persona: Persona, normalised_text: str) -> tuple[str, ...]:
 WEAK = 0.35
 """What a word from a topic's material (not its ``words``) counts, against 1."""
 
+RELATED = 0.6
+"""What a word sellers commonly use for one of the topic's words counts, against 1."""
+
+
+def concerns_of(persona: Persona, topic: Topic) -> list[str]:
+    """The persona's concerns the topic answers: those its words appear in."""
+    pattern = _pattern(tuple(topic.words))
+    if pattern is None:
+        return []
+    c = persona.concerns
+    return [
+        x for x in (*c.priorities, *c.pains, *c.goals, *c.fears) if pattern.search(normalise(x))
+    ]
+
+
+def _related(stems: frozenset[str]) -> frozenset[str]:
+    """Stems of the words related to any of ``stems`` (see ``related_words``)."""
+    found: set[str] = set()
+    for group in _RELATED_STEMS:
+        if group & stems:
+            found |= group
+    return frozenset(found)
+
 
 @dataclass(frozen=True)
 class _TopicEntry:
     id: str
     strong: frozenset[str]
+    related: frozenset[str]
     weak: frozenset[str]
     phrases: re.Pattern[str] | None
 
@@ -227,6 +255,7 @@ class _TopicEntry:
 class _TopicIndex:
     topics: tuple[_TopicEntry, ...]
     idf: dict[str, float]
+    strong_idf: dict[str, float]
 
 
 _INDEXES: dict[int, tuple[Persona, _TopicIndex]] = {}
@@ -241,21 +270,33 @@ def _topic_index(persona: Persona) -> _TopicIndex:
     entries = []
     for topic in persona.topics:
         strong = frozenset(s for phrase in topic.words for s in _stems_of(normalise(phrase)))
+        # the seller words of its facts, and the concerns it answers, are nearly its own
+        near = [*concerns_of(persona, topic)]
         material = [topic.about, *topic.guarded, *topic.open]
         for fact_id in topic.facts:
             fact = facts.get(fact_id)
             if fact is not None:
-                material += [fact.fact, *fact.topics, fact.hint or ""]
+                near += fact.topics
+                material += [fact.fact, fact.hint or ""]
+        near_stems = frozenset(s for text in near for s in _stems_of(normalise(text)))
+        related = (_related(strong) | near_stems) - strong
         weak = frozenset(s for text in material for s in _stems_of(normalise(text))) - strong
         multi = [w for w in topic.words if " " in w.strip()]
-        entries.append(_TopicEntry(topic.id, strong, weak, _pattern(tuple(multi))))
+        entries.append(
+            _TopicEntry(topic.id, strong, related, weak - related, _pattern(tuple(multi)))
+        )
     count = len(entries)
     frequency: dict[str, int] = {}
     for entry in entries:
-        for word in entry.strong | entry.weak:
+        for word in entry.strong | entry.related | entry.weak:
             frequency[word] = frequency.get(word, 0) + 1
     idf = {word: math.log(1 + count / n) for word, n in frequency.items()}
-    index = _TopicIndex(tuple(entries), idf)
+    owners: dict[str, int] = {}
+    for entry in entries:
+        for word in entry.strong:
+            owners[word] = owners.get(word, 0) + 1
+    strong_idf = {word: math.log(1 + count / n) for word, n in owners.items()}
+    index = _TopicIndex(tuple(entries), idf, strong_idf)
     if len(_INDEXES) > 64:
         _INDEXES.clear()
     _INDEXES[id(persona)] = (persona, index)
@@ -439,6 +480,7 @@ def _wrong_name(persona: Persona, seller_text: str) -> str | None:
 
 
 _FILLER_STEMS = frozenset(stem(w) for w in _QUESTION_FILLER)
+_RELATED_STEMS = [frozenset(_stems_of(" ".join(group))) for group in GROUPS]
 _SPOKEN_FILLER_TEXT = "so sorry just and ok okay again then well right being actually really um"
 _SPOKEN_FILLER = frozenset(_SPOKEN_FILLER_TEXT.split())
 SAME_WORDS_MIN = 4
