@@ -359,9 +359,11 @@ def _repeat(
     """Whether a question asks again: the same question as before (its words), or what
     the buyer already said on its topic with nothing new asked. Statements never repeat:
     playing back what the buyer said is a summary, not a question."""
-    if "?" not in seller_text or not earlier:
+    if "?" not in seller_text or not earlier or _PLAYBACK.search(normalise(seller_text)):
         return None
     asked = _question_stems(seller_text)
+    if not _question_words(seller_text) - _TAG_WORDS:
+        return None  # "..., right?": a statement with a tag, not a question
     for index in range(len(earlier), 0, -1):
         seller = earlier[index - 1][0]
         if "?" in seller and _same_question(seller_text, asked, seller):
@@ -369,13 +371,16 @@ def _repeat(
     if topic is None:
         return None
     mine = angles(seller_text)
-    topic_stems = _topic_stems(tuple(_topic_words(persona, topic)))
+    subjects = {topic, *topics_raised(persona, normalise(seller_text))[:SUBJECTS]}
     for index in range(len(earlier), 0, -1):
         seller, buyer = earlier[index - 1]
-        if "?" not in seller or topic not in topics_raised(persona, normalise(seller)):
+        if "?" not in seller:
             continue
-        if topic_of_reply(persona, buyer) != topic:
-            continue  # asked before, but the buyer did not answer it then
+        shared = subjects & set(topics_raised(persona, normalise(seller))[:EARLIER_SUBJECTS])
+        answered_on = topic_of_reply(persona, buyer)
+        if answered_on is None or answered_on not in shared:
+            continue  # another subject, or asked before but the buyer did not answer it
+        topic_stems = _topic_stems(tuple(_topic_words(persona, answered_on)))
         if not mine <= angles(seller):
             continue  # the same subject from a new angle: a follow-up
         known = content_stems(seller) | content_stems(buyer) | topic_stems
@@ -385,7 +390,26 @@ def _repeat(
     return None
 
 
-NEW_WORDS_ALLOWED = 2
+_PLAYBACK = re.compile(
+    r"(?<![a-z])(?:play (?:that|it|this) back|make sure i (?:heard|understood|got)|"
+    r"(?:check|see if) i(?:'ve| have)? (?:got|have) (?:it|that|this) right|if i heard you|"
+    r"to recap|let me recap|so what i'?m hearing|did i get that right|let me summari[sz]e|"
+    r"sum(?:ming)? (?:it |that )?up)(?![a-z])"
+)
+"""A seller playing back what the buyer said: a summary asks for no answer again."""
+
+_TAG_WORDS_TEXT = "right is that correct fair yes no isn't it am i do you agree sound ok okay"
+_TAG_WORDS = frozenset(_TAG_WORDS_TEXT.split())
+
+SUBJECTS = 1
+EARLIER_SUBJECTS = 2
+"""A question asks again for an answer when its subject (its likeliest topic) is one of
+an earlier question's two likeliest and the buyer answered that earlier one on it: "what
+share of store sales can you tie to a member?", then "how many purchases can you link to
+a member?". A question that only touched the subject on the way to another ("do you have
+two minutes? I saw Savannah opened a second dock") was not answered on it."""
+
+NEW_WORDS_ALLOWED = 3
 """Content words a question may add to an answered one on the same subject, from the
 same angle, and still be asking for the same thing reworded."""
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import Lines, Persona, Topic
 from trainer.engine.ports import ReplyContext
+from trainer.text import STOPWORDS
 
 IMPATIENT_BELOW = 30
 """Patience under which the buyer says so before answering a poor turn."""
@@ -26,7 +27,10 @@ IMPATIENT_BELOW = 30
 SHORT_FUSE_BELOW = 15
 """Patience under which the buyer says so before answering anything."""
 
-ACKNOWLEDGE_CHANCE = 0.6
+INTERJECTIONS = ("Right.", "Okay.", "Hm.", "Sure.", "Well.", "Yeah.", "Fair enough.", "Mm.")
+"""Openers any buyer says, once the persona's own acknowledgements are used up."""
+
+ACKNOWLEDGE_CHANCE = 0.8
 """How often a fair question gets a short opener ("Fair question.") before the answer:
 besides sounding like a person, it keeps two calls of one script from sounding alike."""
 
@@ -143,6 +147,19 @@ class _Composer:
         text = " ".join(p for p in self.parts if p)
         return Composed(text, self.kind, self.topic, tuple(self.choose.used))
 
+    def acknowledge(self) -> None:
+        """A short opener: one of the persona's own not said yet, else a plain word that
+        was not the start of the last reply ("Right." may come twice in a call, not in a
+        row: a person says it; a line said twice is a recording)."""
+        if not self.say(self.lines.acknowledge):
+            self.interject()
+
+    def interject(self) -> None:
+        last = self.context.said_before[-1] if self.context.said_before else ""
+        fresh = [word for word in INTERJECTIONS if not last.startswith(word)]
+        if fresh:
+            self.parts.append(self.choose.random.choice(fresh))
+
     def topic_named(self, topic_id: str | None) -> Topic | None:
         return next((t for t in self.persona.topics if t.id == topic_id), None)
 
@@ -199,10 +216,14 @@ class _Composer:
             self.say(self.pool("asked_again"), self.built_in["asked_again"])
             return
         self.kind = "already_answered"
-        self.say(self.pool("already_answered"), self.built_in["already_answered"])
         earlier = self.quotable(repeat.answer)
-        if earlier:
-            self.parts.append(earlier)
+        if not earlier:  # nothing to point back to: a lead-in line would dangle
+            whole = [line for line in self.pool("already_answered") if line.endswith((".", "?"))]
+            self.say(whole, self.pool("asked_again"), self.built_in["asked_again"])
+            return
+        self.say(self.pool("already_answered"), self.built_in["already_answered"])
+        lead = self.parts[-1] if self.parts else ""
+        self.parts.append(_continuing(earlier) if lead.endswith(("—", ",", ":")) else earlier)
 
     def quotable(self, answer: str) -> str:
         """The sentence of an earlier answer that carried it: its topic line or fact."""
@@ -214,9 +235,8 @@ class _Composer:
             carriers += [facts[f].reveal for f in topic.facts if f in facts]
         for line in carriers:
             if line in answer:
-                return _SENTENCE.split(line)[0]
-        sentences = [s for s in _SENTENCE.split(answer) if len(s.split()) > 3]
-        return max(sentences, key=len) if sentences else ""
+                return _telling(_SENTENCE.split(line))
+        return ""  # what it said was not an answer on the subject (an opener, a dodge)
 
     def pressure(self) -> None:
         kind = self.context.heard.pressure
@@ -285,8 +305,11 @@ class _Composer:
             self.say(self.lines.agenda)
         elif move == "insight" and c.assessment.good_use >= 3:
             self.say(self.lines.insight)
-        elif c.assessment.good_use >= 3 and self.choose.random.random() < ACKNOWLEDGE_CHANCE:
-            self.say(self.lines.acknowledge)
+        elif self.choose.random.random() < ACKNOWLEDGE_CHANCE:
+            if c.assessment.good_use >= 3:
+                self.acknowledge()
+            else:  # a lazy question gets a plain word, not "fair question"
+                self.interject()
         if any(f.id in topic.facts for f in c.new_facts):
             self.parts.extend(f.reveal for f in c.new_facts)
             self.kind = "topic_fact"
@@ -313,3 +336,17 @@ def _answers_pressure(move: str, good_use: int) -> bool:
     if move in {"pressure", "pitch", "other"}:
         return True
     return good_use <= 2 if move in {"discovery", "insight"} else good_use <= 3
+
+
+def _continuing(sentence: str) -> str:
+    """A sentence quoted after "Like I said —": its first word in lower case, unless it is
+    a name or "I" ("Savannah is where..." stays as it is)."""
+    first, _, rest = sentence.partition(" ")
+    if first.lower() in STOPWORDS and first != "I" and not first.startswith("I'"):
+        return f"{first.lower()} {rest}".rstrip()
+    return sentence
+
+
+def _telling(sentences: list[str]) -> str:
+    """The first sentence that says something ("Alright." does not)."""
+    return next((s for s in sentences if len(s.split()) > 3), "")
