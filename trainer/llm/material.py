@@ -54,7 +54,7 @@ def clip(text: str, limit: int) -> str:
 # ------------------------------------------------------------------ leak guard
 
 
-def _checkable(fact: HiddenFact, public: set[str]) -> bool:
+def checkable(fact: HiddenFact, public: set[str]) -> bool:
     """Whether ``carries`` can tell for this fact: it has figures or key words. (For one
     with neither, ``carries`` says yes to everything; only its words verbatim count.)"""
     figures = [n for n in numbers(fact.fact) if not (n.is_integer() and n <= SMALL_WHOLE)]
@@ -68,7 +68,7 @@ def leaks(text: str, facts: Sequence[HiddenFact], public: set[str]) -> bool:
     for fact in facts:
         if normalise(fact.fact).strip() in said or normalise(fact.reveal).strip() in said:
             return True
-        if _checkable(fact, public) and carries(fact, text, public):
+        if checkable(fact, public) and carries(fact, text, public):
             return True
     return False
 
