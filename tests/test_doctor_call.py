@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.cli_helpers import run
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import FakeOpenAI, Status
 from trainer.llm.call_check import out_of_character, warms_to
 
 pytest_plugins = ["tests.fake_openai"]
@@ -102,7 +102,7 @@ def test_a_well_behaved_model_is_fit(
     assert code == 0, out + err
     assert "the offline judge assesses" in out
     assert "\na feature dump\n" in out and "\ngood questions\n" in out
-    assert "  turn  1 pitch 1 " in out and f"ok       {CALM}" in out
+    assert "  turn  1  pitch 1 " in out and f" ok  {CALM}" in out
     assert "\x1b" not in out  # the reply is cleaned before it is printed
     assert check_lines(out) == ALL_OK
     assert out.rstrip().endswith("verdict: fit for trainees")
@@ -179,6 +179,9 @@ def test_an_endpoint_that_cannot_be_used_is_one_line(
     code, _, err = call(capsys, f"http://127.0.0.1:{port}/v1", scenario)
     assert code == 2
     assert err.count("\n") == 1 and "cannot reach http://127.0.0.1" in err
+    fake_openai.push(*[Status(429)] * 3)  # the first try and two retries
+    code, _, err = call(capsys, fake_openai.url, scenario)
+    assert code == 2 and err.count("\n") == 1 and "rate-limiting us (429)" in err
     fake_openai.api_key = "the-right-key"
     code, _, err = call(capsys, fake_openai.url, scenario)
     assert code == 2 and err.count("\n") == 1 and "refused the API key (401)" in err

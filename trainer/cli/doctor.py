@@ -124,13 +124,15 @@ def print_call(report: CallReport) -> None:
         if result.script != script:
             script = result.script
             print(printable(f"\n{one_line(script)}"))
-        mark = "ok  " if result.ok else "FAIL " + ", ".join(result.failed)
+        mark = (
+            "ok"
+            if result.ok
+            else "FAIL " + "; ".join(f"{check} ({why})" for check, why in result.failed.items())
+        )
         reply = one_line(result.reply)
         if len(reply) > REPLY_CHARS:
             reply = reply[: REPLY_CHARS - 1].rstrip() + "…"
-        print(f"  turn {result.turn:>2} {result.move:<18} {mark:<8} {reply}")
-        for check, why in result.failed.items():
-            print(printable(f"       {check}: {one_line(why)}"))
+        print(printable(f"  turn {result.turn:>2}  {result.move:<16} {mark}  {reply}"))
     print("\nchecks:")
     for summary in report.summaries:
         title = TITLES[summary.check]
