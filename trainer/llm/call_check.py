@@ -215,7 +215,6 @@ LENGTH_SLACK = 1.10
 PITCH_MOVES = ("pitch", "pressure")
 GOOD_MOVES = ("discovery", "insight")
 GOOD_USE = 4
-REPLY_CHARS = 90
 
 
 # ------------------------------------------------------------------ the checks
