@@ -105,6 +105,10 @@ def test_the_topic_raised_is_answered_guarded_or_open(library: Library) -> None:
     assert "but guarded" in guarded
     opened = user_text(reply_context(setup, heard=heard, state=BuyerState(60, 45)))
     assert "open enough now to be candid" in opened
+    withheld = user_text(
+        reply_context(setup, heard=heard, state=BuyerState(60, 45), withheld_topic=True)
+    )
+    assert "but guarded" in withheld  # a fact there it is not ready to tell
     assert "410,000" not in guarded + opened
     nothing = user_text(reply_context(setup))
     assert "one of your topics" not in nothing

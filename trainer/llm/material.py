@@ -146,7 +146,8 @@ def find_topic(persona: Persona, topic_id: str | None) -> Topic | None:
 def _topic_text(context: ReplyContext, topic: Topic) -> str:
     facts, public = _safe(context.setup)
     about = topic.about if not leaks(topic.about, facts, public) else topic.id
-    if context.state.openness >= topic.opens_at:
+    # a fact on the topic that the buyer is not ready to tell keeps the answer guarded
+    if context.state.openness >= topic.opens_at and not context.withheld_topic:
         return (
             f"The seller raised one of your topics: {about}. Answer that, in your voice: you "
             "are open enough now to be candid and concrete about your own situation."
