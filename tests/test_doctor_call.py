@@ -15,7 +15,22 @@ import pytest
 
 from tests.cli_helpers import run
 from tests.fake_openai import FakeOpenAI, Status
-from trainer.llm.call_check import out_of_character, warms_to
+from tests.fakes import assessment
+from trainer.content.library import Library, ResolvedScenario
+from trainer.content.models import HiddenFact
+from trainer.engine.ports import ReplyContext
+from trainer.engine.session import Session
+from trainer.engine.state import BuyerState
+from trainer.llm.call_check import (
+    Played,
+    RecordingBuyer,
+    judge_replies,
+    out_of_character,
+    unearned_said,
+    warms_to,
+)
+from trainer.offline.assessor import OfflineAssessor
+from trainer.offline.buyer import OfflineBuyer
 
 pytest_plugins = ["tests.fake_openai"]
 
@@ -253,3 +268,57 @@ def test_warming_to_a_pitch_unless_negated() -> None:
     assert warms_to("That's not exactly amazing, is it?") is None
     assert warms_to("I wouldn't love to, no.") is None
     assert warms_to("You're reading me a brochure.") is None
+
+
+# ------------------------------------------------------------------ the fact check
+
+
+async def test_the_offline_buyer_passes_every_check(library: Library) -> None:
+    """The persona's own lines, as the offline buyer speaks them, are the standard: the
+    checks must not fail them (no false alarm from one earned fact's words or numbers
+    taken for another's)."""
+    setup = library.resolve("cold-call-cold-chain")
+    played: list[Played] = []
+    assessor = OfflineAssessor()
+    for test in setup.scenario.tests:
+        session = Session(setup, RecordingBuyer(OfflineBuyer(0), test.name, played), assessor)
+        await session.start()
+        for line in test.seller:
+            if session.over:
+                break
+            await session.play(line)
+    report = judge_replies(played)
+    assert report.fit, [r.failed for r in report.replies if r.failed]
+
+
+def test_a_number_the_buyer_was_given_is_not_another_fact(library: Library) -> None:
+    setup = library.resolve("cold-call-cold-chain")
+    facts = {f.id: f for f in setup.persona.hidden_facts}
+    detention = facts["detention-bill"]
+    unearned = reply_context(setup, ())
+    assert unearned_said(unearned, "We paid about 410,000 in detention.") == ["detention-bill"]
+    assert unearned_said(unearned, "Four hundred ten grand, give or take.") == ["detention-bill"]
+    assert unearned_said(unearned, "One site, two docks, eleven doors.") == []
+    # the seller said the number first: the buyer repeating it says nothing hidden
+    echoed = reply_context(setup, (), seller="Is detention near $410,000 a year for you?")
+    assert unearned_said(echoed, "410,000? Could be.") == []
+    # a figure inside an earned fact is the buyer's to say
+    shared = reply_context(setup, (detention,))
+    assert unearned_said(shared, detention.reveal) == []
+
+
+def reply_context(
+    setup: ResolvedScenario, earned: tuple[HiddenFact, ...], seller: str = "How is the dock?"
+) -> ReplyContext:
+    return ReplyContext(
+        setup=setup,
+        seller_text=seller,
+        turn_index=2,
+        assessment=assessment(),
+        state=BuyerState(50, 30),
+        earned_facts=earned,
+        new_facts=earned,
+        withheld_topic=False,
+        ending=None,
+        history=[],
+    )

@@ -82,6 +82,8 @@ def test_the_system_prompt_has_the_voice_and_topics_but_no_fact(library: Library
     assert 0 < len(examples) <= EXAMPLE_LINES
     assert all(f'- "{line}"' in system for line in examples)
     assert "Savannah's the loud one. Trucks stack up at six and sit." in system
+    assert "We staff for the worst day." in system  # the next topic starts guarded
+    assert any(line in system for line in setup.persona.lines.pitch)  # and how it pushes back
     assert "- detention: detention fees carriers charge when trucks wait at the gate" in system
     assert "- overtime: overtime on the dock on peak days" in system
     assert "410,000" not in system and LEAKY not in system
@@ -92,6 +94,7 @@ def test_the_system_prompt_has_the_voice_and_topics_but_no_fact(library: Library
 
 def test_a_persona_without_topics_still_gets_its_own_lines(library: Library) -> None:
     setup = library.resolve(SCENARIO)
+    setup = replace(setup, persona=setup.persona.model_copy(update={"topics": []}))
     system = buyer_system(setup)
     assert "What you talk about when a seller raises it" not in system
     assert any(line in system for line in setup.persona.lines.discovery)

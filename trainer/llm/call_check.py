@@ -40,8 +40,15 @@ engine heard a kind of pressure; a *good question* is discovery or insight with 
 **facts** - the buyer never states a hidden fact it was not given. For every persona fact
 not among the turn's earned facts, ``trainer.engine.said.carries`` (the engine's own test
 of whether a reply said a fact) must say no, with the turn's public words (the seller's
-turn, who the buyer is, the brief) not counting. A fact with neither figures nor key
-words cannot be checked that way and is skipped.
+turn, who the buyer is, the brief) not counting, and neither do the words and numbers of
+the facts the buyer was given (an earned fact's "late January, after the Christmas peak"
+is not an unearned freeze "for the Christmas peak" to "6 January"; an earned "31 hours"
+of downtime is not an unearned "31 years" in the job). For a fact with figures only the
+reply's numbers the buyer was not given count (not those of the facts it may share, the
+seller's turn or the brief, within the engine's 10%), and a small whole number (0-12)
+counts no more than in a fact's statement ("one real alert" is not a "$1.1 million"
+request, which ``carries`` would match as a sum said without its millions). A fact with
+neither figures nor key words cannot be checked and is skipped.
 
 The buyer's opening line is the persona's own (no model call), so it is not checked. The
 model is fit for trainees when every check passes on every reply it applies to.
@@ -56,11 +63,11 @@ from statistics import mean
 
 from trainer.content.library import ResolvedScenario
 from trainer.engine.ports import Buyer, ReplyContext, ReplyEnd
-from trainer.engine.said import carries, public_stems
+from trainer.engine.said import TOLERANCE, carries, numbers, public_stems
 from trainer.engine.session import Session
-from trainer.llm.material import checkable
+from trainer.llm.material import checkable, figures, is_small_whole
 from trainer.llm.settings import LlmSettings
-from trainer.text import normalise, phrase_pattern, words
+from trainer.text import content_stems, normalise, phrase_pattern, words
 from trainer.words import plural
 
 CHECKS: tuple[str, ...] = ("character", "words", "patience", "facts")
@@ -252,16 +259,49 @@ def word_budget(context: ReplyContext) -> int:
     return 2 * persona.voice.words_per_reply + reveals
 
 
+def given_numbers(context: ReplyContext) -> list[float]:
+    """The numbers the buyer was given or heard: in the facts it may share, the seller's
+    turn and the brief. Saying one of them is no evidence of another fact."""
+    brief = context.setup.scenario.brief
+    texts = [context.seller_text, brief.situation, *brief.research]
+    for fact in context.earned_facts:
+        texts += [fact.fact, fact.reveal]
+    return [n for text in texts for n in numbers(text)]
+
+
+def _digits(number: float) -> str:
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
 def unearned_said(context: ReplyContext, reply: str) -> list[str]:
-    """The ids of hidden facts the reply states although the buyer was not given them."""
+    """The ids of hidden facts the reply states although the buyer was not given them.
+
+    The engine's own test (``carries``) decides, refined so one fact's words are not
+    taken for another's: the words and numbers of the facts the buyer may share count as
+    public, and small whole numbers (0-12) count no more than in a fact's statement."""
     public = public_stems(context.setup, context.seller_text)
-    return [
-        fact.id
-        for fact in context.setup.persona.hidden_facts
-        if fact not in context.earned_facts
-        and checkable(fact, public)
-        and carries(fact, reply, public)
+    for earned in context.earned_facts:  # its words are the buyer's to say
+        public |= content_stems(f"{earned.fact} {earned.reveal}")
+    given = given_numbers(context)
+    own = [
+        n
+        for n in numbers(reply)
+        if not is_small_whole(n)
+        and not any(abs(n - g) <= TOLERANCE * max(abs(n), abs(g)) for g in given)
     ]
+    said = normalise(reply)
+    found: list[str] = []
+    for fact in context.setup.persona.hidden_facts:
+        if fact in context.earned_facts or not checkable(fact, public):
+            continue
+        if normalise(fact.reveal).strip() in said:
+            found.append(fact.id)
+        elif figures(fact):
+            if any(carries(fact, _digits(n), public) for n in own):
+                found.append(fact.id)
+        elif carries(fact, reply, public):
+            found.append(fact.id)
+    return found
 
 
 def is_pitch_or_pressure(context: ReplyContext) -> bool:

@@ -16,6 +16,7 @@ Facts reach the model only through the earned-facts list in the turn's message.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import zip_longest
 
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import HiddenFact, Persona, Topic
@@ -54,11 +55,20 @@ def clip(text: str, limit: int) -> str:
 # ------------------------------------------------------------------ leak guard
 
 
+def is_small_whole(number: float) -> bool:
+    """A number that is no particular ("two years ago", "one real alert")."""
+    return number.is_integer() and number <= SMALL_WHOLE
+
+
+def figures(fact: HiddenFact) -> list[float]:
+    """The figures of a fact's statement, as ``carries`` reads them."""
+    return [n for n in numbers(fact.fact) if not is_small_whole(n)]
+
+
 def checkable(fact: HiddenFact, public: set[str]) -> bool:
     """Whether ``carries`` can tell for this fact: it has figures or key words. (For one
     with neither, ``carries`` says yes to everything; only its words verbatim count.)"""
-    figures = [n for n in numbers(fact.fact) if not (n.is_integer() and n <= SMALL_WHOLE)]
-    return bool(figures) or bool(content_stems(fact.fact) - public)
+    return bool(figures(fact)) or bool(content_stems(fact.fact) - public)
 
 
 def leaks(text: str, facts: Sequence[HiddenFact], public: set[str]) -> bool:
@@ -80,19 +90,34 @@ def _safe(setup: ResolvedScenario) -> tuple[Sequence[HiddenFact], set[str]]:
 # ------------------------------------------------------------------ the system prompt
 
 
-def _candidates(persona: Persona) -> Iterator[str]:
-    """Lines in the order examples are taken: each topic's first open and guarded line,
-    then the first of each pool, then the next of each, and so on (round robin, so a
-    persona with many topics still shows how it pushes back)."""
-    columns: list[list[str]] = []
-    for topic in persona.topics:
-        columns += [list(topic.open), list(topic.guarded)]
-    columns += [list(getattr(persona.lines, pool)) for pool in POOL_ORDER]
+def _round_robin(columns: Sequence[Sequence[str]]) -> Iterator[str]:
+    """The first of each column, then the second of each, and so on."""
     depth = max((len(c) for c in columns), default=0)
     for row in range(depth):
         for column in columns:
             if row < len(column):
                 yield column[row]
+
+
+def _topic_column(topic: Topic, open_first: bool) -> list[str]:
+    pairs = (
+        zip_longest(topic.open, topic.guarded)
+        if open_first
+        else zip_longest(topic.guarded, topic.open)
+    )
+    return [line for pair in pairs for line in pair if line is not None]
+
+
+def _candidates(persona: Persona) -> Iterator[str]:
+    """Lines in the order examples are taken: a topic line, then a pool line, in turn.
+    Topics take turns (open first for one, guarded first for the next), and so do the
+    pools, so a persona with ten topics still shows how it answers and how it pushes back."""
+    topics = _round_robin(
+        [_topic_column(t, open_first=i % 2 == 0) for i, t in enumerate(persona.topics)]
+    )
+    pools = _round_robin([list(getattr(persona.lines, pool)) for pool in POOL_ORDER])
+    for pair in zip_longest(topics, pools):
+        yield from (line for line in pair if line is not None)
 
 
 def example_lines(setup: ResolvedScenario, limit: int = EXAMPLE_LINES) -> list[str]:
