@@ -30,7 +30,8 @@ A chat request is a *judge* request when its body has a `response_format` of typ
 (prompt-and-validate mode); otherwise it is a *buyer* request.
 
 Each chat request takes the next queued behaviour (`push`), or, when none is queued, the
-default for its kind: a buyer gets `buyer_text` (streamed when it asks for `stream: true`);
+default for its kind: a buyer gets `buyer(body)` when `buyer` is set, else `buyer_text`
+(streamed when it asks for `stream: true`);
 a judge gets `json.dumps(judge(body))` when `judge` is set, else a verdict built from the
 request's JSON schema (`default_verdict`), or `generic_verdict` when it has no schema.
 Two checks come first and do not take a queued behaviour: the API key (when `api_key` is
@@ -585,6 +586,7 @@ class FakeOpenAI:
         models: list[str] | None = None,
         api_key: str | None = None,
         buyer_text: str = DEFAULT_BUYER_TEXT,
+        buyer: Callable[[dict[str, Any]], str] | None = None,
         judge: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         first_token_delay: float = 0.0,
         judge_delay: float = 0.0,
@@ -592,6 +594,7 @@ class FakeOpenAI:
         self.models: list[str] = list(models or ["buyer-model", "judge-model"])
         self.api_key = api_key
         self.buyer_text = buyer_text
+        self.buyer = buyer
         self.judge = judge
         self.generic_verdict: dict[str, Any] = dict(GENERIC_VERDICT)
         self.first_token_delay = first_token_delay
@@ -678,7 +681,7 @@ class FakeOpenAI:
 
     def _default_text(self, kind: Kind, body: dict[str, Any]) -> str:
         if kind == "buyer":
-            return self.buyer_text
+            return self.buyer(body) if self.buyer is not None else self.buyer_text
         if self.judge is not None:
             return json.dumps(self.judge(body))
         fmt = body.get("response_format")
