@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -189,6 +189,21 @@ def topics_raised(persona: Persona, normalised_text: str) -> tuple[str, ...]:
     index = _topic_index(persona)
     if not index.topics:
         return ()
+    known = index.raised.get(normalised_text)
+    if known is None:
+        known = _score_topics(index, normalised_text)
+        if len(index.raised) > RAISED_MEMO:
+            index.raised.clear()
+        index.raised[normalised_text] = known
+    return known
+
+
+RAISED_MEMO = 4096
+"""Texts whose topics a persona's index remembers: a call reads each earlier turn again
+for every new one (is this a repeat? what has not been raised yet?)."""
+
+
+def _score_topics(index: _TopicIndex, normalised_text: str) -> tuple[str, ...]:
     scores: list[tuple[float, int, str]] = []
     clauses = [(_stems_of(text), text, weight) for text, weight in _clauses(normalised_text)]
     for order, entry in enumerate(index.topics):
@@ -256,6 +271,7 @@ class _TopicIndex:
     topics: tuple[_TopicEntry, ...]
     idf: dict[str, float]
     strong_idf: dict[str, float]
+    raised: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 _INDEXES: dict[int, tuple[Persona, _TopicIndex]] = {}
@@ -446,6 +462,7 @@ Two questions on one subject from the same angle ask for the same thing; from an
 angle, the second follows the first up."""
 
 
+@lru_cache(maxsize=4096)
 def angles(text: str) -> frozenset[str]:
     """The angles of the text's questions."""
     questions = " ".join(re.findall(r"[^.?!]*\?", text)) or text
@@ -463,7 +480,7 @@ def _topic_words(persona: Persona, topic_id: str) -> list[str]:
     return []
 
 
-def _same_question(text: str, stems: set[str], earlier: str) -> bool:
+def _same_question(text: str, stems: frozenset[str], earlier: str) -> bool:
     """The same question as an earlier one: the same content words (a word changed or
     added at most), or the same words in a shorter form ("So what prompted you to reply?"
     after "You usually ignore vendor email, so what prompted you to reply?")."""
@@ -477,15 +494,17 @@ def _same_question(text: str, stems: set[str], earlier: str) -> bool:
     return shared / min(len(mine), len(before)) >= 0.85 and shared / len(mine | before) >= 0.5
 
 
-def _question_words(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _question_words(text: str) -> frozenset[str]:
     questions = " ".join(re.findall(r"[^.?!]*\?", text)) or text
-    return {stem(w) for w in words(normalise(questions))} - _SPOKEN_FILLER
+    return frozenset({stem(w) for w in words(normalise(questions))} - _SPOKEN_FILLER)
 
 
-def _question_stems(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _question_stems(text: str) -> frozenset[str]:
     """The content words of the text's questions (the whole text if it has none)."""
     questions = re.findall(r"[^.?!]*\?", text)
-    return content_stems(" ".join(questions) or text) - _FILLER_STEMS
+    return frozenset(content_stems(" ".join(questions) or text) - _FILLER_STEMS)
 
 
 def _wrong_name(persona: Persona, seller_text: str) -> str | None:
