@@ -313,3 +313,73 @@ async def test_a_model_judges_tip_given_before_gives_way_to_a_new_one(
         replace(context, tips_given=("Ask about Mondays.",))
     )
     assert again.tip == "Follow up on the detention answer."
+
+
+async def test_a_speech_and_a_wrong_name_get_their_own_answers(setup: ResolvedScenario) -> None:
+    buyer = OfflineBuyer(seed=2)
+    session = Session(setup, buyer, ScriptedAssessor(*[assessment("discovery", 3)] * 2))
+    await session.start()
+    wrong = await session.play("Hi Sarah, how are inbound trucks booked at your docks?")
+    assert buyer.last is not None and buyer.last.kind == "wrong_name"
+    assert any(line in wrong.buyer for line in setup.persona.lines.wrong_name or ["Dana"])
+    speech = "We help warehouses in many ways and " * 20 + "what happens on Mondays?"
+    await session.play(speech)
+    pool = setup.persona.lines.monologue or ["Hold on", "Let me stop", "a lot to take in"]
+    assert any(line in session.turns[-1].buyer for line in pool)
+
+
+async def test_an_answered_question_is_pointed_back_to_the_answer(
+    setup: ResolvedScenario,
+) -> None:
+    """Asked again from the same angle, the buyer says so and repeats what it said; the
+    turn earns no openness."""
+    buyer = OfflineBuyer(seed=4)
+    session = Session(setup, buyer, ScriptedAssessor(*[assessment("discovery", 4)] * 3))
+    await session.start()
+    first = await session.play("How do carriers bill you for waiting trucks?")
+    again = await session.play("Tell me about the detention charges you get from carriers?")
+    assert buyer.last is not None and buyer.last.kind == "already_answered"
+    answer = next(line for line in TOPICS[1].guarded if line in first.buyer)
+    assert answer.split(". ")[0] in again.buyer  # its first sentence, said again
+    assert again.state.openness <= first.state.openness
+    same = await session.play("Tell me about the detention charges you get from carriers?")
+    assert buyer.last.kind == "asked_again" and same.state.openness <= again.state.openness
+
+
+async def test_a_resumed_call_does_not_repeat_what_was_said(setup: ResolvedScenario) -> None:
+    """The lines said are read from the transcript, so a new buyer object (a resumed call
+    after a crash) still says nothing twice."""
+    questions = [
+        "What happens on Mondays at the dock?",
+        "How does overtime look before holidays?",
+        "Who on your team feels the peak days most?",
+        "What does dwell time look like at Savannah?",
+        "How do carriers bill you for waiting trucks?",
+    ]
+    session = Session(setup, OfflineBuyer(seed=9), OfflineAssessor())
+    await session.start()
+    for question in questions[:3]:
+        await session.play(question)
+    resumed = Session(setup, OfflineBuyer(seed=9), OfflineAssessor())
+    resumed.restore(session.opening, list(session.turns), [], None)
+    buyer = resumed.buyer
+    assert isinstance(buyer, OfflineBuyer)
+    used: list[str] = []
+    for question in questions[3:]:
+        await resumed.play(question)
+        assert buyer.last is not None
+        used += buyer.last.lines
+    earlier = " ".join(t.buyer for t in session.turns)
+    assert not [line for line in used if len(line.split()) > 2 and line in earlier]
+
+
+async def test_tips_say_she_for_a_buyer_who_is_she(setup: ResolvedScenario) -> None:
+    persona = setup.persona.model_copy(update={"pronouns": "she"})
+    she = ResolvedScenario(
+        setup.scenario, persona, setup.rubric, setup.scenario_source, setup.persona_source
+    )
+    session = Session(she, OfflineBuyer(), OfflineAssessor())
+    await session.start()
+    tips = [(await session.play("Sign today and we can lock in the price.")).assessment.tip]
+    tips += [(await session.play("We are the leading platform.")).assessment.tip]
+    assert not any(" their " in f" {tip} " for tip in tips), tips
