@@ -115,3 +115,13 @@ def test_every_line_fits_the_voice(personas: dict[str, Persona], pid: str) -> No
         if len(line.split()) > limit
     ]
     assert long_lines == []
+
+
+def test_every_starter_persona_says_how_to_refer_to_them() -> None:
+    """Tips say "she" or "he" where the buyer is one: 'they' is the default for a persona
+    that does not say, not a guess the starter library should rely on."""
+    folder = package_content_root() / "personas"
+    files = sorted(folder.glob("*.yaml"))
+    assert len(files) >= 12
+    for path in files:
+        assert "\npronouns: " in path.read_text(encoding="utf-8"), path.name
