@@ -392,7 +392,10 @@ def _repeat(
         seller, buyer = earlier[index - 1]
         if "?" not in seller:
             continue
-        shared = subjects & set(topics_raised(persona, normalise(seller))[:EARLIER_SUBJECTS])
+        # what the earlier turn asked about, not what it said on the way ("I saw Savannah
+        # opened a second dock. Do you have two minutes?" asked for time, not about docks)
+        asked_about = topics_raised(persona, normalise(_questions_of(seller)))
+        shared = subjects & set(asked_about[:EARLIER_SUBJECTS])
         answered_on = topic_of_reply(persona, buyer)
         if answered_on is None or answered_on not in shared:
             continue  # another subject, or asked before but the buyer did not answer it
@@ -494,9 +497,14 @@ def _same_question(text: str, stems: frozenset[str], earlier: str) -> bool:
     return shared / min(len(mine), len(before)) >= 0.85 and shared / len(mine | before) >= 0.5
 
 
+def _questions_of(text: str) -> str:
+    """The text's questions (the whole text if it asks none)."""
+    return " ".join(re.findall(r"[^.?!]*\?", text)) or text
+
+
 @lru_cache(maxsize=4096)
 def _question_words(text: str) -> frozenset[str]:
-    questions = " ".join(re.findall(r"[^.?!]*\?", text)) or text
+    questions = _questions_of(text)
     return frozenset({stem(w) for w in words(normalise(questions))} - _SPOKEN_FILLER)
 
 
