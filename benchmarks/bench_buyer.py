@@ -137,7 +137,7 @@ async def main() -> int:
     parser.add_argument("--data", type=Path, default=REPO / "benchmarks" / "data")
     parser.add_argument("--worst", type=int, default=8)
     args = parser.parse_args()
-    data: Path = args.data
+    data: Path = args.data.resolve()
     roots = [data] if (data / "scenarios").is_dir() else [REPO]
     library = load_library(roots)
     if library.problems:
