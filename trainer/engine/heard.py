@@ -283,6 +283,8 @@ def _topic_index(persona: Persona) -> _TopicIndex:
     if cached is not None and cached[0] is persona:
         return cached[1]
     facts = {f.id: f for f in persona.hidden_facts}
+    # the buyer's own name is in every turn that greets them, and raises nothing
+    names = _stems_of(normalise(persona.name))
     entries = []
     for topic in persona.topics:
         strong = frozenset(s for phrase in topic.words for s in _stems_of(normalise(phrase)))
@@ -295,8 +297,11 @@ def _topic_index(persona: Persona) -> _TopicIndex:
                 near += fact.topics
                 material += [fact.fact, fact.hint or ""]
         near_stems = frozenset(s for text in near for s in _stems_of(normalise(text)))
-        related = (_related(strong) | near_stems) - strong
-        weak = frozenset(s for text in material for s in _stems_of(normalise(text))) - strong
+        strong -= names
+        related = (_related(strong) | near_stems) - strong - names
+        weak = (
+            frozenset(s for text in material for s in _stems_of(normalise(text))) - strong - names
+        )
         multi = [w for w in topic.words if " " in w.strip()]
         entries.append(
             _TopicEntry(topic.id, strong, related, weak - related, _pattern(tuple(multi)))
@@ -330,9 +335,22 @@ def _clauses(normalised_text: str) -> list[tuple[str, float]]:
 
 
 def _stems_of(text: str) -> set[str]:
-    """Content stems, a possessive read as its word ("carrier's" is "carrier")."""
+    """Content stems, a possessive read as its word ("carrier's" is "carrier"); a
+    contraction ("isn't") and the small talk of any call ("two minutes", "thanks for the
+    call") raise no topic."""
     plain = (w.removesuffix("'s") for w in words(text))
-    return {stem(w) for w in plain if len(w) >= 4 and w not in STOPWORDS}
+    return {
+        stem(w)
+        for w in plain
+        if len(w) >= 4 and w not in STOPWORDS and "'" not in w and w not in _SMALL_TALK
+    }
+
+
+_SMALL_TALK_TEXT = """
+    minute minutes call calls calling called moment moments quick quickly relevant thanks
+    question questions talk talking chat speak speaking taking appreciate
+"""
+_SMALL_TALK = frozenset(_SMALL_TALK_TEXT.split())
 
 
 @lru_cache(maxsize=1024)
