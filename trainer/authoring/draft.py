@@ -19,8 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import json
-import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,7 +48,7 @@ from trainer.content.problems import Problem
 from trainer.engine.assessment import Usage
 from trainer.llm.endpoint import Endpoint
 from trainer.llm.settings import LlmSettings
-from trainer.llm.structured import Mode, ask_json, wrote_prose
+from trainer.llm.structured import Mode, ask_json, json_answer, wrote_prose
 from trainer.text import CONTROL_IN_TEXT, one_line
 from trainer.words import plural
 
@@ -122,14 +120,10 @@ def check_sentence(sentence: str) -> str:
 
 def parse_draft(content: str, kinds: tuple[str, ...]) -> dict[str, Any]:
     """The drafts in a model's answer (code fences allowed), or ``InvalidDraft``."""
-    text = content.strip()
-    fenced = re.fullmatch(r"```(?:json)?\s*(.*?)\s*```", text, re.DOTALL)
-    if fenced:
-        text = fenced.group(1)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidDraft(f"not JSON ({exc.msg} at character {exc.pos})") from None
+        data = json_answer(content)
+    except ValueError as exc:
+        raise InvalidDraft(str(exc)) from None
     if not isinstance(data, dict):
         raise InvalidDraft("not a JSON object")
     for kind in kinds:

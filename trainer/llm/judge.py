@@ -10,7 +10,6 @@ offline assessment (see ``checked.py``).
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ from trainer.engine.assessment import Assessment, Usage
 from trainer.engine.ports import AssessContext, NoVerdict
 from trainer.llm.endpoint import Endpoint
 from trainer.llm.prompts import judge_messages
-from trainer.llm.structured import Answer, Mode, ask_json, wrote_prose
+from trainer.llm.structured import Answer, Mode, ask_json, json_answer, wrote_prose
 
 ATTEMPTS = 2
 MAX_TOKENS = 900
@@ -95,14 +94,10 @@ def _quoted(evidence: str) -> str:
 
 def parse_verdict(content: str, context: AssessContext) -> Verdict:
     """The verdict in ``content``, or ``InvalidVerdict`` saying what is wrong with it."""
-    text = content.strip()
-    fenced = re.fullmatch(r"```(?:json)?\s*(.*?)\s*```", text, re.DOTALL)
-    if fenced:
-        text = fenced.group(1)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidVerdict(f"not JSON ({exc.msg})") from None
+        data = json_answer(content)
+    except ValueError as exc:
+        raise InvalidVerdict(str(exc)) from None
     try:
         verdict = Verdict.model_validate(data)
     except ValidationError as exc:

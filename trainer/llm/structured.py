@@ -11,6 +11,7 @@ in the next mode; the mode that worked is returned, so a caller can keep it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -39,6 +40,20 @@ class Answer:
     usage: Usage
     mode: Mode
     finish_reason: str | None = None
+
+
+def json_answer(content: str) -> object:
+    """The JSON value in a model's answer, which may come in a code fence; ``ValueError``
+    saying what is wrong when there is none (the judge and the draft both read answers
+    this way, and report the same words)."""
+    text = content.strip()
+    fenced = re.fullmatch(r"```(?:json)?\s*(.*?)\s*```", text, re.DOTALL)
+    if fenced:
+        text = fenced.group(1)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg} at character {exc.pos})") from None
 
 
 def schema_hint(schema: dict[str, Any]) -> str:
