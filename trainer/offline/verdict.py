@@ -12,6 +12,7 @@ from trainer.engine.ports import AssessContext
 from trainer.offline.criteria import criteria_scores
 from trainer.offline.decision import decide
 from trainer.offline.explain import evidence, reason
+from trainer.offline.library_worlds import with_starter_worlds
 from trainer.offline.model import JudgeModel
 from trainer.offline.reading import read
 from trainer.offline.tips import tip_for
@@ -20,7 +21,7 @@ from trainer.offline.vocabulary import vocabulary_for
 
 def verdict(context: AssessContext, judge: JudgeModel) -> Assessment:
     """The verdict on one turn, with its evidence, reason, tip and criteria."""
-    reading = read(context, judge.background)
+    reading = read(context, with_starter_worlds(judge.background))
     decision = decide(judge, reading)
     s = reading.signals
     move, good_use = decision.move, decision.good_use
