@@ -383,3 +383,11 @@ async def test_tips_say_she_for_a_buyer_who_is_she(setup: ResolvedScenario) -> N
     tips = [(await session.play("Sign today and we can lock in the price.")).assessment.tip]
     tips += [(await session.play("We are the leading platform.")).assessment.tip]
     assert not any(" their " in f" {tip} " for tip in tips), tips
+
+
+def test_an_abbreviation_the_author_listed_raises_its_topic(setup: ResolvedScenario) -> None:
+    """Content words start at four letters; a short topic word (DSO, FCR) is matched whole."""
+    topics = [*TOPICS, TOPICS[1].model_copy(update={"id": "cash", "words": ["dso", "cash flow"]})]
+    persona = setup.persona.model_copy(update={"topics": topics})
+    assert topics_raised(persona, normalise("What's your DSO looking like?"))[0] == "cash"
+    assert "cash" not in topics_raised(persona, normalise("What do you do on Mondays?"))

@@ -223,12 +223,18 @@ def _score_topics(index: _TopicIndex, normalised_text: str) -> tuple[str, ...]:
                     weak_hits += 1
             if entry.phrases is not None:
                 for match in {m.group(0) for m in entry.phrases.finditer(text)}:
-                    score += weight * 0.5 * match.count(" ")
+                    # a phrase said whole counts on top of its words; a short word the
+                    # author listed (DSO, FCR, ROI) counts as a word of its own
+                    score += weight * (0.5 * match.count(" ") if " " in match else 1.0)
                     strong_hits += 1
         if strong_hits or weak_hits >= 2:
             scores.append((-score, order, entry.id))
     return tuple(topic_id for _, _, topic_id in sorted(scores))
 
+
+SHORT_WORD = 4
+"""Topic words shorter than this are matched whole ("DSO", "FCR"): content stems start at
+four letters, so an abbreviation would otherwise never raise its topic."""
 
 WEAK = 0.35
 """What a word from a topic's material (not its ``words``) counts, against 1."""
@@ -302,7 +308,7 @@ def _topic_index(persona: Persona) -> _TopicIndex:
         weak = (
             frozenset(s for text in material for s in _stems_of(normalise(text))) - strong - names
         )
-        multi = [w for w in topic.words if " " in w.strip()]
+        multi = [w for w in topic.words if " " in w.strip() or len(w.strip()) < SHORT_WORD]
         entries.append(
             _TopicEntry(topic.id, strong, related, weak - related, _pattern(tuple(multi)))
         )
