@@ -32,6 +32,15 @@ def _pitch(scenario: str) -> list[str]:
     return (SCRIPTS / scenario / "pitch.txt").read_text().splitlines()
 
 
+def _dump(product: str) -> list[str]:
+    """Nothing but feature lists: the scenarios' own pitch scripts end by asking for a
+    demo, which a buyer made open by the good turns before may accept."""
+    return [
+        f"{product} is the leading AI-powered platform, with real-time dashboards, seamless "
+        "integrations and best-in-class analytics."
+    ] * 12
+
+
 def _doc(
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
@@ -95,9 +104,12 @@ def test_a_hang_up_is_below_the_pass_mark_whatever_came_before(
 ) -> None:
     # up to four good turns, leaving the three pitches room before the turn limit (a
     # six-turn scenario would otherwise end on its limit before the buyer hangs up)
-    limit = library.resolve(scenario).scenario.limits.turns
+    setup = library.resolve(scenario)
+    limit = setup.scenario.limits.turns
     good = _discovery(scenario)[: min(4, limit - 3)]
-    doc = _doc(capsys, tmp_path, "certify", scenario, good + _pitch(scenario) * 3)
+    doc = _doc(
+        capsys, tmp_path, "certify", scenario, good + _dump(setup.scenario.brief.product.name)
+    )
     outcome, verdict = doc["outcome"], doc["certification"]
     assert outcome["ended_by"] == "buyer"
     assert verdict["score"] < verdict["pass_mark"]
