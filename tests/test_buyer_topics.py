@@ -391,3 +391,13 @@ def test_an_abbreviation_the_author_listed_raises_its_topic(setup: ResolvedScena
     persona = setup.persona.model_copy(update={"topics": topics})
     assert topics_raised(persona, normalise("What's your DSO looking like?"))[0] == "cash"
     assert "cash" not in topics_raised(persona, normalise("What do you do on Mondays?"))
+
+
+def test_a_quoted_answer_continues_the_sentence_it_is_quoted_in() -> None:
+    """After "Like I said —" the earlier sentence goes on in lower case, but a name of the
+    buyer's world and "I" keep their capitals."""
+    from trainer.offline.buyer import _continuing
+
+    assert _continuing("Cost is always on the list.") == "cost is always on the list."
+    assert _continuing("Savannah is most of it.", frozenset({"savannah"})).startswith("Savannah")
+    assert _continuing("I'd rather not say.") == "I'd rather not say."

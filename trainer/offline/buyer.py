@@ -15,11 +15,12 @@ import random
 import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import Lines, Persona, Topic
 from trainer.engine.ports import ReplyContext
-from trainer.text import STOPWORDS
+from trainer.offline.vocabulary import names_in
 
 IMPATIENT_BELOW = 30
 """Patience under which the buyer says so before answering a poor turn."""
@@ -223,7 +224,9 @@ class _Composer:
             return
         self.say(self.pool("already_answered"), self.built_in["already_answered"])
         lead = self.parts[-1] if self.parts else ""
-        self.parts.append(_continuing(earlier) if lead.endswith(("—", ",", ":")) else earlier)
+        if lead.endswith(("—", ",", ":")):
+            earlier = _continuing(earlier, _names_of(self.persona))
+        self.parts.append(earlier)
 
     def quotable(self, answer: str) -> str:
         """The sentence of an earlier answer that carried it: its topic line or fact."""
@@ -338,15 +341,29 @@ def _answers_pressure(move: str, good_use: int) -> bool:
     return good_use <= 2 if move in {"discovery", "insight"} else good_use <= 3
 
 
-def _continuing(sentence: str) -> str:
+def _continuing(sentence: str, names: frozenset[str] = frozenset()) -> str:
     """A sentence quoted after "Like I said —": its first word in lower case, unless it is
-    a name or "I" ("Savannah is where..." stays as it is)."""
+    "I" or a name of the buyer's world ("Savannah is where..." stays as it is)."""
     first, _, rest = sentence.partition(" ")
-    if first.lower() in STOPWORDS and first != "I" and not first.startswith("I'"):
-        return f"{first.lower()} {rest}".rstrip()
-    return sentence
+    bare = first.strip(",.;:!?'\"").lower()
+    if first == "I" or first.startswith("I'") or bare in names or not first[:1].isupper():
+        return sentence
+    return f"{first[:1].lower()}{first[1:]} {rest}".rstrip()
 
 
 def _telling(sentences: list[str]) -> str:
     """The first sentence that says something ("Alright." does not)."""
     return next((s for s in sentences if len(s.split()) > 3), "")
+
+
+@lru_cache(maxsize=64)
+def _names_of_text(text: str) -> frozenset[str]:
+    return frozenset(names_in([text]))
+
+
+def _names_of(persona: Persona) -> frozenset[str]:
+    """The names in the persona's own words (sites, people, systems), in lower case."""
+    lines = [persona.name, persona.organisation, persona.background]
+    lines += [line for topic in persona.topics for line in (*topic.open, *topic.guarded)]
+    lines += [fact.reveal for fact in persona.hidden_facts]
+    return _names_of_text("\n".join(lines))
