@@ -41,10 +41,11 @@ sys.path.insert(0, str(REPO))
 
 from trainer.content.library import ResolvedScenario, load_library  # noqa: E402
 from trainer.content.models import Persona  # noqa: E402
+from trainer.content.persona_checks import covers  # noqa: E402
 from trainer.engine.session import Session, Turn  # noqa: E402
 from trainer.offline.assessor import OfflineAssessor  # noqa: E402
 from trainer.offline.buyer import Composed, OfflineBuyer  # noqa: E402
-from trainer.text import normalise, phrase_pattern  # noqa: E402
+from trainer.text import normalise  # noqa: E402
 
 REPEAT_KINDS = {"asked_again", "already_answered"}
 CALL_TURNS = 20
@@ -84,13 +85,7 @@ class Tally:
 
 def expected_topics(persona: Persona, concern: str) -> set[str]:
     """The persona's topics that answer a concern: those whose words are in its text."""
-    text = normalise(concern)
-    found = set()
-    for topic in persona.topics:
-        pattern = phrase_pattern(topic.words)
-        if pattern is not None and pattern.search(text):
-            found.add(topic.id)
-    return found
+    return {topic.id for topic in persona.topics if covers(topic, concern)}
 
 
 def opened_setup(setup: ResolvedScenario, turns: int) -> ResolvedScenario:

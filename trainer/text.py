@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from trainer.words import plural
 
@@ -100,6 +101,19 @@ def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
         return None
     alternatives = "|".join(_phrase_regex(p) for p in cleaned)
     return re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
+
+
+@lru_cache(maxsize=2048)
+def phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """``phrase_pattern`` compiled once per set of phrases: the same fact and topic words
+    are looked for on every turn of every call."""
+    return phrase_pattern(phrases)
+
+
+def mentions(phrases: Iterable[str], normalised_text: str) -> bool:
+    """Whether normalised text says any of the phrases, as whole words."""
+    pattern = phrases_pattern(tuple(phrases))
+    return pattern is not None and pattern.search(normalised_text) is not None
 
 
 def _phrase_regex(phrase: str) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from trainer.content.models import Persona
+from trainer.content.models import Persona, Topic
 from trainer.content.problems import Problem
-from trainer.text import normalise, phrase_pattern
+from trainer.text import mentions, normalise
 
 
 class Located(Protocol):
@@ -62,13 +62,22 @@ def persona_problems(persona: Persona, source: Located) -> list[Problem]:
     return problems
 
 
+def covers(topic: Topic, concern: str) -> bool:
+    """A topic answers a concern when one of its words appears in the concern's text."""
+    return mentions(topic.words, normalise(concern))
+
+
+def concerns_of(persona: Persona) -> list[tuple[str, str]]:
+    """Every concern of the persona, with its section."""
+    c = persona.concerns
+    sections = {"priorities": c.priorities, "pains": c.pains, "goals": c.goals, "fears": c.fears}
+    return [(section, concern) for section, items in sections.items() for concern in items]
+
+
 def uncovered_concerns(persona: Persona) -> list[tuple[str, str]]:
     """Concerns (section, text) that no topic's words appear in."""
-    patterns = [phrase_pattern(t.words) for t in persona.topics]
-    missing = []
-    for section in ("priorities", "pains", "goals", "fears"):
-        for concern in getattr(persona.concerns, section):
-            text = normalise(concern)
-            if not any(p is not None and p.search(text) for p in patterns):
-                missing.append((section, concern))
-    return missing
+    return [
+        (section, concern)
+        for section, concern in concerns_of(persona)
+        if not any(covers(topic, concern) for topic in persona.topics)
+    ]

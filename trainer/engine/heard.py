@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from trainer.content.models import Persona, Topic
+from trainer.content.models import Persona
+from trainer.content.persona_checks import concerns_of, covers
 from trainer.engine.related_words import GROUPS
-from trainer.text import STOPWORDS, content_stems, normalise, phrase_pattern, stem, words
+from trainer.text import STOPWORDS, content_stems, normalise, phrases_pattern, stem, words
 
 PressureKind = Literal["discount", "deadline", "chasing", "meeting", "social_proof"]
 PRESSURE_KINDS: tuple[PressureKind, ...] = (
@@ -34,7 +35,7 @@ RepeatKind = Literal["asked", "answered"]
 @dataclass(frozen=True)
 class Repeat:
     """The turn asks again: what the seller already asked (``asked``), or what the buyer
-    already told them (``answered``). ``turn`` is the earlier turn (0: the opening) and
+    already told them (``answered``). ``turn`` is the earlier turn and
     ``answer`` the buyer's words that answered it, for a reply that points back."""
 
     kind: RepeatKind
@@ -155,7 +156,6 @@ def hear(
     persona: Persona,
     seller_text: str,
     earlier: Sequence[tuple[str, str]],
-    opening: str = "",
 ) -> Heard:
     """What the buyer hears in ``seller_text``, given the call so far: ``earlier`` holds
     every committed (seller, buyer) exchange of this branch, oldest first."""
@@ -169,7 +169,7 @@ def hear(
         topic=topic,
         topics=topics,
         pressure=pressure_kind(norm),
-        repeat=_repeat(persona, seller_text, topic, earlier, opening),
+        repeat=_repeat(persona, seller_text, topic, earlier),
         monologue=count > persona.sensitivity.words,
         wrong_name=_wrong_name(persona, seller_text),
     )
@@ -243,17 +243,6 @@ RELATED = 0.6
 """What a word sellers commonly use for one of the topic's words counts, against 1."""
 
 
-def concerns_of(persona: Persona, topic: Topic) -> list[str]:
-    """The persona's concerns the topic answers: those its words appear in."""
-    pattern = _pattern(tuple(topic.words))
-    if pattern is None:
-        return []
-    c = persona.concerns
-    return [
-        x for x in (*c.priorities, *c.pains, *c.goals, *c.fears) if pattern.search(normalise(x))
-    ]
-
-
 def _related(stems: frozenset[str]) -> frozenset[str]:
     """Stems of the words related to any of ``stems`` (see ``related_words``)."""
     found: set[str] = set()
@@ -295,7 +284,7 @@ def _topic_index(persona: Persona) -> _TopicIndex:
     for topic in persona.topics:
         strong = frozenset(s for phrase in topic.words for s in _stems_of(normalise(phrase)))
         # the seller words of its facts, and the concerns it answers, are nearly its own
-        near = [*concerns_of(persona, topic)]
+        near = [concern for _, concern in concerns_of(persona) if covers(topic, concern)]
         material = [topic.about, *topic.guarded, *topic.open]
         for fact_id in topic.facts:
             fact = facts.get(fact_id)
@@ -310,7 +299,7 @@ def _topic_index(persona: Persona) -> _TopicIndex:
         )
         multi = [w for w in topic.words if " " in w.strip() or len(w.strip()) < SHORT_WORD]
         entries.append(
-            _TopicEntry(topic.id, strong, related, weak - related, _pattern(tuple(multi)))
+            _TopicEntry(topic.id, strong, related, weak - related, phrases_pattern(tuple(multi)))
         )
     count = len(entries)
     frequency: dict[str, int] = {}
@@ -394,7 +383,6 @@ def _repeat(
     seller_text: str,
     topic: str | None,
     earlier: Sequence[tuple[str, str]],
-    opening: str,
 ) -> Repeat | None:
     """Whether a question asks again: the same question as before (its words), or what
     the buyer already said on its topic with nothing new asked. Statements never repeat:
@@ -492,8 +480,7 @@ angle, the second follows the first up."""
 @lru_cache(maxsize=4096)
 def angles(text: str) -> frozenset[str]:
     """The angles of the text's questions."""
-    questions = " ".join(re.findall(r"[^.?!]*\?", text)) or text
-    norm = normalise(questions)
+    norm = normalise(_questions_of(text))
     found = {name for name, pattern in _ANGLES.items() if pattern.search(norm)}
     if "often" in found:
         found.discard("amount")
@@ -535,8 +522,7 @@ def _question_words(text: str) -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def _question_stems(text: str) -> frozenset[str]:
     """The content words of the text's questions (the whole text if it has none)."""
-    questions = re.findall(r"[^.?!]*\?", text)
-    return frozenset(content_stems(" ".join(questions) or text) - _FILLER_STEMS)
+    return frozenset(content_stems(_questions_of(text)) - _FILLER_STEMS)
 
 
 def _wrong_name(persona: Persona, seller_text: str) -> str | None:
@@ -560,8 +546,3 @@ _SPOKEN_FILLER_TEXT = "so sorry just and ok okay again then well right being act
 _SPOKEN_FILLER = frozenset(_SPOKEN_FILLER_TEXT.split())
 SAME_WORDS_MIN = 4
 """Words a question needs before its wording alone can make it the same question."""
-
-
-@lru_cache(maxsize=2048)
-def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
-    return phrase_pattern(phrases)

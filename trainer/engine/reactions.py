@@ -7,9 +7,7 @@ reply, but whether patience runs out or a fact is earned is decided here, with a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import HiddenFact, Persona, Reaction
@@ -17,7 +15,7 @@ from trainer.engine.assessment import Assessment
 from trainer.engine.heard import Heard, Repeat
 from trainer.engine.ports import EndedBy
 from trainer.engine.state import BuyerState, StateChange
-from trainer.text import normalise, phrase_pattern
+from trainer.text import mentions, normalise
 
 _TOPIC_MOVES = frozenset({"discovery", "insight", "agenda"})
 """Moves with which a seller can earn an on-topic fact (a summary can invite one too)."""
@@ -166,14 +164,4 @@ def _earned_fact(
 
 
 def _touches(fact: HiddenFact, normalised_text: str) -> bool:
-    pattern = _topic_pattern(fact.topics)
-    return pattern is not None and pattern.search(normalised_text) is not None
-
-
-@lru_cache(maxsize=1024)
-def _topic_pattern_cached(topics: tuple[str, ...]) -> re.Pattern[str] | None:
-    return phrase_pattern(topics)
-
-
-def _topic_pattern(topics: list[str]) -> re.Pattern[str] | None:
-    return _topic_pattern_cached(tuple(topics))
+    return mentions(fact.topics, normalised_text)

@@ -237,7 +237,7 @@ class Session:
         history = self.history()
 
         earlier = [(t.seller, t.buyer) for t in self.turns]
-        heard = hear(self.setup.persona, text, earlier, self.opening)
+        heard = hear(self.setup.persona, text, earlier)
         tips = tuple(t.assessment.tip for t in self.turns if t.assessment.tip)
         assessment = await self.assessor.assess(
             AssessContext(self.setup, text, index, before, history, tips_given=tips)

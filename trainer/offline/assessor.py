@@ -60,6 +60,9 @@ class OfflineAssessor:
         the first turn does not wait. The engine runs this in a thread."""
         _ = self.model
         import trainer.offline.verdict  # noqa: F401  (compiles the cue patterns)
+        from trainer.offline.library_worlds import starter_names
+
+        starter_names()  # reads the starter library once, here rather than on the first turn
 
     async def assess(self, context: AssessContext) -> Assessment:
         return assess_turn(context, self.model)

@@ -266,8 +266,7 @@ class _Composer:
             return
         if assessment.relevant_pitch:
             self.say(self.lines.relevant_pitch, self.lines.agenda)
-            self.kind = "relevant_pitch"
-            self.facts_with_topic()
+            self.kind = "relevant_pitch"  # compose() adds the facts it earned
             return
         if move in {"pitch", "pressure"}:
             self.say(getattr(self.lines, move), self.lines.other)
@@ -290,12 +289,6 @@ class _Composer:
         pool = "recap" if assessment.recap and self.lines.recap else move
         self.say(getattr(self.lines, pool), self.lines.other)
         self.kind = pool
-
-    def facts_with_topic(self) -> None:
-        new = self.context.new_facts
-        if new:
-            self.parts.extend(f.reveal for f in new)
-            self.kind = "topic_fact" if self.kind == "topic" else self.kind
 
     def on_topic(self, topic: Topic) -> None:
         """Answer the topic the seller raised: the fact it earned, else an open line once

@@ -22,7 +22,7 @@ from trainer.engine.ports import AssessContext
 from trainer.offline.decision import Decision, already_answered, asked_again
 from trainer.offline.explain import wrong_buyer
 from trainer.offline.reading import Signals
-from trainer.text import normalise, phrase_pattern
+from trainer.text import mentions, normalise
 
 SETTING_NOUNS = {
     "cold_call": "call",
@@ -98,7 +98,7 @@ class Coach:
             for f in persona.hidden_facts
             if f.id not in context.state.earned
             and f.hint
-            and not _touches(f.topics, self.text)
+            and not mentions(f.topics, self.text)
             and not self.took_angle_of(f.hint)
         ]
 
@@ -266,8 +266,3 @@ def _hidden_fact_tips(c: Coach) -> Iterator[str]:
     for fact in c.hidden:
         if fact.hint:
             yield f"Still hidden: {fact.hint}"
-
-
-def _touches(phrases: list[str], normalised_text: str) -> bool:
-    pattern = phrase_pattern(phrases)
-    return pattern is not None and pattern.search(normalised_text) is not None
