@@ -62,27 +62,33 @@ class Heard:
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|noon)"
 _PRESSURE: dict[PressureKind, re.Pattern[str]] = {
     "discount": re.compile(
-        r"(?<![a-z])(?:discounts?|discounted|\d+ ?(?:%|percent) (?:off|discount|lower|less)|"
+        r"(?<![a-z])(?:\d+ ?(?:%|percent) (?:off|discount|lower|less)|"
         r"(?:take|knock|shave|bring) (?:\w+ ){0,4}(?:off|down by \d+ ?(?:%|percent))|"
-        r"down by \d+ ?(?:%|percent)|percent off|special (?:price|pricing|rate)|"
-        r"price (?:break|cut)|waive\w*|free (?:month|months|trial|implementation|onboarding|"
-        r"setup|licen[cs]es?|year)|months? free|best price|lower (?:the |our |your )?price|"
-        r"throw in|match (?:any|their|the) price|reduced (?:rate|price)|money off|cheaper|"
-        r"rebate|promo(?:tion(?:al)?)?|(?:sweeten|sweet) (?:the )?deal|extra \d+ ?(?:%|percent))"
+        r"down by \d+ ?(?:%|percent)|percent off|price (?:break|cut)|waive\w*|"
+        r"free (?:month|months|trial|implementation|onboarding|setup|licen[cs]es?|year)|"
+        r"months? free|for free|at no (?:extra |additional )?(?:cost|charge)|no charge|"
+        r"lower (?:the |our |your )?price|throw in|match (?:any|their|the) price|"
+        r"reduced (?:rate|price)|money off|cheaper|rebate|(?:sweeten|sweet) (?:the )?deal|"
+        r"(?:extra|another|further|additional) \d+ ?(?:%|percent)|"
+        r"(?:approve|approved|give you|get you|offer you|do|authori[sz]ed to give you) "
+        r"(?:an? )?(?:extra |another |further )?\d+ ?(?:%|percent)|"
+        r"(?:price|cost|fee|rate|number|quote|proposal)s? down|down to \$?\d)"
         r"(?![a-z])"
     ),
     "deadline": re.compile(
-        r"(?<![a-z])(?:this quarter|end of (?:the )?(?:quarter|month|year|week|day)|"
-        r"quarter[- ]end|month[- ]end|year[- ]end|today only|only today|"
-        rf"(?:by|before|until) (?:this |next )?{_DAY}|end of day|\beod\b|expires?|expiring|"
+        r"(?<![a-z])(?:today only|only today|"
+        rf"(?:by|before|until) (?:this |next )?{_DAY}|expires?|expiring|"
         r"(?:price|prices|pricing|rate|rates) (?:go(?:es)? up|increases?|rises?|changes?|"
         r"will (?:go up|increase|change))|before (?:the |our )?(?:price|prices|increase|rise|"
         r"deadline)|limited[- ]time|last chance|(?:sign|decide|commit|close) (?:\w+ )?"
         r"(?:today|now|this week|by|before)|lock (?:it |this |that )?in|won'?t last|running out|"
-        r"deadline|(?:only|just) (?:a few|\w+) (?:slots|spots|places) left|act (?:now|fast)|"
+        r"(?:only|just)(?: got| have)? (?:a few |\w+ )(?:[\w-]+ )?(?:slots|spots|places|seats) "
+        r"left|act (?:now|fast)|"
         r"before it'?s too late|no later than|afford to wait|(?:ends|closes|ending|closing) "
         rf"(?:on |in |this |next )?(?:{_DAY}|\w+ weeks?|soon|the month|the quarter)|"
-        r"(?:quarter|year|month) (?:ends|closes)|(?:ends|closes) (?:on|in)\b)(?![a-z])"
+        r"(?:quarter|year|month) (?:ends|closes)|(?:ends|closes) (?:on|in)\b|"
+        rf"(?:through|thru|till|until) (?:this |next )?{_DAY}|only (?:good|valid|guaranteed)|"
+        r"guaranteed (?:until|through|till))(?![a-z])"
     ),
     "chasing": re.compile(
         r"(?<![a-z])(?:checking in|check in|circling back|circle back|touch(?:ing)? base|"
@@ -95,7 +101,8 @@ _PRESSURE: dict[PressureKind, re.Pattern[str]] = {
     ),
     "meeting": re.compile(
         r"(?<![a-z])(?:(?:book|schedule|set up|setup|grab|get|put|find|lock in|arrange) "
-        r"(?:in )?(?:a |some |an? |\d+ |thirty |fifteen |twenty )?(?:quick |short )?(?:minutes? )?"
+        r"(?:in )?(?:a |some |an? |another |\d+ |thirty |fifteen |twenty )?(?:quick |short )?"
+        r"(?:minutes? )?"
         r"(?:time|call|meeting|demo|slot|session|walkthrough|walk-through|chat|hour)|demo|"
         r"calendar (?:invite|slot)|meet (?:next|this|on|tomorrow)|(?:hop|jump|get) on a "
         r"(?:quick |short )?(?:call|zoom|teams)|(?:can|could|shall) we (?:meet|talk|speak) "
@@ -115,9 +122,55 @@ _PRESSURE: dict[PressureKind, re.Pattern[str]] = {
         r"fortune (?:500|100)|amlaw \d+|industry leaders?|your competitors? (?:use|uses|are "
         r"using|switched|chose|already|run)|(?:already|all) (?:use|using|switched to|rely on|"
         r"run on) us|already run (?:on )?(?:us|\w+)|household names|(?:half|most) of (?:the|"
-        r"your) (?:market|industry|sector|top))(?![a-z])"
+        r"your) (?:market|industry|sector|top)|"
+        r"(?:every|most|all|many|half|lots)(?: of)?(?: the| your)? (?:[\w'-]+ ){1,8}?"
+        r"(?:is|are|has|have)(?: already| now| all)? (?:switching|switched|moving|moved|"
+        r"signing up|signed up|standardi[sz]ing|standardi[sz]ed|adopting|adopted|going with|"
+        r"gone with|choosing|chose|(?:on|using|with) (?:us|our))|"
+        r"(?:our )?customers (?:love|swear by|rave)|research shows|studies show|"
+        r"top performers|best[- ]in[- ]class|(?:become|becoming) the standard|"
+        r"industry standard|de facto standard|"
+        r"(?:a|one) (?:\d+[- ]?[a-z-]*|[a-z-]+)(?: [a-z-]+){0,3} (?:group|chain|company|client|"
+        r"customer|district|hospital|utility|operator|firm|bank|agency|network|retailer|"
+        r"railroad|school|practice|plant|site)s? (?:just |recently )?(?:cut|saved|reduced|grew|"
+        r"increased|doubled|halved|slashed|boosted))(?![a-z])"
     ),
 }
+
+_DISCOUNT_TALK = re.compile(
+    r"(?<![a-z])(?:discounts?|discounted|special (?:price|pricing|rate|offer)|best price|"
+    r"promo(?:tion(?:al)?)?|launch (?:partner )?pricing)(?![a-z])"
+)
+"""Talk of a price offer without the offer itself: pressure of the discount kind unless
+it is the deadline on an offer already made ("the special pricing ends Friday")."""
+
+_DEADLINE_SOFT = re.compile(
+    r"(?<![a-z])(?:this quarter|end of (?:the )?(?:quarter|month|year|week|day)|"
+    r"quarter[- ]end|month[- ]end|year[- ]end|end of day|eod|deadline)(?![a-z])"
+)
+_SELLERS_ASK = re.compile(
+    r"(?<![a-z])(?:sign|signed|signature|decide|decision|commit|close|closing|contract|order|"
+    r"price|prices|pricing|offer|discount|deal|rate|paperwork|agreement|lock|our|i need|"
+    r"i'?d need|need (?:an answer|a yes|you)|get (?:this|it|something) (?:done|on paper))"
+    r"(?![a-z])"
+)
+"""A calendar word is pressure when it is put on the buyer's decision ("sign before the
+end of the quarter"), not when the seller asks about the buyer's own calendar ("how do
+the counts get done at the end of the month?")."""
+
+_ENDING = re.compile(
+    r"(?<![a-z])(?:ends?|ending|expires?|expiring|until|through|thru|till|only (?:good|valid|"
+    r"guaranteed)|won'?t (?:last|hold)|goes away|runs out)(?![a-z])"
+)
+
+_NAMED_ADOPTERS = re.compile(
+    r"\b(?:[Ee]very|[Mm]ost|[Aa]ll|[Mm]any|[Hh]alf)\b[^.?!]{0,80}?\b(?:are|is|run|runs)"
+    r"(?: already| now| all)?(?: their| its)?(?: [a-z]+)? (?:on|using|with|run on|running on) "
+    r"[A-Z][A-Za-z]+"
+    r"|\balready (?:use|uses|using|run|runs|on) [A-Z][A-Za-z]+"
+)
+"""Social proof naming the seller's product: "most of the regional railroads are on
+CrewBoard" (read on the text as typed, where the product's name has its capital)."""
 """Each kind of pressure as a seller says it."""
 
 _ANSWER_FIRST: tuple[PressureKind, ...] = (
@@ -162,13 +215,13 @@ def hear(
     norm = normalise(seller_text)
     topics = topics_raised(persona, norm)
     topic = topics[0] if topics else None
-    if topic is None and earlier and _FOLLOW_UP.search(norm) and "?" in seller_text:
+    if topic is None and earlier and _FOLLOW_UP.search(norm) and asks(seller_text):
         topic = topic_of_reply(persona, earlier[-1][1])
     count = len(words(norm))
     return Heard(
         topic=topic,
         topics=topics,
-        pressure=pressure_kind(norm),
+        pressure=pressure_kind(seller_text),
         repeat=_repeat(persona, seller_text, topic, earlier),
         monologue=count > persona.sensitivity.words,
         wrong_name=_wrong_name(persona, seller_text),
@@ -319,14 +372,14 @@ def _topic_index(persona: Persona) -> _TopicIndex:
     return index
 
 
-QUESTION_WEIGHT = 1.5
+QUESTION_WEIGHT = 2.0
 """How much more a topic word counts in a question than in the statement before it."""
 
 
 def _clauses(normalised_text: str) -> list[tuple[str, float]]:
     """The text's sentences, each with its weight: questions count more."""
     pieces = re.findall(r"[^.?!]+[.?!]*", normalised_text) or [normalised_text]
-    return [(piece, QUESTION_WEIGHT if "?" in piece else 1.0) for piece in pieces]
+    return [(piece, QUESTION_WEIGHT if asks(piece) else 1.0) for piece in pieces]
 
 
 def _stems_of(text: str) -> set[str]:
@@ -368,14 +421,29 @@ def topic_of_reply(persona: Persona, reply: str) -> str | None:
     return raised[0] if raised else None
 
 
-def pressure_kind(normalised_text: str) -> PressureKind | None:
+def pressure_kind(text: str) -> PressureKind | None:
     """The kind of pressure the buyer answers: the offer itself before what is hung on it
     ("20% off if you sign this week" is a discount; "a demo before the quarter ends" a
-    meeting; "just checking in: are you free Tuesday?" a meeting ask)."""
+    meeting; "just checking in: are you free Tuesday?" a meeting ask), but the end of an
+    offer already made before the offer ("the special pricing ends Friday" is a
+    deadline)."""
+    norm = normalise(text)
+    deadline = _PRESSURE["deadline"].search(norm) is not None or any(
+        _SELLERS_ASK.search(sentence)
+        for sentence in re.findall(r"[^.?!]+[.?!]*", norm)
+        if _DEADLINE_SOFT.search(sentence)
+    )
+    talk = _DISCOUNT_TALK.search(norm) is not None
     for kind in _ANSWER_FIRST:
-        if _PRESSURE[kind].search(normalised_text):
+        if kind == "social_proof" and _NAMED_ADOPTERS.search(text):
             return kind
-    return None
+        if _PRESSURE[kind].search(norm):
+            return kind
+        if kind == "discount" and talk and not (deadline and _ENDING.search(norm)):
+            return kind
+        if kind == "deadline" and deadline:
+            return kind
+    return "discount" if talk else None
 
 
 def _repeat(
@@ -387,14 +455,14 @@ def _repeat(
     """Whether a question asks again: the same question as before (its words), or what
     the buyer already said on its topic with nothing new asked. Statements never repeat:
     playing back what the buyer said is a summary, not a question."""
-    if "?" not in seller_text or not earlier or _PLAYBACK.search(normalise(seller_text)):
+    if not asks(seller_text) or not earlier or _PLAYBACK.search(normalise(seller_text)):
         return None
     asked = _question_stems(seller_text)
     if not _question_words(seller_text) - _TAG_WORDS:
         return None  # "..., right?": a statement with a tag, not a question
     for index in range(len(earlier), 0, -1):
         seller = earlier[index - 1][0]
-        if "?" in seller and _same_question(seller_text, asked, seller):
+        if asks(seller) and _same_question(seller_text, asked, seller):
             return Repeat("asked", index, earlier[index - 1][1])
     if topic is None:
         return None
@@ -402,7 +470,7 @@ def _repeat(
     subjects = {topic, *topics_raised(persona, normalise(seller_text))[:SUBJECTS]}
     for index in range(len(earlier), 0, -1):
         seller, buyer = earlier[index - 1]
-        if "?" not in seller:
+        if not asks(seller):
             continue
         # what the earlier turn asked about, not what it said on the way ("I saw Savannah
         # opened a second dock. Do you have two minutes?" asked for time, not about docks)
@@ -414,6 +482,8 @@ def _repeat(
         topic_stems = _topic_stems(tuple(_topic_words(persona, answered_on)))
         if not mine <= angles(seller):
             continue  # the same subject from a new angle: a follow-up
+        if _REFERS_BACK.search(normalise(_questions_of(seller_text))):
+            continue  # built on what the buyer said: a follow-up
         known = content_stems(seller) | content_stems(buyer) | topic_stems
         if len(asked - known) > NEW_WORDS_ALLOWED:
             continue
@@ -432,10 +502,11 @@ _PLAYBACK = re.compile(
 _TAG_WORDS_TEXT = "right is that correct fair yes no isn't it am i do you agree sound ok okay"
 _TAG_WORDS = frozenset(_TAG_WORDS_TEXT.split())
 
-SUBJECTS = 1
+SUBJECTS = 2
 EARLIER_SUBJECTS = 2
-"""A question asks again for an answer when its subject (its likeliest topic) is one of
-an earlier question's two likeliest and the buyer answered that earlier one on it: "what
+"""A question asks again for an answer when one of its subjects (its two likeliest topics)
+is one of an earlier question's two likeliest and the buyer answered that earlier one on
+it: "what
 share of store sales can you tie to a member?", then "how many purchases can you link to
 a member?". A question that only touched the subject on the way to another ("do you have
 two minutes? I saw Savannah opened a second dock") was not answered on it."""
@@ -451,17 +522,15 @@ _ANGLES: dict[str, re.Pattern[str]] = {
     ),
     "amount": re.compile(
         r"(?<![a-z])(?:how many|how much|what share|what percentage|what proportion|"
-        r"what fraction|what portion)(?![a-z])"
+        r"what fraction|what portion|how often|how frequently|how many times)(?![a-z])"
     ),
-    "who": re.compile(r"(?<![a-z])(?:who|who's|whose|whom)(?![a-z])"),
     "when": re.compile(
-        r"(?<![a-z])(?:when|which days?|what days?|what time|how long|in the week|"
+        r"(?<![a-z])(?:which days?|what days?|what time|how long|in the week|"
         r"days? of the week|since when)(?![a-z])"
     ),
-    "often": re.compile(r"(?<![a-z])(?:how often|how frequently|how many times)(?![a-z])"),
     "tried": re.compile(
-        r"(?<![a-z])(?:tried|try|in place|previous|previously|in the past|attempted|"
-        r"already done|before)(?![a-z])"
+        r"(?<![a-z])(?:tried|try|in place|previous|previously|in the past|attempted|attempts?|"
+        r"already done|before|earlier)(?![a-z])"
     ),
     "why": re.compile(
         r"(?<![a-z])(?:why|cause|causes|caused|root|slowing|start|starts|reason|behind)(?![a-z])"
@@ -470,21 +539,53 @@ _ANGLES: dict[str, re.Pattern[str]] = {
         r"(?<![a-z])(?:what happens|what would happen|if you can'?t|if you don'?t|impact|"
         r"at risk|what if)(?![a-z])"
     ),
-    "where": re.compile(r"(?<![a-z])(?:where)(?![a-z])"),
+    "which": re.compile(r"(?<![a-z])(?:which|what kind of|what sort of|what type of)(?![a-z])"),
 }
-"""What a question asks about its subject: its cost, who, when, what was tried, why...
+"""What a question asks about its subject: its cost, how much, when, what was tried, why...
 Two questions on one subject from the same angle ask for the same thing; from another
-angle, the second follows the first up."""
+angle, the second follows the first up. "How often" and "how many" are one angle: "how
+many departures were late?" asks again what "how often did trains leave late?" asked."""
+
+_ASKING_WH = re.compile(
+    r"^\W*(?:(?:and|so|but|then|okay|ok|right|also)\W+)?(who|whose|whom|when|where)(?![a-z])"
+    r"|(?<![a-z])(who|when|where)\W*\?|(?<![a-z])(who) else(?![a-z])"
+)
+_MAIN_QUESTION_AFTER = re.compile(
+    r",\s*(?:what|how|who|which|where|why|do|does|did|is|are|was|were|can|could|would|will)"
+    r"(?![a-z])"
+)
+
+
+def _asking_wh(sentence: str) -> set[str]:
+    """The who/when/where a sentence asks, not one that only joins a clause: "When you
+    watched the demo, what did you picture?" asks what, and "judged on when it closes a
+    deal" asks nothing about when."""
+    found: set[str] = set()
+    for match in _ASKING_WH.finditer(sentence):
+        word = next(group for group in match.groups() if group)
+        if match.group(1) and _MAIN_QUESTION_AFTER.search(sentence):
+            continue  # a clause before the real question
+        found.add("who" if word.startswith("who") else word)
+    return found
 
 
 @lru_cache(maxsize=4096)
 def angles(text: str) -> frozenset[str]:
     """The angles of the text's questions."""
-    norm = normalise(_questions_of(text))
-    found = {name for name, pattern in _ANGLES.items() if pattern.search(norm)}
-    if "often" in found:
-        found.discard("amount")
+    found: set[str] = set()
+    for sentence in re.findall(r"[^.?!]+[.?!]*", normalise(_questions_of(text))):
+        found |= {name for name, pattern in _ANGLES.items() if pattern.search(sentence)}
+        found |= _asking_wh(sentence.strip())
     return frozenset(found)
+
+
+_REFERS_BACK = re.compile(
+    r"(?<![a-z])(?:(?:of|from|on|about|with|behind|for|in|to) (?:that|those|these|them)"
+    r"(?![a-z])|(?:those|these) (?!days|weeks|months)[a-z]+|you (?:said|mentioned|told me)|"
+    r"that one|that\W*\?)"
+)
+"""A question built on the buyer's last answer ("Which terminal is most of that coming
+from?", "Of those crew costs, which can you control?") follows it up, whatever its words."""
 
 
 def _topic_words(persona: Persona, topic_id: str) -> list[str]:
@@ -508,9 +609,27 @@ def _same_question(text: str, stems: frozenset[str], earlier: str) -> bool:
     return shared / min(len(mine), len(before)) >= 0.85 and shared / len(mine | before) >= 0.5
 
 
+_REQUEST = re.compile(
+    r"(?<![a-z])(?:walk me through|talk me through|tell me (?:about|how|what|why|where|who|"
+    r"when|which|more|a bit)|help me understand|i'?d (?:love|like) to (?:understand|hear|"
+    r"learn|know)|(?:i'?m |i am )?curious (?:how|what|whether|if|about|why|who|where|which)|"
+    r"describe|explain|take me through|give me a sense)(?![a-z])",
+    re.IGNORECASE,
+)
+"""A request for an answer worded as a sentence: "Walk me through how the report is built."
+asks as much as a question mark does."""
+
+
+def asks(text: str) -> bool:
+    """Whether the text asks the buyer something: a question, or a request to tell."""
+    return "?" in text or _REQUEST.search(text) is not None
+
+
 def _questions_of(text: str) -> str:
-    """The text's questions (the whole text if it asks none)."""
-    return " ".join(re.findall(r"[^.?!]*\?", text)) or text
+    """The text's questions and requests (the whole text if it asks nothing)."""
+    pieces = re.findall(r"[^.?!]+[.?!]*", text)
+    asking = [p for p in pieces if "?" in p or _REQUEST.search(p)]
+    return " ".join(asking) or text
 
 
 @lru_cache(maxsize=4096)

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import Lines, Persona, Topic
+from trainer.engine.heard import asks
 from trainer.engine.ports import ReplyContext
 from trainer.offline.vocabulary import names_in
 
@@ -28,12 +29,39 @@ IMPATIENT_BELOW = 30
 SHORT_FUSE_BELOW = 15
 """Patience under which the buyer says so before answering anything."""
 
-INTERJECTIONS = ("Right.", "Okay.", "Hm.", "Sure.", "Well.", "Yeah.", "Fair enough.", "Mm.")
+INTERJECTIONS = (
+    "Right.",
+    "Okay.",
+    "Hm.",
+    "Sure.",
+    "Well.",
+    "Yeah.",
+    "Fair enough.",
+    "Mm.",
+    "Okay, so.",
+    "Right, well.",
+    "Mm-hm.",
+    "Let me see.",
+    "Hmm. Okay.",
+    "So.",
+)
 """Openers any buyer says, once the persona's own acknowledgements are used up."""
 
-ACKNOWLEDGE_CHANCE = 0.8
+ACKNOWLEDGE_CHANCE = 0.9
 """How often a fair question gets a short opener ("Fair question.") before the answer:
 besides sounding like a person, it keeps two calls of one script from sounding alike."""
+
+FLAT_OPENERS = ("Hm.", "Well.", "Right.", "Mm.", "Look.", "Okay.", "So.")
+"""Openers for a reply that is not glad of the turn (a repeat, a push): never "Fair
+question"."""
+
+FLAT_OPENER_CHANCE = 0.5
+"""How often such a reply starts with one: a short pool of repeat or pressure lines would
+otherwise sound the same, word for word, in every call."""
+
+OWN_WORDS_CHANCE = 0.6
+"""How often that opener is one of the persona's own ("Now that's worth asking.") rather
+than a plain word: always their own would use them up in the first calls' same order."""
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
@@ -152,8 +180,16 @@ class _Composer:
         """A short opener: one of the persona's own not said yet, else a plain word that
         was not the start of the last reply ("Right." may come twice in a call, not in a
         row: a person says it; a line said twice is a recording)."""
-        if not self.say(self.lines.acknowledge):
-            self.interject()
+        if self.choose.random.random() < OWN_WORDS_CHANCE and self.say(self.lines.acknowledge):
+            return
+        self.interject()
+
+    def flat_opener(self) -> None:
+        """Sometimes a plain word first, when nothing has been said yet this turn."""
+        if not self.parts and self.choose.random.random() < FLAT_OPENER_CHANCE:
+            last = self.context.said_before[-1] if self.context.said_before else ""
+            fresh = [word for word in FLAT_OPENERS if not last.startswith(word)]
+            self.parts.append(self.choose.random.choice(fresh))
 
     def interject(self) -> None:
         last = self.context.said_before[-1] if self.context.said_before else ""
@@ -180,7 +216,9 @@ class _Composer:
             self.say(self.lines.agreement)
             self.kind = "agreement"
             return self.done()
-        if assessment.move == "injection":
+        if heard.repeat is not None and heard.repeat.kind == "asked":
+            self.point_back()  # the same words again, whatever the judge made of them
+        elif assessment.move == "injection":
             self.say(self.lines.injection, self.lines.other)
             self.kind = "injection"
         elif heard.wrong_name is not None:
@@ -212,6 +250,7 @@ class _Composer:
         repeat = self.context.heard.repeat
         assert repeat is not None
         self.topic = self.context.heard.topic
+        self.flat_opener()
         if repeat.kind == "asked":
             self.kind = "asked_again"
             self.say(self.pool("asked_again"), self.built_in["asked_again"])
@@ -245,6 +284,7 @@ class _Composer:
         kind = self.context.heard.pressure
         kinds = self.lines.pressure_kinds
         specific: list[str] = list(getattr(kinds, kind)) if kinds is not None and kind else []
+        self.flat_opener()
         if specific and self.say(specific):
             self.kind = f"pressure:{kind}"
         else:
@@ -261,19 +301,25 @@ class _Composer:
             self.say(self.lines.impatient)
         if heard.monologue:
             self.say(self.pool("monologue"))
-        if heard.pressure is not None and _answers_pressure(move, assessment.good_use):
-            self.pressure()
+        if heard.pressure is not None and (
+            _answers_pressure(move, assessment.good_use) or not asks(c.seller_text)
+        ):
+            self.pressure()  # pressure in a turn that asks nothing is all there is to answer
             return
         if assessment.relevant_pitch:
             self.say(self.lines.relevant_pitch, self.lines.agenda)
             self.kind = "relevant_pitch"  # compose() adds the facts it earned
             return
-        if move in {"pitch", "pressure"}:
+        topic = self.topic_named(heard.topic)
+        # a question on one of the buyer's topics with no push the buyer can name is
+        # answered, even when the judge read the turn as pressure or filler ("If you could
+        # set it up from scratch, what would it look like?")
+        asked_on_topic = topic is not None and heard.pressure is None and asks(c.seller_text)
+        if move == "pitch" or (move == "pressure" and not asked_on_topic):
             self.say(getattr(self.lines, move), self.lines.other)
             self.kind = move
             return
-        topic = self.topic_named(heard.topic)
-        if topic is not None and move != "other":
+        if topic is not None and (move != "other" or asked_on_topic):
             self.on_topic(topic)
             return
         if c.new_facts:
@@ -345,8 +391,9 @@ def _continuing(sentence: str, names: frozenset[str] = frozenset()) -> str:
 
 
 def _telling(sentences: list[str]) -> str:
-    """The first sentence that says something ("Alright." does not)."""
-    return next((s for s in sentences if len(s.split()) > 3), "")
+    """The first sentence that says something ("Alright." and "Yeah, a lot changed." do
+    not)."""
+    return next((s for s in sentences if len(s.split()) > 4), "")
 
 
 @lru_cache(maxsize=64)
