@@ -148,7 +148,8 @@ def test_a_request_asks_as_much_as_a_question_mark(text: str, asking: bool) -> N
         ("Who signs a contract of this size?", {"who"}),
         ("How many trucks were late last week?", {"amount"}),
         ("How often were trucks late last week?", {"amount"}),
-        ("Which site is most of that coming from?", {"which"}),
+        ("Which site is most of that coming from?", set()),
+        ("How did the outage affect your members?", {"consequence"}),
     ],
 )
 def test_the_angle_of_a_question_is_what_it_asks(text: str, expected: set[str]) -> None:
@@ -197,6 +198,32 @@ def test_a_question_built_on_the_answer_is_a_follow_up(setup: ResolvedScenario) 
     earlier = [("What happens to overtime at the dock on peak days?", answer)]
     heard = hear(persona, "Which of those peak-day doors falls behind first?", earlier)
     assert heard.repeat is None
+
+
+def test_the_whole_turn_again_is_asked_again_however_short_its_question(
+    setup: ResolvedScenario,
+) -> None:
+    persona = persona_of(setup)
+    first = "You said Mondays are more than you can staff. Compared with what?"
+    earlier = [(first, "Compared with Tuesdays.")]
+    heard = hear(persona, "You said Monday's more than you can staff. Compared with what?", earlier)
+    assert heard.repeat is not None and heard.repeat.kind == "asked"
+
+
+def test_a_question_about_that_answer_is_a_follow_up_but_that_in_a_clause_is_not(
+    setup: ResolvedScenario,
+) -> None:
+    persona = persona_of(setup)
+    answer = "Monday mornings we run every door and still fall behind."
+    earlier = [("What happens to overtime at the dock on peak days?", answer)]
+    follow = hear(persona, "What does that add up to across a week, in labour?", earlier)
+    assert follow.repeat is None
+    again = hear(
+        persona,
+        "When a peak day hits the dock, how does that play out in overtime?",
+        earlier,
+    )
+    assert again.repeat is not None
 
 
 def test_a_statement_is_never_a_repeat(setup: ResolvedScenario) -> None:
@@ -282,6 +309,18 @@ async def test_a_topic_question_read_as_pressure_is_still_answered(
     assert buyer.last.topic == "overtime"
     await session.play("Every warehouse in Georgia is switching to us. What about overtime?")
     assert buyer.last.kind == "pressure:social_proof"
+
+
+async def test_a_push_of_unclear_kind_the_judge_read_as_pressure_gets_a_kinds_line(
+    setup: ResolvedScenario,
+) -> None:
+    """The classifier is not sure enough to call it a push on its own; the judge is, so
+    the buyer answers the likeliest kind, never a generic line when it has kinds."""
+    buyer = OfflineBuyer(seed=4)
+    session = Session(setup, buyer, ScriptedAssessor(assessment("pressure", 1)))
+    await session.start()
+    await session.play("Once you see everything we do, the price will make a lot more sense.")
+    assert buyer.last is not None and buyer.last.kind.startswith("pressure:")
 
 
 async def test_pressure_in_a_turn_that_asks_nothing_is_answered_as_pressure(

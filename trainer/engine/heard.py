@@ -18,17 +18,10 @@ from typing import Literal
 
 from trainer.content.models import Persona
 from trainer.content.persona_checks import concerns_of, covers
+from trainer.engine.pressure import PressureKind, pressure_kind
 from trainer.engine.related_words import GROUPS
 from trainer.text import STOPWORDS, content_stems, normalise, phrases_pattern, stem, words
 
-PressureKind = Literal["discount", "deadline", "chasing", "meeting", "social_proof"]
-PRESSURE_KINDS: tuple[PressureKind, ...] = (
-    "discount",
-    "deadline",
-    "chasing",
-    "meeting",
-    "social_proof",
-)
 RepeatKind = Literal["asked", "answered"]
 
 
@@ -58,128 +51,6 @@ class Heard:
 
 
 # ------------------------------------------------------------------ reading a turn
-
-_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|noon)"
-_PRESSURE: dict[PressureKind, re.Pattern[str]] = {
-    "discount": re.compile(
-        r"(?<![a-z])(?:\d+ ?(?:%|percent) (?:off|discount|lower|less)|"
-        r"(?:take|knock|shave|bring) (?:\w+ ){0,4}(?:off|down by \d+ ?(?:%|percent))|"
-        r"down by \d+ ?(?:%|percent)|percent off|price (?:break|cut)|waive\w*|"
-        r"free (?:month|months|trial|implementation|onboarding|setup|licen[cs]es?|year)|"
-        r"months? free|for free|at no (?:extra |additional )?(?:cost|charge)|no charge|"
-        r"lower (?:the |our |your )?price|throw in|match (?:any|their|the) price|"
-        r"reduced (?:rate|price)|money off|cheaper|rebate|(?:sweeten|sweet) (?:the )?deal|"
-        r"(?:extra|another|further|additional) \d+ ?(?:%|percent)|"
-        r"(?:approve|approved|give you|get you|offer you|do|authori[sz]ed to give you) "
-        r"(?:an? )?(?:extra |another |further )?\d+ ?(?:%|percent)|"
-        r"(?:price|cost|fee|rate|number|quote|proposal)s? down|down to \$?\d)"
-        r"(?![a-z])"
-    ),
-    "deadline": re.compile(
-        r"(?<![a-z])(?:today only|only today|"
-        rf"(?:by|before|until) (?:this |next )?{_DAY}|expires?|expiring|"
-        r"(?:price|prices|pricing|rate|rates) (?:go(?:es)? up|increases?|rises?|changes?|"
-        r"will (?:go up|increase|change))|before (?:the |our )?(?:price|prices|increase|rise|"
-        r"deadline)|limited[- ]time|last chance|(?:sign|decide|commit|close) (?:\w+ )?"
-        r"(?:today|now|this week|by|before)|lock (?:it |this |that )?in|won'?t last|running out|"
-        r"(?:only|just)(?: got| have)? (?:a few |\w+ )(?:[\w-]+ )?(?:slots|spots|places|seats) "
-        r"left|act (?:now|fast)|"
-        r"before it'?s too late|no later than|afford to wait|(?:ends|closes|ending|closing) "
-        rf"(?:on |in |this |next )?(?:{_DAY}|\w+ weeks?|soon|the month|the quarter)|"
-        r"(?:quarter|year|month) (?:ends|closes)|(?:ends|closes) (?:on|in)\b|"
-        rf"(?:through|thru|till|until) (?:this |next )?{_DAY}|only (?:good|valid|guaranteed)|"
-        r"guaranteed (?:until|through|till))(?![a-z])"
-    ),
-    "chasing": re.compile(
-        r"(?<![a-z])(?:checking in|check in|circling back|circle back|touch(?:ing)? base|"
-        r"any (?:update|updates|news|thoughts)|bump(?:ing)? (?:this|my)|did you (?:get|see|"
-        r"read) my|haven'?t heard|following up on my|just following up|wanted to follow up|"
-        r"follow(?:ing)? up (?:again|on (?:my|our) (?:email|message|voicemail|call|proposal))|"
-        r"ping(?:ing)? you|(?:my|our) (?:last|previous) (?:email|message|voicemail)|"
-        r"where (?:are|do) (?:we|things) (?:stand|at)|had a chance to (?:look|review|read|think)|"
-        r"what i sent)(?![a-z])"
-    ),
-    "meeting": re.compile(
-        r"(?<![a-z])(?:(?:book|schedule|set up|setup|grab|get|put|find|lock in|arrange) "
-        r"(?:in )?(?:a |some |an? |another |\d+ |thirty |fifteen |twenty )?(?:quick |short )?"
-        r"(?:minutes? )?"
-        r"(?:time|call|meeting|demo|slot|session|walkthrough|walk-through|chat|hour)|demo|"
-        r"calendar (?:invite|slot)|meet (?:next|this|on|tomorrow)|(?:hop|jump|get) on a "
-        r"(?:quick |short )?(?:call|zoom|teams)|(?:can|could|shall) we (?:meet|talk|speak) "
-        r"(?:next|on|this|tomorrow)|(?:15|20|30|45|fifteen|twenty|thirty) minutes (?:next|this|"
-        r"on|tomorrow|with)|next (?:tuesday|monday|wednesday|thursday|friday|week) at|"
-        r"are you free)(?![a-z])"
-    ),
-    "social_proof": re.compile(
-        r"(?<![a-z])(?:everyone|everybody|all (?:of )?(?:your|the) (?:competitors|peers|"
-        r"industry)|most (?:of )?(?:your|the) (?:peers|industry|competitors|market)|"
-        r"companies like yours (?:use|choose|trust|are using)|(?:leading|top|biggest|largest) "
-        r"(?:[\w-]+ ){0,2}(?:brands|companies|firms|players|names|systems|chains|groups|banks|"
-        r"hospitals|retailers|manufacturers|3pls|carriers|providers|operators|utilities|"
-        r"networks)|used by|trusted by|trusts? us|customers include|clients include|"
-        r"(?:\d[\d,]*|hundreds|thousands|dozens) of (?:companies|customers|clients|"
-        r"organi[sz]ations|firms|teams|\w+ (?:companies|firms|chains|groups|sites))|"
-        r"fortune (?:500|100)|amlaw \d+|industry leaders?|your competitors? (?:use|uses|are "
-        r"using|switched|chose|already|run)|(?:already|all) (?:use|using|switched to|rely on|"
-        r"run on) us|already run (?:on )?(?:us|\w+)|household names|(?:half|most) of (?:the|"
-        r"your) (?:market|industry|sector|top)|"
-        r"(?:every|most|all|many|half|lots)(?: of)?(?: the| your)? (?:[\w'-]+ ){1,8}?"
-        r"(?:is|are|has|have)(?: already| now| all)? (?:switching|switched|moving|moved|"
-        r"signing up|signed up|standardi[sz]ing|standardi[sz]ed|adopting|adopted|going with|"
-        r"gone with|choosing|chose|(?:on|using|with) (?:us|our))|"
-        r"(?:our )?customers (?:love|swear by|rave)|research shows|studies show|"
-        r"top performers|best[- ]in[- ]class|(?:become|becoming) the standard|"
-        r"industry standard|de facto standard|"
-        r"(?:a|one) (?:\d+[- ]?[a-z-]*|[a-z-]+)(?: [a-z-]+){0,3} (?:group|chain|company|client|"
-        r"customer|district|hospital|utility|operator|firm|bank|agency|network|retailer|"
-        r"railroad|school|practice|plant|site)s? (?:just |recently )?(?:cut|saved|reduced|grew|"
-        r"increased|doubled|halved|slashed|boosted))(?![a-z])"
-    ),
-}
-
-_DISCOUNT_TALK = re.compile(
-    r"(?<![a-z])(?:discounts?|discounted|special (?:price|pricing|rate|offer)|best price|"
-    r"promo(?:tion(?:al)?)?|launch (?:partner )?pricing)(?![a-z])"
-)
-"""Talk of a price offer without the offer itself: pressure of the discount kind unless
-it is the deadline on an offer already made ("the special pricing ends Friday")."""
-
-_DEADLINE_SOFT = re.compile(
-    r"(?<![a-z])(?:this quarter|end of (?:the )?(?:quarter|month|year|week|day)|"
-    r"quarter[- ]end|month[- ]end|year[- ]end|end of day|eod|deadline)(?![a-z])"
-)
-_SELLERS_ASK = re.compile(
-    r"(?<![a-z])(?:sign|signed|signature|decide|decision|commit|close|closing|contract|order|"
-    r"price|prices|pricing|offer|discount|deal|rate|paperwork|agreement|lock|our|i need|"
-    r"i'?d need|need (?:an answer|a yes|you)|get (?:this|it|something) (?:done|on paper))"
-    r"(?![a-z])"
-)
-"""A calendar word is pressure when it is put on the buyer's decision ("sign before the
-end of the quarter"), not when the seller asks about the buyer's own calendar ("how do
-the counts get done at the end of the month?")."""
-
-_ENDING = re.compile(
-    r"(?<![a-z])(?:ends?|ending|expires?|expiring|until|through|thru|till|only (?:good|valid|"
-    r"guaranteed)|won'?t (?:last|hold)|goes away|runs out)(?![a-z])"
-)
-
-_NAMED_ADOPTERS = re.compile(
-    r"\b(?:[Ee]very|[Mm]ost|[Aa]ll|[Mm]any|[Hh]alf)\b[^.?!]{0,80}?\b(?:are|is|run|runs)"
-    r"(?: already| now| all)?(?: their| its)?(?: [a-z]+)? (?:on|using|with|run on|running on) "
-    r"[A-Z][A-Za-z]+"
-    r"|\balready (?:use|uses|using|run|runs|on) [A-Z][A-Za-z]+"
-)
-"""Social proof naming the seller's product: "most of the regional railroads are on
-CrewBoard" (read on the text as typed, where the product's name has its capital)."""
-"""Each kind of pressure as a seller says it."""
-
-_ANSWER_FIRST: tuple[PressureKind, ...] = (
-    "discount",
-    "social_proof",
-    "meeting",
-    "deadline",
-    "chasing",
-)
 
 _GREETING = re.compile(
     r"^\W*(?:hi|hello|hey|dear|morning|good (?:morning|afternoon|evening))[ ,]+"
@@ -386,7 +257,7 @@ def _stems_of(text: str) -> set[str]:
     """Content stems, a possessive read as its word ("carrier's" is "carrier"); a
     contraction ("isn't") and the small talk of any call ("two minutes", "thanks for the
     call") raise no topic."""
-    plain = (w.removesuffix("'s") for w in words(text))
+    plain = (w.removesuffix("'s") for w in words(_SMALL_TALK_PHRASES.sub(" ", text)))
     return {
         stem(w)
         for w in plain
@@ -395,10 +266,20 @@ def _stems_of(text: str) -> set[str]:
 
 
 _SMALL_TALK_TEXT = """
-    minute minutes call calls calling called moment moments quick quickly relevant thanks
-    question questions talk talking chat speak speaking taking appreciate
+    minute minutes moment moments quick quickly relevant thanks question questions talk
+    talking chat speak speaking taking appreciate
 """
 _SMALL_TALK = frozenset(_SMALL_TALK_TEXT.split())
+_SMALL_TALK_PHRASES = re.compile(
+    r"(?<![a-z])(?:(?:i'?m|i am|we'?re|i was) (?:just )?call(?:ing)?(?: you)?(?: from| about| "
+    r"because| to| on behalf)?|thanks? (?:you )?for (?:taking |picking up |jumping on )?"
+    r"(?:the|my|this|our) call|(?:on|for|of) (?:the|this|a|our|that|my) (?:quick |short |"
+    r"first |last )?call|(?:quick|short|brief) call|call (?:you )?back|(?:a|this) call "
+    r"(?:with|from)|(?:is|was) (?:this|that|now) a (?:good|bad) time to call)(?![a-z])"
+)
+"""The words of the call itself ("thanks for taking my call", "I'm calling from
+Routecraft"): "calls" is a topic word for a buyer whose phones ring ("how many calls does
+the front desk get?"), the call you are on is not."""
 
 
 @lru_cache(maxsize=1024)
@@ -419,31 +300,6 @@ def topic_of_reply(persona: Persona, reply: str) -> str | None:
                 return owner
     raised = topics_raised(persona, normalise(reply))
     return raised[0] if raised else None
-
-
-def pressure_kind(text: str) -> PressureKind | None:
-    """The kind of pressure the buyer answers: the offer itself before what is hung on it
-    ("20% off if you sign this week" is a discount; "a demo before the quarter ends" a
-    meeting; "just checking in: are you free Tuesday?" a meeting ask), but the end of an
-    offer already made before the offer ("the special pricing ends Friday" is a
-    deadline)."""
-    norm = normalise(text)
-    deadline = _PRESSURE["deadline"].search(norm) is not None or any(
-        _SELLERS_ASK.search(sentence)
-        for sentence in re.findall(r"[^.?!]+[.?!]*", norm)
-        if _DEADLINE_SOFT.search(sentence)
-    )
-    talk = _DISCOUNT_TALK.search(norm) is not None
-    for kind in _ANSWER_FIRST:
-        if kind == "social_proof" and _NAMED_ADOPTERS.search(text):
-            return kind
-        if _PRESSURE[kind].search(norm):
-            return kind
-        if kind == "discount" and talk and not (deadline and _ENDING.search(norm)):
-            return kind
-        if kind == "deadline" and deadline:
-            return kind
-    return "discount" if talk else None
 
 
 def _repeat(
@@ -537,9 +393,8 @@ _ANGLES: dict[str, re.Pattern[str]] = {
     ),
     "consequence": re.compile(
         r"(?<![a-z])(?:what happens|what would happen|if you can'?t|if you don'?t|impact|"
-        r"at risk|what if)(?![a-z])"
+        r"at risk|what if|affect|affects|affected|effect on)(?![a-z])"
     ),
-    "which": re.compile(r"(?<![a-z])(?:which|what kind of|what sort of|what type of)(?![a-z])"),
 }
 """What a question asks about its subject: its cost, how much, when, what was tried, why...
 Two questions on one subject from the same angle ask for the same thing; from another
@@ -582,7 +437,8 @@ def angles(text: str) -> frozenset[str]:
 _REFERS_BACK = re.compile(
     r"(?<![a-z])(?:(?:of|from|on|about|with|behind|for|in|to) (?:that|those|these|them)"
     r"(?![a-z])|(?:those|these) (?!days|weeks|months)[a-z]+|you (?:said|mentioned|told me)|"
-    r"that one|that\W*\?)"
+    r"that one|that\W*\?|^\W*(?:(?:and|so|okay|ok|right)\W+)?(?:what|how|why|where|who) "
+    r"(?:does|did|is|was|would|will|do) (?:that|this|those|these)(?![a-z]))"
 )
 """A question built on the buyer's last answer ("Which terminal is most of that coming
 from?", "Of those crew costs, which can you control?") follows it up, whatever its words."""
@@ -602,6 +458,13 @@ def _same_question(text: str, stems: frozenset[str], earlier: str) -> bool:
     theirs = _question_stems(earlier)
     if len(stems) >= 2 and theirs and len(stems & theirs) / len(stems | theirs) >= ASKED_AGAIN:
         return True
+    whole, whole_before = _turn_words(text), _turn_words(earlier)
+    if min(len(whole), len(whole_before)) >= SAME_WORDS_MIN and (
+        len(whole & whole_before) / len(whole | whole_before) >= SAME_TURN
+    ):
+        return (
+            True  # the whole turn again, its lead-in included ("You said X. Compared with what?")
+        )
     mine, before = _question_words(text), _question_words(earlier)
     if min(len(mine), len(before)) < SAME_WORDS_MIN:
         return False
@@ -630,6 +493,16 @@ def _questions_of(text: str) -> str:
     pieces = re.findall(r"[^.?!]+[.?!]*", text)
     asking = [p for p in pieces if "?" in p or _REQUEST.search(p)]
     return " ".join(asking) or text
+
+
+SAME_TURN = 0.8
+"""Share of the words two whole turns have in common at which the second says the first
+again, however short its question."""
+
+
+@lru_cache(maxsize=4096)
+def _turn_words(text: str) -> frozenset[str]:
+    return frozenset(stem(w.removesuffix("'s")) for w in words(normalise(text))) - _SPOKEN_FILLER
 
 
 @lru_cache(maxsize=4096)

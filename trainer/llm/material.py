@@ -20,8 +20,9 @@ from itertools import zip_longest
 
 from trainer.content.library import ResolvedScenario
 from trainer.content.models import HiddenFact, Persona, Topic
-from trainer.engine.heard import Heard, PressureKind
+from trainer.engine.heard import Heard
 from trainer.engine.ports import ReplyContext
+from trainer.engine.pressure import PressureKind
 from trainer.engine.said import SMALL_WHOLE, carries, numbers, public_stems
 from trainer.text import content_stems, normalise
 

@@ -21,6 +21,7 @@ from trainer.content.library import ResolvedScenario
 from trainer.content.models import Lines, Persona, Topic
 from trainer.engine.heard import asks
 from trainer.engine.ports import ReplyContext
+from trainer.engine.pressure import likeliest_kind
 from trainer.offline.vocabulary import names_in
 
 IMPATIENT_BELOW = 30
@@ -237,7 +238,9 @@ class _Composer:
     def react_to_poor_turn(self) -> None:
         """Before hanging up: a word on what the last turn did, if it did something."""
         c = self.context
-        if c.heard.pressure is not None and c.assessment.good_use <= 2:
+        if c.assessment.good_use <= 2 and (
+            c.heard.pressure is not None or c.assessment.move == "pressure"
+        ):
             self.pressure()
         elif c.assessment.relevant_pitch:
             self.say(self.lines.relevant_pitch)
@@ -281,7 +284,11 @@ class _Composer:
         return ""  # what it said was not an answer on the subject (an opener, a dodge)
 
     def pressure(self) -> None:
+        """The persona's line for the kind of push; a turn the judge read as pressure that
+        the classifier was not sure of gets the line of the likeliest kind."""
         kind = self.context.heard.pressure
+        if kind is None and self.context.assessment.move == "pressure":
+            kind = likeliest_kind(self.context.seller_text)
         kinds = self.lines.pressure_kinds
         specific: list[str] = list(getattr(kinds, kind)) if kinds is not None and kind else []
         self.flat_opener()
@@ -315,8 +322,11 @@ class _Composer:
         # answered, even when the judge read the turn as pressure or filler ("If you could
         # set it up from scratch, what would it look like?")
         asked_on_topic = topic is not None and heard.pressure is None and asks(c.seller_text)
-        if move == "pitch" or (move == "pressure" and not asked_on_topic):
-            self.say(getattr(self.lines, move), self.lines.other)
+        if move == "pressure" and not asked_on_topic:
+            self.pressure()
+            return
+        if move == "pitch":
+            self.say(self.lines.pitch, self.lines.other)
             self.kind = move
             return
         if topic is not None and (move != "other" or asked_on_topic):

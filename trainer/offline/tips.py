@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from trainer.content.models import Persona
-from trainer.engine.heard import pressure_kind, topic_of_reply, topics_raised
+from trainer.engine.heard import topic_of_reply, topics_raised
 from trainer.engine.ports import AssessContext
+from trainer.engine.pressure import pressure_kind
 from trainer.offline.decision import Decision, already_answered, asked_again
 from trainer.offline.explain import wrong_buyer
 from trainer.offline.reading import Signals
