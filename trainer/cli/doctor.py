@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from trainer.cli.errors import UserError
 from trainer.cli.play import add_backend_options, llm_settings_from
-from trainer.content.finder import NotFound, find_scenario, open_library
+from trainer.content.finder import find_scenario, open_library
 from trainer.content.problems import ContentError
 from trainer.llm.settings import LlmSettings, how_to_configure
 from trainer.text import one_line, printable
@@ -85,8 +85,6 @@ def run_call(args: argparse.Namespace, settings: LlmSettings) -> int:
     library = open_library(args.content)
     try:
         setup = find_scenario(args.call, library)
-    except NotFound as exc:
-        raise UserError(str(exc)) from None
     except ContentError as exc:
         raise UserError(f"{args.call} cannot be loaded:\n{exc}") from None
     if not setup.scenario.tests:

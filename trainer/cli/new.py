@@ -14,7 +14,7 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trainer.authoring.scaffold import KINDS, ScaffoldError, Written, scaffold
+from trainer.authoring.scaffold import KINDS, Written, scaffold
 from trainer.cli.errors import UserError
 from trainer.cli.play import llm_settings_from
 from trainer.config import ConfigError
@@ -155,7 +155,7 @@ def run_draft(args: argparse.Namespace, name: str) -> int:
             f"--from needs a model, and no endpoint is configured. {how_to_configure()}",
             exit_code=2,
         )
-    from trainer.authoring.draft import DraftError, DraftRejected, draft
+    from trainer.authoring.draft import DraftRejected, draft
 
     def announce() -> None:
         where = settings.describe()["base_url"]
@@ -170,8 +170,6 @@ def run_draft(args: argparse.Namespace, name: str) -> int:
         drafted = draft(
             args.kind, name, args.sentence, args.dir, settings, force=args.force, announce=announce
         )
-    except (ScaffoldError, DraftError) as exc:
-        raise UserError(str(exc)) from None
     except DraftRejected as exc:
         for problem in exc.problems:
             print(str(problem))
@@ -192,17 +190,14 @@ def run(args: argparse.Namespace) -> int:
     name = " ".join(args.name)
     if args.sentence is not None:
         return run_draft(args, name)
-    try:
-        written = scaffold(
-            args.kind,
-            name,
-            args.dir,
-            persona_id=args.persona,
-            force=args.force,
-            library_roots=content_roots(None),
-        )
-    except ScaffoldError as exc:
-        raise UserError(str(exc)) from None
+    written = scaffold(
+        args.kind,
+        name,
+        args.dir,
+        persona_id=args.persona,
+        force=args.force,
+        library_roots=content_roots(None),
+    )
     for line in next_steps(written):
         print(line)
     return 0
