@@ -28,7 +28,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "play the scenario's scripted sellers against the model as the buyer (the offline "
         "judge assesses) and check each reply: in character, within its word budget, less "
         "patient with pitch and pressure than with good questions, no hidden fact it was not "
-        "given. Exits 0 when fit for trainees, 1 when not, 2 when the endpoint cannot be used.",
+        "given. Exits 0 when fit for trainees, 1 when not, 3 when the endpoint cannot be used.",
     )
     parser.add_argument(
         "--call",

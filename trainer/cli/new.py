@@ -4,7 +4,8 @@ or, with ``--from SENTENCE``, have a model draft it (a scenario comes with its p
 The file validates as written; every field carries a note saying what to write. The
 command prints what it wrote and the command to check the author's edits. A draft is
 written only if it validates; else its problems are printed at file:line (exit 1). No
-model configured, or one that cannot be reached: one line saying what to do (exit 2).
+model configured: one line saying how to configure one (exit 2); one that cannot be
+used: one line saying what to do (exit 3).
 """
 
 from __future__ import annotations
