@@ -537,7 +537,7 @@ def test_an_unusable_endpoint_stops_with_one_line(
     fake.push(Status(401))
     labels = write_labels(tmp_path / "labels.yaml", SMALL, scenario=SCENARIO)
     code, out, err = run(capsys, "calibrate", str(labels), "--json", *llm_flags(fake))
-    assert code == 2
+    assert code == 3
     assert out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("trainer: ") and "401" in lines[0]

@@ -192,14 +192,14 @@ def test_an_endpoint_that_cannot_be_used_is_one_line(
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     code, _, err = call(capsys, f"http://127.0.0.1:{port}/v1", scenario)
-    assert code == 2
+    assert code == 3
     assert err.count("\n") == 1 and "cannot reach http://127.0.0.1" in err
     fake_openai.push(*[Status(429)] * 3)  # the first try and two retries
     code, _, err = call(capsys, fake_openai.url, scenario)
-    assert code == 2 and err.count("\n") == 1 and "rate-limiting us (429)" in err
+    assert code == 3 and err.count("\n") == 1 and "rate-limiting us (429)" in err
     fake_openai.api_key = "the-right-key"
     code, _, err = call(capsys, fake_openai.url, scenario)
-    assert code == 2 and err.count("\n") == 1 and "refused the API key (401)" in err
+    assert code == 3 and err.count("\n") == 1 and "refused the API key (401)" in err
 
 
 def test_offline_says_what_call_needs(capsys: pytest.CaptureFixture[str]) -> None:

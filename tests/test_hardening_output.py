@@ -276,7 +276,7 @@ def test_a_server_error_body_is_cleaned(
     body = {"error": {"message": "boom\x1b]0;PWN\x07\x1b[2J\n\nfake line", "type": "server"}}
     evil_model.push(*([Status(500, body=body)] * 5))
     code, out, err = play_model(capsys, evil_model, "--script", str(PITCH))
-    assert code == 2 and "answered 500" in err and "boom" in err
+    assert code == 3 and "answered 500" in err and "boom" in err
     assert_clean(out, err)
     assert len(err.strip().splitlines()) == 1
 

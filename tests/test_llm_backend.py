@@ -213,7 +213,7 @@ def test_an_unusable_endpoint_stops_cleanly(
 ) -> None:
     fake.push(*([fault] * 10))
     code, _, err = run(capsys, "play", SCENARIO, "--script", str(DISCOVERY), *llm_flags(fake))
-    assert code == 2
+    assert code == 3
     assert message in err and "the turns played so far are saved" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
@@ -232,7 +232,7 @@ def test_turns_before_the_failure_are_kept(
     code, _, err = run(
         capsys, "play", SCENARIO, "--script", str(DISCOVERY), "--trainee", "Ana", *llm_flags(fake)
     )
-    assert code == 2 and "answered 500" in err
+    assert code == 3 and "answered 500" in err
     (summary,) = Store.open(tmp_path / "store").sessions("Ana")
     assert summary["turns"] == 2 and summary["status"] == "in progress"
 
@@ -243,7 +243,7 @@ def test_a_hung_server_times_out_with_a_clear_message(
     (tmp_path / "config.toml").write_text("retries = 0\ntimeout = 0.4\n")
     fake.push(Hang(3))
     code, _, err = run(capsys, "play", SCENARIO, "--script", str(PITCH), *llm_flags(fake))
-    assert code == 2 and "did not answer within 0.4 s" in err
+    assert code == 3 and "did not answer within 0.4 s" in err
 
 
 def test_a_cut_stream_is_kept_and_marked_incomplete(

@@ -257,20 +257,20 @@ def _dead_url() -> str:
     return f"http://127.0.0.1:{port}/v1"
 
 
-def test_a_dead_endpoint_is_one_line_and_exit_2(
+def test_a_dead_endpoint_is_one_line_and_exit_3(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TRAINER_CONFIG", str(tmp_path / "config.toml"))
     (tmp_path / "config.toml").write_text("retries = 0\n", encoding="utf-8")
     code, _, err = new_from(capsys, tmp_path, _dead_url())
-    assert code == 2
+    assert code == 3
     assert err.startswith("trainer: cannot reach http://127.0.0.1:")
     assert len(err.strip().splitlines()) == 1
     assert library_files(tmp_path) == [] and not (tmp_path / "drafts").exists()
 
 
 @pytest.mark.parametrize(("status", "words"), [(401, "refused the API key"), (429, "(429)")])
-def test_a_refusing_endpoint_is_one_line_and_exit_2(
+def test_a_refusing_endpoint_is_one_line_and_exit_3(
     status: int,
     words: str,
     tmp_path: Path,
@@ -279,7 +279,7 @@ def test_a_refusing_endpoint_is_one_line_and_exit_2(
 ) -> None:
     fake_openai.push(*[Status(status)] * 5)
     code, _, err = new_from(capsys, tmp_path, fake_openai.url)
-    assert code == 2 and words in err and len(err.strip().splitlines()) == 1
+    assert code == 3 and words in err and len(err.strip().splitlines()) == 1
     assert library_files(tmp_path) == []
 
 

@@ -462,7 +462,7 @@ def test_no_record_does_not_say_the_turns_are_saved(
     argv = ["play", SCENARIO, "--script", str(script), "--no-record"]
     code = main([*argv, "--base-url", "http://127.0.0.1:9/v1", "--model", "m"])
     err = capsys.readouterr().err
-    assert code == 2 and "Traceback" not in err
+    assert code == 3 and "Traceback" not in err
     assert "saved" not in err and "not recorded" in err
 
 
@@ -475,7 +475,7 @@ def test_with_a_record_the_turns_are_said_to_be_saved(
     argv = ["play", SCENARIO, "--script", str(script), "--store", str(tmp_path / "s")]
     code = main([*argv, "--base-url", "http://127.0.0.1:9/v1", "--model", "m"])
     err = capsys.readouterr().err
-    assert code == 2 and "saved" in err
+    assert code == 3 and "saved" in err
 
 
 def test_json_output_keeps_its_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

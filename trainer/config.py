@@ -16,6 +16,7 @@ from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
 
+from trainer.errors import InputError
 from trainer.text import name_problem
 from trainer.urls import UrlProblem, check_url
 
@@ -45,7 +46,7 @@ KNOWN_KEYS = TEXT_KEYS | NUMBER_KEYS
 ConfigValue = str | int | float
 
 
-class ConfigError(ValueError):
+class ConfigError(InputError, ValueError):
     """The config file cannot be used; the message names the file and the line."""
 
 

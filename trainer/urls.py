@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import urllib.parse
 
+from trainer.errors import InputError
 from trainer.text import one_line
 
 _SHOWN_CHARS = 80
 
 
-class UrlProblem(ValueError):
+class UrlProblem(InputError, ValueError):
     """A URL that cannot be used; the message is safe to print (no credentials in it)."""
 
 

@@ -46,6 +46,7 @@ from trainer.content.library import (
 )
 from trainer.content.problems import Problem
 from trainer.engine.assessment import Usage
+from trainer.errors import InputError, TrainerError
 from trainer.llm.endpoint import Endpoint
 from trainer.llm.settings import LlmSettings
 from trainer.llm.structured import Mode, ask_json, json_answer, wrote_prose
@@ -69,11 +70,11 @@ MAX_SENTENCE = 2000
 DRAFTS = "drafts"
 
 
-class DraftError(Exception):
+class DraftError(TrainerError):
     """No draft could be made; the message says why (exit 1)."""
 
 
-class DraftRejected(Exception):
+class DraftRejected(InputError):
     """The drafts do not validate: nothing was written into the library."""
 
     def __init__(self, problems: list[Problem], folder: Path) -> None:

@@ -44,6 +44,7 @@ from trainer.content.models import Persona, Scenario
 from trainer.content.problems import Problem
 from trainer.content.validation import validate_document
 from trainer.content.yaml_loader import StrictLoader, parse_yaml, read_yaml
+from trainer.errors import InputError
 
 Kind = Literal["persona", "scenario"]
 KINDS: tuple[Kind, ...] = ("persona", "scenario")
@@ -59,7 +60,7 @@ _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 M = TypeVar("M", bound=BaseModel)
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(InputError):
     """The file cannot be written; the message says why and what to do instead."""
 
 

@@ -1,7 +1,8 @@
 """The ``trainer`` command line: plain text in, plain text (or JSON) out.
 
 Every user error ends in one readable message and a non-zero exit, never a traceback:
-exit 1 for bad content or input, 2 for a wrong command line.
+exit 1 for bad content or input (or a check that did not pass), 2 for a wrong command
+line, 3 for a model endpoint that cannot be used, 130 when interrupted (``ExitCode``).
 """
 
 from __future__ import annotations
@@ -11,11 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from trainer import __version__
-from trainer.cli.errors import UserError
-from trainer.config import ConfigError
-from trainer.llm.endpoint import EndpointError
-from trainer.offline.model import JudgeFileError
-from trainer.store.errors import StoreError
+from trainer.errors import ExitCode, TrainerError
 from trainer.text import printable
 
 
@@ -90,23 +87,19 @@ def without_command(args: argparse.Namespace) -> int:
 
 
 def _guarded(action: Callable[[], int]) -> int:
-    # A message may quote a file name, a stored value or a server: it is printed clean.
+    """Run a command; an error the user can fix is one clean line and its kind's exit
+    code. A message may quote a file name, a stored value or a server: it is printed
+    clean."""
     try:
         return action()
-    except UserError as exc:
-        print(f"trainer: {printable(str(exc))}", file=sys.stderr)
+    except TrainerError as exc:
+        print(f"trainer: {printable(exc.for_user())}", file=sys.stderr)
         return exc.exit_code
-    except (StoreError, ConfigError, JudgeFileError) as exc:
-        print(f"trainer: {printable(str(exc))}", file=sys.stderr)
-        return 1
-    except EndpointError as exc:
-        print(f"trainer: {printable(str(exc))}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("\ntrainer: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return ExitCode.OK
 
 
 def entry() -> None:  # pragma: no cover - console script shim

@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
 def run_cross_validation(args: argparse.Namespace) -> int:
     """In-sample and leave-one-scenario-out figures of the offline judge on the shipped
     corpus and any LABELS: what it learned, and how it does on worlds it never saw."""
-    from trainer.offline.training import TrainingError, cross_validate, fit, judged_by
+    from trainer.offline.training import cross_validate, fit, judged_by
 
     library = load_library(corpus_content(args.content or []))
     samples = read_samples(corpus_files(), None, library) + read_samples(
@@ -157,13 +157,10 @@ def run_cross_validation(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"  [{number}/{total}] holding out {scenario}", file=sys.stderr)
 
-    try:
-        if not args.json:
-            print(f"fitting on all {len(samples)} turns ...", file=sys.stderr)
-        inside = judged_by(fit(samples), samples)
-        outside = cross_validate(samples, progress=progress)
-    except TrainingError as exc:
-        raise UserError(str(exc)) from None
+    if not args.json:
+        print(f"fitting on all {len(samples)} turns ...", file=sys.stderr)
+    inside = judged_by(fit(samples), samples)
+    outside = cross_validate(samples, progress=progress)
     results = [
         summarise(
             "in_sample", "offline judge, in-sample (trained on these turns)", inside, args.worst

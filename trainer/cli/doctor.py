@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from trainer.cli.errors import UserError
 from trainer.cli.play import add_backend_options, llm_settings_from
-from trainer.content.finder import NotFound, find_scenario, open_library
+from trainer.content.finder import find_scenario, open_library
 from trainer.content.problems import ContentError
 from trainer.llm.settings import LlmSettings, how_to_configure
 from trainer.text import one_line, printable
@@ -28,7 +28,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "play the scenario's scripted sellers against the model as the buyer (the offline "
         "judge assesses) and check each reply: in character, within its word budget, less "
         "patient with pitch and pressure than with good questions, no hidden fact it was not "
-        "given. Exits 0 when fit for trainees, 1 when not, 2 when the endpoint cannot be used.",
+        "given. Exits 0 when fit for trainees, 1 when not, 3 when the endpoint cannot be used.",
     )
     parser.add_argument(
         "--call",
@@ -85,8 +85,6 @@ def run_call(args: argparse.Namespace, settings: LlmSettings) -> int:
     library = open_library(args.content)
     try:
         setup = find_scenario(args.call, library)
-    except NotFound as exc:
-        raise UserError(str(exc)) from None
     except ContentError as exc:
         raise UserError(f"{args.call} cannot be loaded:\n{exc}") from None
     if not setup.scenario.tests:

@@ -11,11 +11,9 @@ from pathlib import Path
 from trainer.cli.errors import UserError
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
 from trainer.content.finder import open_library
-from trainer.reports.lrs import LrsClient, LrsError
+from trainer.reports.lrs import LrsClient
 from trainer.reports.session_export import content_words, session_json, session_markdown
 from trainer.reports.xapi import StatementBuilder, all_statements
-from trainer.store.errors import SessionNotFound
-from trainer.store.repository import Store, StoredSession
 from trainer.store.signed import read_ledger
 from trainer.text import json_text
 from trainer.urls import UrlProblem, check_url, safe_url
@@ -89,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             write_out(json_text(statements), args.output)
             return 0
         return post(args.lrs, statements)
-    stored = find(store, args.session, args.trainee, settings.trainee)
+    stored = store.find_session(args.session, args.trainee, settings.trainee)
     status = store.live_status(stored.header)
     folder = stored.path.parent.parent.name
     confirmation = read_ledger(store, ledger).confirm_header(folder, stored.header)
@@ -103,13 +101,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def find(store: Store, session: str, trainee: str | None, prefer: str) -> StoredSession:
-    try:
-        return store.find_session(session, trainee, prefer)
-    except SessionNotFound as exc:
-        raise UserError(str(exc)) from None
-
-
 def post(url: str, statements: list[dict[str, object]]) -> int:
     username = os.environ.get(LRS_USER_ENV)
     password = os.environ.get(LRS_PASSWORD_ENV)
@@ -120,10 +111,7 @@ def post(url: str, statements: list[dict[str, object]]) -> int:
     if not statements:
         print("No results to send.")
         return 0
-    try:
-        report = LrsClient(url, username, password).send(statements)
-    except LrsError as exc:
-        raise UserError(str(exc)) from None
+    report = LrsClient(url, username, password).send(statements)
     print(
         f"{safe_url(url)}: {report.sent} statement{'s' if report.sent != 1 else ''} sent, "
         f"{report.already_there} already there."

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from trainer.authoring.calibration import Sample, load_samples
 from trainer.cli.errors import UserError
-from trainer.content.finder import NotFound, open_library
+from trainer.content.finder import open_library
 from trainer.content.library import Library, load_library
 from trainer.content.models import MOVES
 from trainer.content.paths import not_a_file_message
 from trainer.content.problems import ContentError
 from trainer.offline.corpus import corpus_content, corpus_files
-from trainer.offline.model import SHIPPED_JUDGE, VERSION, JudgeFileError, load
+from trainer.offline.model import SHIPPED_JUDGE, VERSION, load
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -98,8 +98,6 @@ def read_samples(
         return load_samples(paths, library or open_library(content))
     except ContentError as exc:
         raise UserError(f"the labels cannot be used:\n{exc}") from None
-    except NotFound as exc:
-        raise UserError(str(exc)) from None
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -131,7 +129,7 @@ def describe(samples: Sequence[Sample], name: str) -> str:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from trainer.offline.training import TrainingError, fit
+    from trainer.offline.training import fit
 
     library = load_library(corpus_content(args.content or []))
     yours = read_samples(args.labels, args.content, library)
@@ -141,10 +139,7 @@ def run_train(args: argparse.Namespace) -> int:
     elif not yours:
         raise UserError("--without-corpus needs labelled-turn files to train on")
     samples = corpus + yours
-    try:
-        model = fit(samples, describe={"yours": len(yours), "corpus": len(corpus)})
-    except TrainingError as exc:
-        raise UserError(str(exc)) from None
+    model = fit(samples, describe={"yours": len(yours), "corpus": len(corpus)})
     out: Path = args.out
     if out.is_dir():
         raise UserError(f"{out} is a folder; --out names the judge file to write")
@@ -168,10 +163,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_info(args: argparse.Namespace) -> int:
     path: Path = args.file or SHIPPED_JUDGE
-    try:
-        model = load(path, MOVES)
-    except JudgeFileError as exc:
-        raise UserError(str(exc)) from None
+    model = load(path, MOVES)
     trained = model.trained_on
     print(f"{path}: a trainer judge, format {VERSION}")
     print(

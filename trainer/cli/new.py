@@ -4,7 +4,8 @@ or, with ``--from SENTENCE``, have a model draft it (a scenario comes with its p
 The file validates as written; every field carries a note saying what to write. The
 command prints what it wrote and the command to check the author's edits. A draft is
 written only if it validates; else its problems are printed at file:line (exit 1). No
-model configured, or one that cannot be reached: one line saying what to do (exit 2).
+model configured: one line saying how to configure one (exit 2); one that cannot be
+used: one line saying what to do (exit 3).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trainer.authoring.scaffold import KINDS, ScaffoldError, Written, scaffold
+from trainer.authoring.scaffold import KINDS, Written, scaffold
 from trainer.cli.errors import UserError
 from trainer.cli.play import llm_settings_from
 from trainer.config import ConfigError
@@ -155,7 +156,7 @@ def run_draft(args: argparse.Namespace, name: str) -> int:
             f"--from needs a model, and no endpoint is configured. {how_to_configure()}",
             exit_code=2,
         )
-    from trainer.authoring.draft import DraftError, DraftRejected, draft
+    from trainer.authoring.draft import DraftRejected, draft
 
     def announce() -> None:
         where = settings.describe()["base_url"]
@@ -170,8 +171,6 @@ def run_draft(args: argparse.Namespace, name: str) -> int:
         drafted = draft(
             args.kind, name, args.sentence, args.dir, settings, force=args.force, announce=announce
         )
-    except (ScaffoldError, DraftError) as exc:
-        raise UserError(str(exc)) from None
     except DraftRejected as exc:
         for problem in exc.problems:
             print(str(problem))
@@ -192,17 +191,14 @@ def run(args: argparse.Namespace) -> int:
     name = " ".join(args.name)
     if args.sentence is not None:
         return run_draft(args, name)
-    try:
-        written = scaffold(
-            args.kind,
-            name,
-            args.dir,
-            persona_id=args.persona,
-            force=args.force,
-            library_roots=content_roots(None),
-        )
-    except ScaffoldError as exc:
-        raise UserError(str(exc)) from None
+    written = scaffold(
+        args.kind,
+        name,
+        args.dir,
+        persona_id=args.persona,
+        force=args.force,
+        library_roots=content_roots(None),
+    )
     for line in next_steps(written):
         print(line)
     return 0

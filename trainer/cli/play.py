@@ -27,7 +27,7 @@ from trainer.cli.render import (
     header,
 )
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
-from trainer.content.finder import NotFound, find_scenario, open_library
+from trainer.content.finder import find_scenario, open_library
 from trainer.content.library import ResolvedScenario
 from trainer.content.problems import ContentError
 from trainer.engine.attempts import WHAT_COUNTS, Attempts, attempts_used
@@ -134,8 +134,6 @@ def load_setup(scenario: str, content: list[Path] | None) -> ResolvedScenario:
     library = open_library(content)
     try:
         return find_scenario(scenario, library)
-    except NotFound as exc:
-        raise UserError(str(exc)) from None
     except ContentError as exc:
         raise UserError("the scenario cannot be loaded:\n" + str(exc)) from None
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from trainer.authoring.preview import preview_persona, render_text, to_json
 from trainer.cli.errors import UserError
-from trainer.content.finder import NotFound, open_library
+from trainer.content.finder import open_library
 from trainer.content.problems import ContentError
 from trainer.text import json_text
 
@@ -34,8 +34,6 @@ def run(args: argparse.Namespace) -> int:
     library = open_library(args.content)
     try:
         preview = preview_persona(args.persona, library)
-    except NotFound as exc:
-        raise UserError(str(exc)) from None
     except ContentError as exc:
         raise UserError("the persona cannot be loaded:\n" + str(exc)) from None
     if args.json:

@@ -11,7 +11,7 @@ from typing import Any
 from trainer.authoring.scenario_tests import Backends, TestRun, offline_backends, run_scenario_test
 from trainer.cli.errors import UserError
 from trainer.cli.play import add_backend_options, llm_settings_from
-from trainer.content.finder import NotFound, find_scenario, open_library
+from trainer.content.finder import find_scenario, open_library
 from trainer.content.library import YAML_SUFFIXES, Library, ResolvedScenario, yaml_files
 from trainer.content.problems import ContentError
 from trainer.llm.backends import make_backends
@@ -44,8 +44,6 @@ def chosen(args: argparse.Namespace, library: Library) -> list[ResolvedScenario]
         for target in targets:
             try:
                 setups.append(find_scenario(str(target), library))
-            except NotFound as exc:
-                raise UserError(str(exc)) from None
             except ContentError as exc:
                 raise UserError(f"{target} cannot be loaded:\n{exc}") from None
     return setups

@@ -33,7 +33,6 @@ from trainer.cli.storage import (
 from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session
 from trainer.reports.report import NOTE_PRACTICE
-from trainer.store.errors import SessionNotFound
 from trainer.store.ledger import Ledger
 from trainer.store.migrations import Record
 from trainer.store.recorder import StoreRecorder
@@ -167,10 +166,7 @@ def session_row(s: Record) -> str:
 def interrupted_session(
     store: Store, session_id: str, trainee: str | None, prefer: str
 ) -> StoredSession:
-    try:
-        stored = store.find_session(session_id, trainee, prefer)
-    except SessionNotFound as exc:
-        raise UserError(str(exc)) from None
+    stored = store.find_session(session_id, trainee, prefer)
     status = store.live_status(stored.header)
     if store.owned_elsewhere(stored.header):
         raise UserError(

@@ -25,11 +25,12 @@ from trainer.content.library import (
 )
 from trainer.content.paths import not_a_file_message
 from trainer.content.problems import ContentError, Problem
+from trainer.errors import InputError
 
 CONTENT_ENV = "TRAINER_CONTENT"
 
 
-class NotFound(LookupError):
+class NotFound(InputError, LookupError):
     """The scenario or persona the user asked for does not exist; the message says so."""
 
 

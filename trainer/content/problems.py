@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from trainer.errors import InputError
 from trainer.text import one_line
 
 
@@ -30,7 +31,7 @@ class Problem:
         return one_line(f"{where} {what}" + (f" (hint: {self.hint})" if self.hint else ""))
 
 
-class ContentError(Exception):
+class ContentError(InputError):
     """Raised when content cannot be used; carries every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem]) -> None:

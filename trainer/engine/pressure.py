@@ -26,6 +26,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
+from trainer.errors import InputError
 from trainer.text import normalise, stem, words
 
 PressureKind = Literal["discount", "deadline", "chasing", "meeting", "social_proof"]
@@ -50,7 +51,7 @@ pitch; "our customers love it, a 12-hotel group cut..." (0.99) is social proof. 
 judge read as pressure gets its likeliest kind however unsure (``likeliest_kind``)."""
 
 
-class PressureModelError(Exception):
+class PressureModelError(InputError):
     """A pressure model file that cannot be used; the message says which and why."""
 
 

@@ -35,6 +35,7 @@ from trainer.engine.reactions import react
 from trainer.engine.said import carries, public_stems
 from trainer.engine.scoring import ScoreBreakdown, scenario_score
 from trainer.engine.state import BuyerState, StateChange
+from trainer.errors import InputError, TrainerError
 from trainer.text import check_turn_text, clean_turn_text
 
 HISTORY_WINDOW = 6
@@ -42,15 +43,15 @@ HISTORY_WINDOW = 6
 turn's cost flat however long the session runs."""
 
 
-class SessionOver(Exception):
+class SessionOver(TrainerError):
     """A turn was offered after the call ended."""
 
 
-class InvalidTurn(ValueError):
+class InvalidTurn(InputError, ValueError):
     """The seller's text cannot be played (empty, control characters, too long)."""
 
 
-class NotAllowed(Exception):
+class NotAllowed(TrainerError):
     """The action is not allowed in this session's mode (rewind in certification)."""
 
 

@@ -3,23 +3,20 @@
 ``openai`` is imported here and only here, when a model is first used: it costs most of
 a second to import, which the offline trainer must never pay. Every failure of the
 endpoint becomes an ``EndpointError`` whose message says what to do; front ends stop
-cleanly on it (exit 2), with the turns played so far already stored.
+cleanly on it (exit 3), with the turns played so far already stored.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from trainer.errors import EndpointError as EndpointError
 from trainer.llm.settings import LlmSettings
 from trainer.text import one_line
 from trainer.urls import safe_url
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
-
-
-class EndpointError(Exception):
-    """The endpoint cannot be used: refused, unauthorised, rate-limited, broken, too slow."""
 
 
 class Endpoint:

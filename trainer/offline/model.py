@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trainer.errors import InputError
 from trainer.offline.background import Background
 
 SHIPPED_JUDGE = Path(__file__).with_name("judge.json.gz")
@@ -37,7 +38,7 @@ USE_THRESHOLDS = ("2", "3", "4", "5")
 """The good-use layer's classes: each is the chance the turn is at least that good."""
 
 
-class JudgeFileError(Exception):
+class JudgeFileError(InputError):
     """A judge file that cannot be used; the message says which file and why."""
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.engine.pressure import CLASSES, SHIPPED, PressureModel, features
+from trainer.errors import InputError
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "pressure"
 C = 2.0
@@ -36,7 +37,7 @@ class Example:
     part: str
 
 
-class PressureCorpusError(Exception):
+class PressureCorpusError(InputError):
     """A corpus line that cannot be used: the message names the file and line."""
 
 

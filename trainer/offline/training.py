@@ -20,6 +20,7 @@ from typing import Any
 
 from trainer.authoring.calibration import Prediction, Sample, context_for, replay
 from trainer.content.models import MOVES
+from trainer.errors import InputError
 from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.background import Background
 from trainer.offline.decision import use_features
@@ -30,7 +31,7 @@ from trainer.offline.vocabulary import STOPWORDS, content_stems, vocabulary_for
 USES = ("1", "2", "3", "4", "5")
 
 
-class TrainingError(Exception):
+class TrainingError(InputError):
     """The labelled turns cannot train a judge (scikit-learn missing, a move with no
     turns); the message says what to do."""
 

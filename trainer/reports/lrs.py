@@ -19,6 +19,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
+from trainer.errors import TrainerError
 from trainer.reports.xapi import Statement
 from trainer.text import one_line
 from trainer.urls import UrlProblem, check_url, safe_url
@@ -28,7 +29,7 @@ BATCH = 50
 TIMEOUT = 30.0
 
 
-class LrsError(Exception):
+class LrsError(TrainerError):
     """The LRS cannot be reached or refused us; the message says what to check."""
 
 

@@ -1,10 +1,13 @@
-"""What can go wrong with the store, as messages a trainee or an admin can act on."""
+"""What can go wrong with the store, as messages a trainee or an admin can act on.
+
+Each is a ``trainer.errors.StoreError`` (exit 1), defined in ``trainer.errors`` so a
+front end catches the kind without importing the store."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
-class StoreError(Exception):
-    """The store cannot do what was asked; the message says why and what to do."""
+from trainer.errors import StoreError as StoreError
 
 
 class NoStore(StoreError):
@@ -24,7 +27,19 @@ class AttemptsUsed(StoreError):
 
 
 class SessionNotFound(StoreError):
-    """No stored session matches the id (or the prefix) given."""
+    """No stored session matches the id (or the prefix) given, or several do.
+
+    ``matches`` holds the ids of the sessions an ambiguous prefix matched (empty when
+    none did), so a caller tells the two apart without reading the message."""
+
+    def __init__(self, message: str, matches: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.matches: list[str] = list(matches)
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when the prefix matched several sessions: typing more would find one."""
+        return len(self.matches) > 1
 
 
 class SessionBusy(StoreError):

@@ -616,7 +616,7 @@ class Store:
             try:
                 return self.find_session(session_id, prefer)
             except SessionNotFound as exc:
-                if "several" in str(exc):
+                if exc.ambiguous:
                     raise
         slugs = [trainee_slug(trainee)] if trainee else self.trainee_slugs()
         matches: list[Path] = []
@@ -630,7 +630,10 @@ class Store:
             raise SessionNotFound(f"no stored session {session_id} in {self.root}")
         if len(matches) > 1:
             ids = ", ".join(p.stem[:12] for p in matches[:5])
-            raise SessionNotFound(f"{session_id} matches several sessions ({ids}); type more")
+            raise SessionNotFound(
+                f"{session_id} matches several sessions ({ids}); type more",
+                matches=[p.stem for p in matches],
+            )
         return self._load_path(matches[0])
 
     def session_files(self) -> Iterator[Path]:

@@ -18,6 +18,7 @@ from trainer.content.library import Library, ResolvedScenario
 from trainer.engine.ports import Assessor, Buyer, Mode
 from trainer.engine.seeds import draw_certification_seed
 from trainer.engine.session import Session
+from trainer.errors import TrainerError
 from trainer.llm.backends import make_backends
 from trainer.llm.settings import LlmSettings, resolve_llm
 from trainer.store.ledger import Ledger
@@ -136,7 +137,7 @@ class AppContext:
         return Session(setup, buyer, assessor, recorder=recorder, mode=mode, clock=self.clock)
 
 
-class CannotResume(Exception):
+class CannotResume(TrainerError):
     """This session cannot go on from History; the message says why, in words."""
 
 
