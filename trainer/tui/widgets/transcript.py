@@ -50,6 +50,27 @@ class Transcript(VerticalScroll):
     lines fit would push them down to its bottom edge, and a short call reads from the
     top, as it always has."""
 
+    DEFAULT_CSS = """
+    Transcript {
+        height: 1fr;
+        padding: 0 1;
+    }
+    Transcript .utterance {
+        margin-bottom: 1;
+    }
+    Transcript .utterance.seller {
+        color: $text;
+        padding-left: 4;
+    }
+    Transcript .utterance.buyer {
+        color: $accent;
+    }
+    Transcript .utterance.note {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+
     can_focus = False
 
     def on_resize(self, event: events.Resize) -> None:
