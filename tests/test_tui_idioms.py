@@ -9,9 +9,10 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import pytest
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
@@ -19,10 +20,14 @@ from tests.test_tui import REPO, context
 from trainer.content.library import ResolvedScenario
 from trainer.engine.ports import Assessor, Buyer, ReplyContext
 from trainer.offline.assessor import OfflineAssessor
+from trainer.tui import app as app_module
 from trainer.tui.app import TrainerApp
+from trainer.tui.screens.briefing import BriefingScreen
 from trainer.tui.screens.conversation import ConversationScreen, PendingTurn, SellerInput
 from trainer.tui.screens.help import HelpScreen
+from trainer.tui.screens.history import HistoryScreen
 from trainer.tui.screens.library import LibraryScreen
+from trainer.tui.screens.settings import SettingsScreen
 from trainer.tui.widgets.transcript import Transcript, Utterance
 
 TUI = REPO / "trainer" / "tui"
@@ -226,3 +231,21 @@ async def test_help_in_a_call_lists_what_the_call_allows(tmp_path: Path, mode: s
         assert "Scroll the transcript" in shown
         assert ("A hint" in shown) == (mode == "practice")  # no hints in an attempt
         assert "The debrief" not in shown  # not before the call is over
+
+
+async def test_the_command_palette_navigates_through_the_app(tmp_path: Path) -> None:
+    """The palette's entries post the same messages as the screens' keys."""
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        scenario_id = sorted(app.context.library.scenarios)[0]
+        app_module._start(cast("App[object]", app), scenario_id, "certification")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen) and app.screen.mode == "certification"
+        await app.run_action("history")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        await app.run_action("settings")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        assert len(app.screen_stack) == 5  # default, library, briefing, history, settings
