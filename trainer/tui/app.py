@@ -1,19 +1,43 @@
 """The trainer's Textual app: the screens, the command palette, help, and one place where
-a failed background task becomes a notification instead of a crash."""
+a failed background task becomes a notification instead of a crash.
+
+Screens say where to go next with the messages in ``navigation.py``; the handlers here
+are the one place that turns them into pushed or switched screens, so this module is the
+only one that imports every screen.
+"""
 
 from __future__ import annotations
 
 from functools import partial
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from trainer.engine.ports import Mode
 from trainer.llm.settings import LlmSettings
 from trainer.text import printable
 from trainer.tui.context import AppContext, app_context
+from trainer.tui.navigation import (
+    OpenBranches,
+    OpenBriefing,
+    OpenDebrief,
+    OpenHistory,
+    OpenSettings,
+    StartCall,
+)
+from trainer.tui.screens.branches import BranchesScreen
+from trainer.tui.screens.briefing import BriefingScreen
+from trainer.tui.screens.confirm import ConfirmScreen
+from trainer.tui.screens.conversation import ConversationScreen
+from trainer.tui.screens.debrief import DebriefScreen
+from trainer.tui.screens.help import HelpScreen, screen_keys
+from trainer.tui.screens.history import HistoryScreen
+from trainer.tui.screens.library import LibraryScreen
+from trainer.tui.screens.settings import SettingsScreen
 
 
 class ScenarioCommands(Provider):
@@ -47,9 +71,7 @@ class ScenarioCommands(Provider):
 
 
 def _start(app: App[object], scenario_id: str, mode: Mode) -> None:
-    from trainer.tui.screens.briefing import BriefingScreen
-
-    app.push_screen(BriefingScreen(app_context(app).library.resolve(scenario_id), mode))
+    app.post_message(OpenBriefing(app_context(app).library.resolve(scenario_id), mode))
 
 
 class TrainerApp(App[None]):
@@ -67,31 +89,57 @@ class TrainerApp(App[None]):
         self.context = context or AppContext.from_environment()
 
     def on_mount(self) -> None:
-        from trainer.tui.screens.library import LibraryScreen
-
         self.push_screen(LibraryScreen())
 
-    def action_help(self) -> None:
-        from trainer.tui.screens.help import HelpScreen
+    # ---------------------------------------------------------------- navigation
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+    @on(OpenBriefing)
+    def open_briefing(self, message: OpenBriefing) -> None:
+        self._show(BriefingScreen(message.setup, message.mode), message.replace)
 
-    def action_history(self) -> None:
-        from trainer.tui.screens.history import HistoryScreen
+    @on(StartCall)
+    def start_call(self, message: StartCall) -> None:
+        call = ConversationScreen(message.setup, message.mode, message.resumed, message.notes)
+        self._show(call, message.replace)
 
+    @on(OpenDebrief)
+    def open_debrief(self, message: OpenDebrief) -> None:
+        self.switch_screen(DebriefScreen(message.session))
+
+    @on(OpenBranches)
+    def open_branches(self, message: OpenBranches) -> None:
+        self.push_screen(BranchesScreen(message.session))
+
+    @on(OpenHistory)
+    def open_history(self) -> None:
         self.push_screen(HistoryScreen())
 
-    def action_settings(self) -> None:
-        from trainer.tui.screens.settings import SettingsScreen
-
+    @on(OpenSettings)
+    def open_settings(self) -> None:
         self.push_screen(SettingsScreen())
+
+    def _show(self, screen: Screen[None], replace: bool) -> None:
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    # ---------------------------------------------------------------- actions
+
+    def action_help(self) -> None:
+        """Help with the keys of the screen it is opened from, as they are right now."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(screen_keys(self.screen)))
+
+    def action_history(self) -> None:
+        self.post_message(OpenHistory())
+
+    def action_settings(self) -> None:
+        self.post_message(OpenSettings())
 
     async def action_quit(self) -> None:
         """Quit, unless a screen on the stack has something to ask first (a call in
         progress): then only once the trainee says yes."""
-        from trainer.tui.screens.confirm import ConfirmScreen
-
         if isinstance(self.screen, ConfirmScreen):
             return  # already asking; Ctrl+Q again is not an answer
         for screen in reversed(self.screen_stack):

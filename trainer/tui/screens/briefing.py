@@ -18,6 +18,7 @@ from trainer.engine.ports import Mode
 from trainer.store.errors import StoreError
 from trainer.text import printable
 from trainer.tui.context import app_context
+from trainer.tui.navigation import StartCall
 from trainer.tui.screens.confirm import ConfirmScreen
 
 
@@ -131,6 +132,4 @@ class BriefingScreen(Screen[None]):
             self.start()
 
     def start(self) -> None:
-        from trainer.tui.screens.conversation import ConversationScreen
-
-        self.app.switch_screen(ConversationScreen(self.setup, self.mode))
+        self.post_message(StartCall(self.setup, self.mode))

@@ -16,7 +16,33 @@ from textual.widgets import Button, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Dismissed with True for yes, False for no (Esc, `n`, or the "no" button)."""
+    """Dismissed with True for yes, False for no (Esc, `n`, or the "no" button). Its look
+    comes with it (``DEFAULT_CSS``), so any app that asks with it shows the same box."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+    }
+    ConfirmScreen #confirm {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        border: thick $warning;
+        background: $panel;
+        padding: 1 2;
+    }
+    ConfirmScreen #question {
+        height: auto;
+    }
+    ConfirmScreen #answers {
+        height: auto;
+        margin-top: 1;
+        align-horizontal: right;
+    }
+    ConfirmScreen #answers Button {
+        margin-left: 2;
+    }
+    """
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", show=False),

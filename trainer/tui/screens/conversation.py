@@ -12,10 +12,10 @@ the turn simply did not happen, and the trainee's words go back into the input.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -40,22 +40,15 @@ from trainer.engine.session import (
 )
 from trainer.llm.backends import close_backends
 from trainer.text import printable
+from trainer.tui.causes import why
 from trainer.tui.context import app_context
+from trainer.tui.navigation import OpenBranches, OpenDebrief
 from trainer.tui.screens.confirm import ConfirmScreen
 from trainer.tui.widgets.meters import Meter
 from trainer.tui.widgets.transcript import Transcript, Utterance
 from trainer.words import flag_notes, plural
 
-
-def why(turn: Turn) -> str:
-    """The turn's state changes and their causes, in words (fact ids stay out: what was
-    learned has its own list)."""
-    parts = turn.change_causes
-    if turn.disclosed_now:
-        parts.append("they told you something new")
-    if turn.withheld_topic:
-        parts.append("you touched something they are not ready to share")
-    return "; ".join(parts) or "no change"
+__all__ = ["ConversationScreen", "PendingTurn", "SellerInput", "why"]
 
 
 WITHHELD = (
@@ -64,39 +57,69 @@ WITHHELD = (
 )
 
 
+@dataclass(frozen=True)
+class PendingTurn:
+    """A turn on screen that the engine has not committed yet: what the trainee said (to
+    give back if the turn does not happen), their line in the transcript, and the buyer's
+    line once the reply starts streaming into it."""
+
+    text: str
+    mine: Utterance
+    theirs: Utterance | None = None
+
+    def replying(self, theirs: Utterance) -> PendingTurn:
+        """The same turn, now with the line the buyer's reply streams into."""
+        return replace(self, theirs=theirs)
+
+
 class SellerInput(TextArea):
     """Multi-line input: Enter sends; Ctrl+J or Alt+Enter starts a new line (terminals
-    do not report Shift+Enter reliably)."""
+    do not report Shift+Enter reliably). Priority bindings, so they come before the text
+    area's own Enter, and help lists them with the screen's keys."""
+
+    BINDINGS = [
+        Binding("enter", "send", "Send", show=False, priority=True),
+        Binding("ctrl+j,alt+enter", "new_line", "New line", show=False, priority=True),
+    ]
 
     @dataclass
     class Submitted(Message):
         text: str
 
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
-            event.prevent_default()
-            event.stop()
-            self.post_message(self.Submitted(self.text))
-            return
-        if event.key in ("ctrl+j", "alt+enter"):
-            event.prevent_default()
-            event.stop()
-            self.insert("\n")
-            return
-        await super()._on_key(event)
+    def action_send(self) -> None:
+        self.post_message(self.Submitted(self.text))
+
+    def action_new_line(self) -> None:
+        self.insert("\n")
 
 
 class ConversationScreen(Screen[None]):
     BINDINGS = [
-        Binding("ctrl+e", "end_call", "End", priority=True),
-        Binding("escape", "cancel_reply", "Cancel"),
-        Binding("ctrl+t", "hint", "Hint", priority=True),
-        Binding("ctrl+z", "rewind", "Rewind", priority=True),
-        Binding("ctrl+b", "branches", "Lines", priority=True),
-        Binding("pageup", "scroll_transcript(-1)", "Scroll", show=False, priority=True),
-        Binding("pagedown", "scroll_transcript(1)", "Scroll", show=False, priority=True),
+        Binding("ctrl+e", "end_call", "End", priority=True, tooltip="End the call"),
+        Binding("escape", "cancel_reply", "Cancel", tooltip="Cancel the reply on its way"),
+        Binding("ctrl+t", "hint", "Hint", priority=True, tooltip="A hint (practice only)"),
+        Binding(
+            "ctrl+z", "rewind", "Rewind", priority=True, tooltip="Rewind a turn (practice only)"
+        ),
+        Binding("ctrl+b", "branches", "Lines", priority=True, tooltip="The lines you abandoned"),
+        Binding(
+            "pageup",
+            "scroll_transcript(-1)",
+            "Scroll",
+            show=False,
+            priority=True,
+            tooltip="Scroll the transcript",
+        ),
+        Binding(
+            "pagedown",
+            "scroll_transcript(1)",
+            "Scroll",
+            show=False,
+            priority=True,
+            tooltip="Scroll the transcript",
+        ),
         Binding("f1", "app.help", "Help"),
-        Binding("enter", "debrief", "Debrief", show=False),
+        Binding("enter", "debrief", "Debrief", show=False, tooltip="The debrief"),
     ]
 
     def __init__(
@@ -113,7 +136,7 @@ class ConversationScreen(Screen[None]):
         self.notes = notes
         self.session: Session = resumed or app_context(self.app).new_session(setup, mode)
         self.turn_worker: Worker[None] | None = None
-        self.pending: tuple[str, Utterance, Utterance | None] | None = None
+        self.pending: PendingTurn | None = None
         self.ending_confirmed = False
 
     @property
@@ -241,8 +264,9 @@ class ConversationScreen(Screen[None]):
             return
         box = self.query_one(SellerInput)
         box.clear()
-        mine = self.query_one(Transcript).say("You", text, "seller")
-        self.pending = (text, mine, None)
+        transcript = self.query_one(Transcript)
+        self.pending = PendingTurn(text, transcript.say("You", text, "seller"))
+        transcript.follow()  # the trainee's own words bring the newest line back into view
         self.turn_worker = self.run_worker(
             self.play(text), exclusive=True, exit_on_error=False, group="turn"
         )
@@ -253,13 +277,15 @@ class ConversationScreen(Screen[None]):
         try:
             async for event in self.session.take_turn(text):
                 if isinstance(event, Assessed):
-                    thinking = transcript.say(self.buyer_name, "", "buyer")
                     assert self.pending is not None
-                    self.pending = (self.pending[0], self.pending[1], thinking)
+                    self.pending = self.pending.replying(
+                        transcript.say(self.buyer_name, "", "buyer")
+                    )
                 elif isinstance(event, ReplyChunk):
-                    assert self.pending is not None and self.pending[2] is not None
-                    self.pending[2].append(event.text)
-                    transcript.scroll_end(animate=False)
+                    assert self.pending is not None and self.pending.theirs is not None
+                    # No scrolling here: the anchored transcript follows the reply unless
+                    # the trainee has scrolled up to read, and then it stays where they are.
+                    self.pending.theirs.append(event.text)
                 elif isinstance(event, TurnCommitted):
                     self.committed(event.turn)
         except asyncio.CancelledError:
@@ -273,10 +299,10 @@ class ConversationScreen(Screen[None]):
             self.give_back(f"The turn was not played: {exc}", severity="error")
 
     def committed(self, turn: Turn) -> None:
-        if self.pending is not None and self.pending[2] is not None:
-            self.pending[2].set_words(turn.buyer)
+        if self.pending is not None and self.pending.theirs is not None:
+            self.pending.theirs.set_words(turn.buyer)
             if "incomplete_reply" in turn.flags:
-                self.pending[2].append(" [the reply was cut off]")
+                self.pending.theirs.append(" [the reply was cut off]")
         self.pending = None
         self.show_side(turn)
         self.refresh_bindings()
@@ -286,13 +312,12 @@ class ConversationScreen(Screen[None]):
     def give_back(self, message: str, severity: SeverityLevel = "warning") -> None:
         if self.pending is None:
             return
-        text, mine, theirs = self.pending
-        self.pending = None
-        mine.remove()
-        if theirs is not None:
-            theirs.remove()
+        pending, self.pending = self.pending, None
+        pending.mine.remove()
+        if pending.theirs is not None:
+            pending.theirs.remove()
         box = self.query_one(SellerInput)
-        box.text = text
+        box.text = pending.text
         box.focus()
         self.notify(printable(message), severity=severity, timeout=8)
 
@@ -334,6 +359,7 @@ class ConversationScreen(Screen[None]):
         for line in lines[-2:]:
             line.remove()
         transcript.note(f"Rewound to turn {len(self.session.turns)}; the abandoned line is kept.")
+        transcript.follow()
         self.show_side(self.session.turns[-1] if self.session.turns else None)
         # The call may have been over (the buyer hung up): it is open again at this turn.
         box = self.query_one(SellerInput)
@@ -342,12 +368,10 @@ class ConversationScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_branches(self) -> None:
-        from trainer.tui.screens.branches import BranchesScreen
-
         if not self.session.branches:
             self.notify("No abandoned lines yet: Ctrl+Z rewinds a turn to try another.")
             return
-        self.app.push_screen(BranchesScreen(self.session))
+        self.post_message(OpenBranches(self.session))
 
     async def action_end_call(self) -> None:
         if self.session.over:
@@ -405,10 +429,8 @@ class ConversationScreen(Screen[None]):
         )
 
     def action_debrief(self) -> None:
-        from trainer.tui.screens.debrief import DebriefScreen
-
         if self.session.over:
-            self.app.switch_screen(DebriefScreen(self.session))
+            self.post_message(OpenDebrief(self.session))
 
     def action_scroll_transcript(self, direction: int) -> None:
         transcript = self.query_one(Transcript)

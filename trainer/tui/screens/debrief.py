@@ -16,7 +16,10 @@ from trainer.engine.ports import ENDINGS
 from trainer.engine.score_words import score_parts
 from trainer.engine.session import Session
 from trainer.text import criterion_average, printable
+from trainer.tui.causes import why
+from trainer.tui.context import app_context
 from trainer.tui.exports import save_export
+from trainer.tui.navigation import OpenBriefing, StartCall
 from trainer.tui.widgets.chart import chart, side_by_side
 from trainer.words import plural
 
@@ -96,8 +99,6 @@ def state_charts(session: Session, width: int = 76) -> Text:
 def turn_by_turn(session: Session) -> Text:
     """What a certification attempt kept from the trainee during the call: how patience
     and openness moved on each turn, why, and what each turn learned."""
-    from trainer.tui.screens.conversation import why
-
     facts = {f.id: f.fact for f in session.setup.persona.hidden_facts}
     text = Text("Turn by turn\n", style="bold")
     for turn in session.turns:
@@ -152,21 +153,17 @@ class DebriefScreen(Screen[None]):
     def action_retry(self) -> None:
         """Practice again at once; another attempt goes through the briefing, which says
         which attempt it would be and asks before using it."""
-        from trainer.tui.screens.briefing import BriefingScreen
-        from trainer.tui.screens.conversation import ConversationScreen
-
         setup, mode = self.session.setup, self.session.mode
         if mode == "certification":
-            self.app.switch_screen(BriefingScreen(setup, mode))
+            self.post_message(OpenBriefing(setup, mode, replace=True))
         else:
-            self.app.switch_screen(ConversationScreen(setup, mode))
+            self.post_message(StartCall(setup, mode))
 
     def action_library(self) -> None:
         self.app.pop_screen()
 
     def action_export(self, fmt: str) -> None:
         from trainer.reports.session_export import session_json, session_markdown
-        from trainer.tui.context import app_context
 
         context = app_context(self.app)
         stored = context.store.find_session(self.session.id, context.trainee)

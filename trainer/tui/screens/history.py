@@ -15,6 +15,7 @@ from trainer.store.repository import StoredSession
 from trainer.text import one_line, printable
 from trainer.tui.context import CannotResume, app_context
 from trainer.tui.exports import save_export
+from trainer.tui.navigation import StartCall
 from trainer.tui.widgets.chart import chart
 
 
@@ -180,8 +181,6 @@ class HistoryScreen(Screen[None]):
     def action_resume(self) -> None:
         """Go on with an interrupted call (a closed terminal, a crash, Ctrl+Q) from its
         last turn, as ``trainer resume`` does."""
-        from trainer.tui.screens.conversation import ConversationScreen
-
         key = self.highlighted()
         if key is None:
             return
@@ -190,5 +189,4 @@ class HistoryScreen(Screen[None]):
         except (CannotResume, StoreError) as exc:
             self.notify(printable(str(exc)), title="Resume", severity="warning")
             return
-        call = ConversationScreen(session.setup, session.mode, session, tuple(notes))
-        self.app.switch_screen(call)
+        self.post_message(StartCall(session.setup, session.mode, session, tuple(notes)))

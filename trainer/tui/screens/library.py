@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from trainer.content.library import ResolvedScenario
 from trainer.engine.ports import Mode
 from trainer.tui.context import app_context
+from trainer.tui.navigation import OpenBriefing, OpenHistory, OpenSettings
 
 COLUMNS = {"Buyer": 16, "Level": 6, "Tries": 5, "Best": 4}
 """The columns after the title, with their widths ("medium", "100")."""
@@ -138,19 +139,13 @@ class LibraryScreen(Screen[None]):
         if setup is None:
             self.notify("No scenario matches the search.", severity="warning")
             return
-        from trainer.tui.screens.briefing import BriefingScreen
-
-        self.app.push_screen(BriefingScreen(setup, mode))
+        self.post_message(OpenBriefing(setup, mode))
 
     def action_history(self) -> None:
-        from trainer.tui.screens.history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen())
+        self.post_message(OpenHistory())
 
     def action_settings(self) -> None:
-        from trainer.tui.screens.settings import SettingsScreen
-
-        self.app.push_screen(SettingsScreen())
+        self.post_message(OpenSettings())
 
     def on_screen_resume(self) -> None:
         self.fill(self.query_one(Input).value)

@@ -16,8 +16,14 @@ def bar(value: int, width: int = WIDTH) -> str:
 class Meter(Static):
     """A labelled 0-100 bar and its last change."""
 
+    DEFAULT_CSS = """
+    Meter {
+        height: auto;
+    }
+    """
+
     def __init__(self, label: str, value: int, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes="meter")
+        super().__init__(id=id)
         self.label = label
         self.value = value
         self.delta = 0
