@@ -131,7 +131,7 @@ def test_a_bad_config_file_is_one_message_naming_the_file(
         read_config_file()
     message = str(raised.value)
     assert message.startswith(f"{config}: ") and expected in message
-    assert "pydantic" not in message and "\n" not in message
+    assert "\n" not in message
 
 
 def test_an_unknown_key_names_the_known_ones(config: Path) -> None:

@@ -20,12 +20,11 @@ import difflib
 import getpass
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Annotated
+from typing import Any, Literal
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from trainer.text import name_problem
 from trainer.urls import UrlProblem, check_url
@@ -109,43 +108,77 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
 such as an organisation id; the trainer never does.)"""
 
 
-def _text(value: str) -> str:
-    if not value.strip():
-        raise ValueError("blank")
-    return value.strip()
+ConfigKind = Literal["text", "number"]
 
 
-Text = Annotated[str, AfterValidator(_text)]
-"""A config value in quotes, not blank, kept without surrounding spaces."""
+def _key(kind: ConfigKind, sets: str) -> Any:
+    """A config file key: text in quotes (kept without surrounding spaces, never blank) or
+    a number without quotes, and what it sets."""
+    return field(default=None, metadata={"kind": kind, "sets": sets})
 
 
-class ConfigFile(BaseModel):
-    """The config file's keys, typed. Every key is optional; an unknown one is an error,
-    since a misspelt ``trainee`` would otherwise be silently ignored. Numbers are numbers
-    without quotes (whole or not: the settings that need a whole number take its integer
-    part, as they always have)."""
+@dataclass(frozen=True)
+class ConfigFile:
+    """The config file's keys, typed; every key is optional. The known keys are these
+    fields, so there is no list to keep beside them. Numbers are read as floats (whole or
+    not: the settings that need a whole number take its integer part, as they always have).
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    A plain dataclass rather than a pydantic model: the messages are the product's own, and
+    importing ``trainer.config`` (which the CLI's error handler does on every run) stays free
+    of pydantic's import time."""
 
-    trainee: Text | None = Field(None, description="who is training")
-    store: Text | None = Field(None, description="the results folder")
-    org_key: Text | None = Field(None, description="the organisation key that signs records")
-    xapi_homepage: Text | None = Field(None, description="the base of xAPI ids")
-    exports: Text | None = Field(None, description="where the TUI saves exports")
-    judge_file: Text | None = Field(None, description="an offline judge of your own")
-    backend: Text | None = Field(None, description="offline or llm")
-    profile: Text | None = Field(None, description="a known server's usual URL")
-    model: Text | None = Field(None, description="the buyer's model")
-    judge_model: Text | None = Field(None, description="the judge's model")
-    base_url: Text | None = Field(None, description="an OpenAI-compatible endpoint")
-    temperature: float | None = Field(None, description="the buyer's temperature")
-    timeout: float | None = Field(None, description="seconds per model call")
-    retries: float | None = Field(None, description="retries per model call")
-    seed: float | None = Field(None, description="the model buyer's seed")
-    max_prompt_tokens: float | None = Field(None, description="the prompt's token budget")
+    trainee: str | None = _key("text", "who is training")
+    store: str | None = _key("text", "the results folder")
+    org_key: str | None = _key("text", "the organisation key that signs records")
+    xapi_homepage: str | None = _key("text", "the base of xAPI ids")
+    exports: str | None = _key("text", "where the TUI saves exports")
+    judge_file: str | None = _key("text", "an offline judge of your own")
+    backend: str | None = _key("text", "offline or llm")
+    profile: str | None = _key("text", "a known server's usual URL")
+    model: str | None = _key("text", "the buyer's model")
+    judge_model: str | None = _key("text", "the judge's model")
+    base_url: str | None = _key("text", "an OpenAI-compatible endpoint")
+    temperature: float | None = _key("number", "the buyer's temperature")
+    timeout: float | None = _key("number", "seconds per model call")
+    retries: float | None = _key("number", "retries per model call")
+    seed: float | None = _key("number", "the model buyer's seed")
+    max_prompt_tokens: float | None = _key("number", "the prompt's token budget")
+
+    @classmethod
+    def from_toml(cls, data: dict[str, object]) -> ConfigFile:
+        """The keys of a parsed file, or ``ValueError`` saying what to write instead (every
+        problem at once, unknown keys first, since a misspelt ``trainee`` would otherwise
+        be silently ignored)."""
+        unknown = sorted(set(data) - KNOWN_KEYS)
+        if unknown:
+            raise ValueError(_unknown(unknown))
+        kinds = {key.name: key.metadata["kind"] for key in fields(cls)}
+        values: dict[str, str | float] = {}
+        problems: list[str] = []
+        for key, value in data.items():
+            if kinds[key] == "number":
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    problems.append(f"{key} must be a number without quotes, like {key} = 1")
+                else:
+                    values[key] = float(value)
+            elif not isinstance(value, str) or not value.strip():
+                problems.append(f'{key} must be text in quotes, like {key} = "..."')
+            else:
+                values[key] = value.strip()
+        if problems:
+            raise ValueError("; ".join(problems))
+        return cls(**values)  # type: ignore[arg-type]
 
 
-KNOWN_KEYS = frozenset(ConfigFile.model_fields)
+KNOWN_KEYS = frozenset(key.name for key in fields(ConfigFile))
+
+
+def _unknown(keys: list[str]) -> str:
+    hints = []
+    for key in keys:
+        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+        hints.append(f"{key} (did you mean {close[0]}?)" if close else key)
+    return f"unknown setting {', '.join(hints)} (known: {', '.join(sorted(KNOWN_KEYS))})"
 
 
 def default_exports() -> Path:
@@ -188,32 +221,9 @@ def read_config_file(path: Path | None = None) -> ConfigFile:
             "it never sits in a file others may read"
         )
     try:
-        return ConfigFile.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"{path}: {_problems(exc)}") from None
-
-
-def _problems(exc: ValidationError) -> str:
-    """Pydantic's findings as what to write instead, unknown keys first."""
-    unknown: list[str] = []
-    wrong: list[str] = []
-    for error in exc.errors():
-        key = str(error["loc"][0]) if error["loc"] else "?"
-        if error["type"] == "extra_forbidden":
-            unknown.append(key)
-        elif ConfigFile.model_fields[key].annotation == float | None:
-            wrong.append(f"{key} must be a number without quotes, like {key} = 1")
-        else:
-            wrong.append(f'{key} must be text in quotes, like {key} = "..."')
-    if unknown:
-        known = ", ".join(sorted(KNOWN_KEYS))
-        hints = [
-            f"{key} (did you mean {close[0]}?)" if close else key
-            for key in sorted(unknown)
-            for close in [difflib.get_close_matches(key, KNOWN_KEYS, n=1)]
-        ]
-        return f"unknown setting {', '.join(hints)} (known: {known})"
-    return "; ".join(wrong)
+        return ConfigFile.from_toml(data)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 @dataclass(frozen=True)
