@@ -1,8 +1,11 @@
 """Shared fixtures. Every test runs with HOME and the XDG folders pointed at a temporary
-directory, so nothing can read or write the user's real configuration or data."""
+directory, so nothing can read or write the user's real configuration or data, and with
+every ``TRAINER_*`` and ``OPENAI_*`` variable cleared, so a developer's shell
+(``TRAINER_BACKEND=llm``, say) cannot change a test's outcome."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +14,10 @@ import pytest
 from trainer.content.library import Library, load_library
 
 REPO = Path(__file__).resolve().parents[1]
+PRODUCT_PREFIXES = ("TRAINER_", "OPENAI_")
+HARNESS_VARIABLES = frozenset({"TRAINER_RALPH", "TRAINER_REQUIRE_LRS"})
+"""Read by the test harness itself (``tests/lrs_server.py``, set by ``.ci/run``), never by
+the product, so they survive the clearing."""
 
 
 @pytest.fixture(autouse=True)
@@ -21,20 +28,9 @@ def _isolated_home(
     monkeypatch.setenv("HOME", str(home))
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(name, str(home / name.lower()))
-    for name in (
-        "TRAINER_CONTENT",
-        "TRAINER_STORE",
-        "TRAINER_TRAINEE",
-        "TRAINER_ORG_KEY",
-        "TRAINER_CONFIG",
-        "TRAINER_XAPI_HOMEPAGE",
-        "TRAINER_JUDGE_FILE",
-        "TRAINER_LRS_USERNAME",
-        "TRAINER_LRS_PASSWORD",
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.startswith(PRODUCT_PREFIXES) and name not in HARNESS_VARIABLES:
+            monkeypatch.delenv(name)
     yield
 
 

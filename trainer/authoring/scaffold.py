@@ -333,7 +333,7 @@ def scaffold(
     """Write a new persona or scenario under ``folder`` and say what was written.
 
     ``library_roots`` are the content folders a scenario's ``persona_id`` may also come
-    from (the starter library, ``$TRAINER_CONTENT``).
+    from (the starter library, the folders in the content environment variable).
     """
     if kind not in KINDS:
         raise ScaffoldError(f"cannot make a '{kind}'; choose persona or scenario")

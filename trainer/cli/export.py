@@ -4,12 +4,12 @@ or posted to a learning record store)."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from trainer.cli.errors import UserError
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.config import LRS_PASSWORD, LRS_USERNAME
 from trainer.content.finder import open_library
 from trainer.reports.lrs import LrsClient
 from trainer.reports.session_export import content_words, session_json, session_markdown
@@ -17,9 +17,6 @@ from trainer.reports.xapi import StatementBuilder, all_statements
 from trainer.store.signed import read_ledger
 from trainer.text import json_text
 from trainer.urls import UrlProblem, check_url, safe_url
-
-LRS_USER_ENV = "TRAINER_LRS_USERNAME"
-LRS_PASSWORD_ENV = "TRAINER_LRS_PASSWORD"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,7 +26,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Export one session (by id or the first characters of it, as `trainer "
         "sessions` lists them) as Markdown or JSON, or every result as xAPI statements. With "
         "--lrs the statements are posted to a learning record store with basic auth from "
-        f"{LRS_USER_ENV} and {LRS_PASSWORD_ENV}; sending twice sends nothing new.",
+        f"{LRS_USERNAME.name} and {LRS_PASSWORD.name}; sending twice sends nothing new.",
     )
     parser.add_argument("session", metavar="SESSION", nargs="?", help="a session id or prefix")
     parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
@@ -102,11 +99,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def post(url: str, statements: list[dict[str, object]]) -> int:
-    username = os.environ.get(LRS_USER_ENV)
-    password = os.environ.get(LRS_PASSWORD_ENV)
+    username = LRS_USERNAME.get()
+    password = LRS_PASSWORD.get()
     if not username or password is None:
         raise UserError(
-            f"set {LRS_USER_ENV} and {LRS_PASSWORD_ENV} to the LRS's basic-auth credentials"
+            f"set {LRS_USERNAME.name} and {LRS_PASSWORD.name} to the LRS's basic-auth credentials"
         )
     if not statements:
         print("No results to send.")

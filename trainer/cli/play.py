@@ -26,7 +26,14 @@ from trainer.cli.render import (
     describe_withheld,
     header,
 )
-from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.cli.storage import (
+    add_store_options,
+    open_store,
+    print_notices,
+    settings_from,
+    sources_from,
+)
+from trainer.config import OPENAI_BASE_URL
 from trainer.content.finder import find_scenario, open_library
 from trainer.content.library import ResolvedScenario
 from trainer.content.problems import ContentError
@@ -67,7 +74,8 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 def add_backend_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
         "buyer and judge",
-        "offline unless an endpoint is configured (flags, OPENAI_BASE_URL, the config file)",
+        f"offline unless an endpoint is configured (flags, {OPENAI_BASE_URL.name}, the config "
+        "file)",
     )
     group.add_argument("--backend", choices=("offline", "llm"), help="who plays the buyer")
     group.add_argument("--model", metavar="NAME", help="the buyer's model")
@@ -94,6 +102,7 @@ def llm_settings_from(args: argparse.Namespace) -> LlmSettings:
         base_url=getattr(args, "base_url", None),
         profile=getattr(args, "profile", None),
         judge_file=getattr(args, "judge_file", None),
+        sources=sources_from(args),
     )
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from trainer.config import Settings, default_store, resolve_settings
+from trainer.config import STORE, TRAINEE, Settings, Sources, default_store, resolve_settings
 from trainer.store.errors import NoStore
 from trainer.store.ledger import Ledger
 from trainer.store.repository import Store
@@ -18,18 +18,30 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--store",
         metavar="DIR",
-        help="results folder (default: $TRAINER_STORE, the config file, or your data folder)",
+        help=f"results folder (default: ${STORE.name}, the config file, or your data folder)",
     )
     group.add_argument(
         "--trainee",
         metavar="NAME",
-        help="who is training (default: $TRAINER_TRAINEE, the config file, or your login)",
+        help=f"who is training (default: ${TRAINEE.name}, the config file, or your login)",
     )
+
+
+def sources_from(args: argparse.Namespace) -> Sources:
+    """The config file, read once per command line and kept on it: a command that resolves
+    both the store settings and the backend reads the file once and sees one version."""
+    sources = getattr(args, "config_sources", None)
+    if not isinstance(sources, Sources):
+        sources = Sources.read()
+        args.config_sources = sources
+    return sources
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     return resolve_settings(
-        store=getattr(args, "store", None), trainee=getattr(args, "trainee", None)
+        store=getattr(args, "store", None),
+        trainee=getattr(args, "trainee", None),
+        sources=sources_from(args),
     )
 
 
@@ -45,7 +57,7 @@ def open_played_store(settings: Settings) -> tuple[Store, Ledger] | None:
     and no session was ever played into it.
 
     A listing or report then has nothing to show, which is not an error on a new
-    machine; a store named with --store, TRAINER_STORE or the config that is not there
+    machine; a store named with --store, the environment or the config that is not there
     is (a typo must not read as "no results")."""
     try:
         return open_store(settings, read_only=True)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.config import ORG_KEY
 from trainer.content.finder import open_library
 from trainer.content.library import Library
 from trainer.store.verify import CurrentHashes, verify
@@ -17,7 +18,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "verify",
         help="check that no certification record was altered, removed or outdated",
         description="Check every certification record in the store: its hash, its signature "
-        "(with the organisation key in TRAINER_ORG_KEY or the config), its place in the "
+        f"(with the organisation key in {ORG_KEY.name} or the config), its place in the "
         "chain, its transcript, and whether its scenario, persona or rubric changed since. "
         "Exits 0 when every record checks out, 1 otherwise.",
     )

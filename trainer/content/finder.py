@@ -11,6 +11,7 @@ import difflib
 import os
 from pathlib import Path
 
+from trainer.config import CONTENT
 from trainer.content.library import (
     Library,
     LoadedPersona,
@@ -27,17 +28,16 @@ from trainer.content.paths import not_a_file_message
 from trainer.content.problems import ContentError, Problem
 from trainer.errors import InputError
 
-CONTENT_ENV = "TRAINER_CONTENT"
-
 
 class NotFound(InputError, LookupError):
     """The scenario or persona the user asked for does not exist; the message says so."""
 
 
 def content_roots(explicit: list[Path] | None = None) -> list[Path]:
-    """Content folders in order: --content, then $TRAINER_CONTENT, then the starter library."""
+    """Content folders in order: --content, then the folders in the ``CONTENT`` environment
+    variable (``trainer.config``), then the starter library."""
     roots: list[Path] = list(explicit or [])
-    env = os.environ.get(CONTENT_ENV)
+    env = CONTENT.get()
     if env:
         roots += [Path(p) for p in env.split(os.pathsep) if p]
     if not explicit:

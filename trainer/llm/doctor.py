@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, cast
 
+from trainer.config import OPENAI_API_KEY, OPENAI_BASE_URL
 from trainer.llm.endpoint import Endpoint
 from trainer.llm.settings import LlmSettings
 from trainer.text import one_line
@@ -48,7 +49,7 @@ async def run_checks(settings: LlmSettings) -> list[Check]:
             models = [m.id for m in page.data]
         except openai.AuthenticationError:
             checks.append(
-                Check("key", False, "the API key was refused (401)", "set OPENAI_API_KEY")
+                Check("key", False, "the API key was refused (401)", f"set {OPENAI_API_KEY.name}")
             )
             return checks
         except openai.APIConnectionError as exc:
@@ -57,7 +58,7 @@ async def run_checks(settings: LlmSettings) -> list[Check]:
                     "reachable",
                     False,
                     str(endpoint.explain(exc)),
-                    "start the server, or fix --base-url / OPENAI_BASE_URL / base_url",
+                    f"start the server, or fix --base-url / {OPENAI_BASE_URL.name} / base_url",
                 )
             )
             return checks

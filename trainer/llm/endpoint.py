@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from trainer.config import OPENAI_API_KEY
 from trainer.errors import EndpointError as EndpointError
 from trainer.llm.settings import LlmSettings
 from trainer.text import one_line
@@ -58,7 +59,7 @@ class Endpoint:
         if isinstance(exc, openai.APIConnectionError):
             return EndpointError(f"cannot reach {where}: is the server running? ({_cause(exc)})")
         if isinstance(exc, openai.AuthenticationError):
-            return EndpointError(f"{where} refused the API key (401): check OPENAI_API_KEY")
+            return EndpointError(f"{where} refused the API key (401): check {OPENAI_API_KEY.name}")
         if isinstance(exc, openai.PermissionDeniedError):
             return EndpointError(f"{where} does not allow this key to use the model (403)")
         if isinstance(exc, openai.NotFoundError):

@@ -3,26 +3,31 @@ config file over a named profile.
 
 The offline backend stays the default until an endpoint is configured (a base URL or a
 profile, in any of those places), so a fresh machine never calls out, and a stray
-``OPENAI_API_KEY`` in someone's shell does not start spending money. The API key comes
-from ``OPENAI_API_KEY`` only and is never written anywhere: ``describe()`` is what
-records and exports get.
+API key in someone's shell does not start spending money. The API key comes from the
+environment only and is never written anywhere: ``describe()`` is what records and exports
+get. Every value comes from ``trainer.config``: its environment table and its one reading
+of the config file (``Sources``).
 """
 
 from __future__ import annotations
 
-import os
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from trainer.config import (
+    BACKEND,
+    JUDGE_FILE,
+    JUDGE_MODEL,
+    MODEL,
+    OPENAI_API_KEY,
+    OPENAI_BASE_URL,
+    PROFILE,
     ConfigError,
-    ConfigValue,
+    Sources,
     config_path,
-    config_text,
     first_set,
-    read_config_file,
 )
 from trainer.urls import UrlProblem, check_url, safe_url
 
@@ -50,7 +55,6 @@ DEFAULT_TEMPERATURE = 0.7
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_RETRIES = 2
 DEFAULT_MAX_PROMPT_TOKENS = 3000
-JUDGE_FILE_ENV = "TRAINER_JUDGE_FILE"
 
 
 @dataclass(frozen=True)
@@ -95,11 +99,6 @@ class LlmSettings:
         }
 
 
-def _number(values: dict[str, ConfigValue], key: str) -> float | None:
-    value = values.get(key)
-    return float(value) if isinstance(value, int | float) else None
-
-
 def resolve_llm(
     backend: str | None = None,
     model: str | None = None,
@@ -107,14 +106,15 @@ def resolve_llm(
     base_url: str | None = None,
     profile: str | None = None,
     judge_file: Path | None = None,
+    sources: Sources | None = None,
 ) -> LlmSettings:
     """The settings from flags (the arguments), environment, config file and profile.
     ``ConfigError`` says what to fix when they cannot work together."""
-    file = read_config_file()
-    env = os.environ
-    judge_value = judge_file or env.get(JUDGE_FILE_ENV) or config_text(file, "judge_file")
+    sources = sources or Sources.read()
+    file = sources.file
+    judge_value = judge_file or JUDGE_FILE.get() or file.judge_file
     judge_path = Path(judge_value).expanduser() if judge_value else None
-    profile_name = profile or env.get("TRAINER_PROFILE") or config_text(file, "profile")
+    profile_name = profile or PROFILE.get() or file.profile
     chosen = None
     if profile_name:
         chosen = PROFILES.get(profile_name.lower())
@@ -124,8 +124,8 @@ def resolve_llm(
             )
     url, source = first_set(
         ("--base-url", base_url),
-        ("OPENAI_BASE_URL", env.get("OPENAI_BASE_URL")),
-        (f"base_url in {config_path()}", config_text(file, "base_url")),
+        (OPENAI_BASE_URL.name, OPENAI_BASE_URL.get()),
+        (f"base_url in {sources.path}", file.base_url),
         (f"the {profile_name} profile", chosen.base_url if chosen else None),
     )
     if url:
@@ -133,7 +133,7 @@ def resolve_llm(
             url = check_url(url, source)
         except UrlProblem as exc:
             raise ConfigError(str(exc)) from None
-    wanted = backend or env.get("TRAINER_BACKEND") or config_text(file, "backend")
+    wanted = backend or BACKEND.get() or file.backend
     if wanted is not None and wanted not in ("offline", "llm"):
         raise ConfigError(f"backend must be 'offline' or 'llm', not {wanted!r}")
     resolved: Backend = "llm" if (wanted == "llm" or (wanted is None and url)) else "offline"
@@ -142,44 +142,36 @@ def resolve_llm(
     if not url:
         url = PROFILES["openai"].base_url
         chosen = chosen or PROFILES["openai"]
-    name = (
-        model
-        or env.get("TRAINER_MODEL")
-        or config_text(file, "model")
-        or (chosen.model if chosen else None)
-    )
+    name = model or MODEL.get() or file.model or (chosen.model if chosen else None)
     if not name:
         raise ConfigError(
-            "the llm backend needs a model name: --model NAME, TRAINER_MODEL, or model = "
+            f"the llm backend needs a model name: --model NAME, {MODEL.name}, or model = "
             '"..." in the config file (`trainer doctor` lists the models the server has)'
         )
-    key = env.get("OPENAI_API_KEY")
+    key = OPENAI_API_KEY.get()
     if not key:
         if _is_openai(url):
             raise ConfigError(
-                "OpenAI needs an API key: set OPENAI_API_KEY in the environment (it is never "
-                "written to a file, a record or a log)"
+                f"OpenAI needs an API key: set {OPENAI_API_KEY.name} in the environment (it is "
+                "never written to a file, a record or a log)"
             )
         key = LOCAL_KEY
-    temperature = _number(file, "temperature")
-    seed = _number(file, "seed")
-    timeout = _number(file, "timeout")
-    retries = _number(file, "retries")
-    max_prompt = _number(file, "max_prompt_tokens")
     return LlmSettings(
         backend="llm",
         base_url=url,
         model=name,
-        judge_model=judge_model
-        or env.get("TRAINER_JUDGE_MODEL")
-        or config_text(file, "judge_model"),
+        judge_model=judge_model or JUDGE_MODEL.get() or file.judge_model,
         api_key=key,
         profile=profile_name,
-        temperature=DEFAULT_TEMPERATURE if temperature is None else temperature,
-        seed=None if seed is None else int(seed),
-        timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-        retries=DEFAULT_RETRIES if retries is None else int(retries),
-        max_prompt_tokens=DEFAULT_MAX_PROMPT_TOKENS if max_prompt is None else int(max_prompt),
+        temperature=DEFAULT_TEMPERATURE if file.temperature is None else file.temperature,
+        seed=None if file.seed is None else int(file.seed),
+        timeout=DEFAULT_TIMEOUT if file.timeout is None else file.timeout,
+        retries=DEFAULT_RETRIES if file.retries is None else int(file.retries),
+        max_prompt_tokens=(
+            DEFAULT_MAX_PROMPT_TOKENS
+            if file.max_prompt_tokens is None
+            else int(file.max_prompt_tokens)
+        ),
         judge_file=judge_path,
     )
 

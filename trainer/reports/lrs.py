@@ -19,6 +19,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
+from trainer.config import LRS_PASSWORD, LRS_USERNAME
 from trainer.errors import TrainerError
 from trainer.reports.xapi import Statement
 from trainer.text import one_line
@@ -82,7 +83,7 @@ class LrsClient:
         if status == 401:
             raise LrsError(
                 f"the LRS at {safe_url(url)} refused the credentials (401); check "
-                "TRAINER_LRS_USERNAME and TRAINER_LRS_PASSWORD"
+                f"{LRS_USERNAME.name} and {LRS_PASSWORD.name}"
             )
         if status == 403:
             raise LrsError(f"the LRS at {safe_url(url)} does not allow these credentials to write")

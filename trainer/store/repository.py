@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from trainer.config import STORE
 from trainer.engine.attempts import attempts_used
 from trainer.store.atomic import UnreadableFile, read_json_file, write_json_atomically
 from trainer.store.errors import (
@@ -138,7 +139,7 @@ class Store:
     def _check_existing(self) -> None:
         if self._meta_version() is None and not self.layout.trainees.is_dir():
             raise NoStore(
-                f"there is no results store at {self.root}; check --store or TRAINER_STORE "
+                f"there is no results store at {self.root}; check --store or {STORE.name} "
                 "(a store is made when a session is first played)"
             )
 

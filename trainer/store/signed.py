@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from trainer.config import ORG_KEY
 from trainer.store.layout import trainee_key, trainee_slug
 from trainer.store.ledger import GENESIS, Head, Ledger, head_value, key_id, record_hash, sign
 from trainer.store.migrations import Record
@@ -268,7 +269,7 @@ def _check_records(signed: SignedLedger) -> None:
         signed.findings.append(
             Finding(
                 "ledger",
-                "records are signed but no organisation key is set (TRAINER_ORG_KEY or "
+                f"records are signed but no organisation key is set ({ORG_KEY.name} or "
                 "org_key in the config), so their signatures cannot be checked",
             )
         )

@@ -164,8 +164,6 @@ class TrainerApp(App[None]):
 
 def run_app(llm: LlmSettings | None = None) -> int:
     """The TUI, on the backend ``trainer``'s flags chose (else the configured one)."""
-    context = AppContext.from_environment()
-    if llm is not None:
-        context.llm = llm
+    context = AppContext.from_environment(llm=llm)
     TrainerApp(context).run()
     return 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from trainer.config import Settings, resolve_settings
+from trainer.config import Settings, Sources, resolve_settings
 from trainer.content.finder import open_library
 from trainer.content.library import Library, ResolvedScenario
 from trainer.engine.ports import Assessor, Buyer, Mode
@@ -49,8 +49,17 @@ class AppContext:
     _store: Store | None = field(default=None, repr=False)
 
     @classmethod
-    def from_environment(cls, content: list[Path] | None = None) -> AppContext:
-        return cls(settings=resolve_settings(), llm=resolve_llm(), content=content)
+    def from_environment(
+        cls, content: list[Path] | None = None, llm: LlmSettings | None = None
+    ) -> AppContext:
+        """The settings from the environment and one reading of the config file; ``llm``
+        when the command line already chose the backend."""
+        sources = Sources.read()
+        return cls(
+            settings=resolve_settings(sources=sources),
+            llm=llm or resolve_llm(sources=sources),
+            content=content,
+        )
 
     @property
     def library(self) -> Library:

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from trainer.config import config_path
+from trainer.config import OPENAI_BASE_URL, STORE, TRAINEE, config_path
 from trainer.text import name_problem
 from trainer.tui.context import app_context
 
@@ -70,8 +70,8 @@ class SettingsScreen(Screen[None]):
             text.append(f"{label:<14}", style="bold")
             text.append(f"{value}\n")
         text.append(
-            "\nChange these in the config file (or with TRAINER_TRAINEE, TRAINER_STORE, "
-            "OPENAI_BASE_URL) and restart.",
+            f"\nChange these in the config file (or with {TRAINEE.name}, {STORE.name}, "
+            f"{OPENAI_BASE_URL.name}) and restart.",
             style="dim",
         )
         self.query_one("#current", Static).update(text)
