@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import ClassVar, cast
 
 import pytest
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
@@ -249,3 +250,23 @@ async def test_the_command_palette_navigates_through_the_app(tmp_path: Path) -> 
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
         assert len(app.screen_stack) == 5  # default, library, briefing, history, settings
+
+
+async def test_a_line_typed_in_one_burst_with_its_enter_is_sent_whole(tmp_path: Path) -> None:
+    """A fast typist, or a pasted line ending in Enter: the keys reach the app in one
+    burst. Enter must be handled after the characters before it (a priority binding ran
+    first and sent an empty turn, found by hand in tmux)."""
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        line = "How are trucks booked?"
+        for character in line:
+            app.post_message(events.Key(character, character))
+        app.post_message(events.Key("enter", "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.session.turns and screen.session.turns[0].seller == line
+        assert screen.query_one(SellerInput).text == ""

@@ -15,7 +15,7 @@ import asyncio
 from dataclasses import dataclass, replace
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -74,17 +74,34 @@ class PendingTurn:
 
 class SellerInput(TextArea):
     """Multi-line input: Enter sends; Ctrl+J or Alt+Enter starts a new line (terminals
-    do not report Shift+Enter reliably). Priority bindings, so they come before the text
-    area's own Enter, and help lists them with the screen's keys."""
+    do not report Shift+Enter reliably).
+
+    The keys are handled in ``_on_key``, in order with the characters typed before them:
+    a priority binding would run when the app receives Enter, before the text area has
+    inserted the characters of the same burst (a pasted line with its Enter, a fast
+    typist), and send an empty or cut turn. The bindings are declared for help to list."""
 
     BINDINGS = [
-        Binding("enter", "send", "Send", show=False, priority=True),
-        Binding("ctrl+j,alt+enter", "new_line", "New line", show=False, priority=True),
+        Binding("enter", "send", "Send", show=False),
+        Binding("ctrl+j,alt+enter", "new_line", "New line", show=False),
     ]
 
     @dataclass
     class Submitted(Message):
         text: str
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.prevent_default()
+            event.stop()
+            self.action_send()
+            return
+        if event.key in ("ctrl+j", "alt+enter"):
+            event.prevent_default()
+            event.stop()
+            self.action_new_line()
+            return
+        await super()._on_key(event)
 
     def action_send(self) -> None:
         self.post_message(self.Submitted(self.text))
