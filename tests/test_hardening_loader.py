@@ -19,7 +19,7 @@ import pytest
 
 from tests.cli_helpers import DISCOVERY, SCENARIO, run
 from trainer.cli.errors import UserError
-from trainer.cli.play import read_script
+from trainer.cli.scripts import read_script
 from trainer.content import yaml_loader
 from trainer.content.library import load_library
 from trainer.content.models import Persona, Scenario

@@ -19,7 +19,10 @@ import pytest
 
 from tests.cli_helpers import DISCOVERY, PITCH, SCENARIO, play_json, run
 from tests.fake_openai import FakeOpenAI, Status
-from trainer.cli.play import load_setup, new_session, play_script, read_script
+from trainer.cli.conversation import play_script
+from trainer.cli.loading import load_setup
+from trainer.cli.play import new_session
+from trainer.cli.scripts import read_script
 from trainer.store.ledger import Ledger
 from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store

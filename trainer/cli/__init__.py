@@ -12,30 +12,17 @@ import sys
 from collections.abc import Callable, Sequence
 
 from trainer import __version__
+from trainer.cli.backend import llm_settings_from
+from trainer.cli.options import add_backend_options
+from trainer.cli.registry import add_commands
 from trainer.errors import ExitCode, TrainerError
 from trainer.text import printable
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from trainer.cli import (
-        calibrate,
-        certify,
-        doctor,
-        export,
-        judge,
-        new,
-        play,
-        preview,
-        report,
-        rescore,
-        scenario_test,
-        scenarios,
-        schema,
-        sessions,
-        validate,
-        verify,
-    )
-
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``trainer`` parser, with ``command``'s options (its module imported now) and
+    every other command as a stub (see ``registry``). ``build_parser()`` is all that bare
+    ``trainer`` and ``trainer --help`` need."""
     parser = argparse.ArgumentParser(
         prog="trainer",
         description="Practise sales conversations with a buyer who asks one question: "
@@ -43,31 +30,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"trainer {__version__}")
     # Bare `trainer` opens the TUI: it takes the same buyer and judge flags as `play`.
-    play.add_backend_options(parser)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    play.register(commands)
-    certify.register(commands)
-    sessions.register(commands)
-    scenarios.register(commands)
-    validate.register(commands)
-    schema.register(commands)
-    verify.register(commands)
-    report.register(commands)
-    export.register(commands)
-    rescore.register(commands)
-    doctor.register(commands)
-    scenario_test.register(commands)
-    calibrate.register(commands)
-    judge.register(commands)
-    new.register(commands)
-    preview.register(commands)
+    add_backend_options(parser)
+    add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"), command)
     return parser
 
 
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse twice: once with every command a stub, which says which command was chosen
+    (and answers ``--version``, ``--help`` and a misspelt command), then with that
+    command's real options."""
+    chosen, _ = build_parser().parse_known_args(argv)
+    if chosen.command is None:
+        return build_parser().parse_args(argv)
+    return build_parser(chosen.command).parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(args_list)
+    args = parse(list(sys.argv[1:] if argv is None else argv))
     if args.command is None:
         return _guarded(lambda: without_command(args))
     return _guarded(lambda: int(args.handler(args)))
@@ -76,13 +55,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def without_command(args: argparse.Namespace) -> int:
     """Bare ``trainer`` (maybe with backend flags): the TUI on a terminal, else a typed
     practice session."""
-    from trainer.cli.play import llm_settings_from, run_default
-
     llm = llm_settings_from(args)
     if sys.stdin.isatty() and sys.stdout.isatty():
         from trainer.tui.app import run_app
 
         return run_app(llm)
+    from trainer.cli.play import run_default
+
     return run_default(llm)
 
 

@@ -26,9 +26,10 @@ from trainer.authoring.calibration import (
     replay,
     summarise,
 )
+from trainer.cli.backend import llm_settings_from
 from trainer.cli.errors import UserError
-from trainer.cli.judge import add_content_option, read_samples
-from trainer.cli.play import add_backend_options, llm_settings_from
+from trainer.cli.judge import read_samples
+from trainer.cli.options import Commands, add_backend_options, add_content_option, add_json_option
 from trainer.content.library import load_library
 from trainer.llm.settings import LlmSettings
 from trainer.offline.assessor import OfflineAssessor
@@ -71,10 +72,9 @@ def _count(value: str) -> int:
     return number
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "calibrate",
-        help="measure how well the assessors agree with human-labelled turns",
         description="Replay labelled seller turns through the offline assessor (and the "
         "model judge when the llm backend is configured) and report move accuracy, "
         "the confusion matrix, Cohen's kappa and agreement on good use. LABELS is a YAML "
@@ -84,7 +84,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "labels", nargs="*", type=Path, metavar="LABELS", help="labelled-turn files (YAML)"
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    add_json_option(parser)
     parser.add_argument(
         "--cross-validate",
         action="store_true",

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 
-from trainer.cli.play import add_run_options, run
+from trainer.cli.options import Commands, add_run_options
+from trainer.cli.play import run
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "certify",
-        help="a certification attempt: no feedback until the end, recorded and signed",
         description="Take a certification attempt at SCENARIO. The pass mark, required "
         "criteria and number of attempts come from the scenario. Every attempt meets the buyer "
         "with lines drawn afresh, so no practice run replays it. With --script and --json "

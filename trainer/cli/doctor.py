@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from trainer.cli.backend import llm_settings_from
 from trainer.cli.errors import UserError
-from trainer.cli.play import add_backend_options, llm_settings_from
+from trainer.cli.options import Commands, add_backend_options, add_content_option
 from trainer.content.finder import find_scenario, open_library
 from trainer.content.problems import ContentError
 from trainer.llm.settings import LlmSettings, how_to_configure
@@ -19,10 +19,9 @@ if TYPE_CHECKING:
     from trainer.llm.call_check import CallReport
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "doctor",
-        help="check the model endpoint: reachable, key, models, streaming, structured output",
         description="Check the configured endpoint (or the one the flags name) and say what "
         "to fix. Exits 0 when the trainer can use it, 1 otherwise. With --call SCENARIO, "
         "play the scenario's scripted sellers against the model as the buyer (the offline "
@@ -35,13 +34,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="SCENARIO",
         help="play SCENARIO's scripted sellers against the model and check its replies",
     )
-    parser.add_argument(
-        "--content",
-        metavar="DIR",
-        action="append",
-        type=Path,
-        help="a content folder with personas/ and scenarios/ (repeatable)",
-    )
+    add_content_option(parser)
     add_backend_options(parser)
     parser.set_defaults(handler=run)
 

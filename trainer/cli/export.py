@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from trainer.cli.errors import UserError
-from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.cli.options import Commands, add_content_option, add_scenario_filter, add_store_options
+from trainer.cli.storage import open_store, print_notices, settings_from
 from trainer.config import LRS_PASSWORD, LRS_USERNAME
 from trainer.content.finder import open_library
 from trainer.reports.lrs import LrsClient
@@ -19,10 +20,9 @@ from trainer.text import json_text
 from trainer.urls import UrlProblem, check_url, safe_url
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "export",
-        help="a session as Markdown or JSON; results as xAPI statements or to an LRS",
         description="Export one session (by id or the first characters of it, as `trainer "
         "sessions` lists them) as Markdown or JSON, or every result as xAPI statements. With "
         "--lrs the statements are posted to a learning record store with basic auth from "
@@ -31,10 +31,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("session", metavar="SESSION", nargs="?", help="a session id or prefix")
     parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
     parser.add_argument("--xapi", action="store_true", help="xAPI statements for all results")
-    parser.add_argument("--scenario", metavar="ID", help="with --xapi: only this scenario")
+    add_scenario_filter(parser, help="with --xapi: only this scenario")
     parser.add_argument("--lrs", metavar="URL", help="with --xapi: post to this LRS endpoint")
     parser.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE")
-    parser.add_argument("--content", metavar="DIR", action="append", type=Path)
+    add_content_option(parser)
     add_store_options(parser)
     parser.set_defaults(handler=run)
 

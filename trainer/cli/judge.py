@@ -16,6 +16,7 @@ from pathlib import Path
 
 from trainer.authoring.calibration import Sample, load_samples
 from trainer.cli.errors import UserError
+from trainer.cli.options import Commands, add_content_option
 from trainer.content.finder import open_library
 from trainer.content.library import Library, load_library
 from trainer.content.models import MOVES
@@ -25,10 +26,9 @@ from trainer.offline.corpus import corpus_content, corpus_files
 from trainer.offline.model import SHIPPED_JUDGE, VERSION, load
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "judge",
-        help="check labelled turns; train the offline judge on them",
         description="Work with the offline judge: check labelled-turn files and train the "
         "judge on them. docs/judging.md is the labelling guide.",
     )
@@ -71,17 +71,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     info.add_argument("file", nargs="?", type=Path, metavar="FILE")
     info.set_defaults(handler=run_info)
-
-
-def add_content_option(parser: argparse.ArgumentParser) -> None:
-    """``--content DIR``, as the commands that read labelled turns take it."""
-    parser.add_argument(
-        "--content",
-        metavar="DIR",
-        action="append",
-        type=Path,
-        help="a content folder with personas/ and scenarios/ (repeatable)",
-    )
 
 
 def read_samples(

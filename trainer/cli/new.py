@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer.authoring.scaffold import KINDS, Written, scaffold
+from trainer.cli.backend import llm_settings_from
 from trainer.cli.errors import UserError
-from trainer.cli.play import llm_settings_from
+from trainer.cli.options import Commands, add_endpoint_options
 from trainer.config import ConfigError
 from trainer.content.finder import content_roots
-from trainer.llm.settings import PROFILES, how_to_configure
+from trainer.llm.settings import how_to_configure
 from trainer.text import printable
 from trainer.words import plural
 
@@ -28,10 +29,9 @@ if TYPE_CHECKING:
     from trainer.authoring.draft import Drafted
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "new",
-        help="start a persona or scenario file from a commented template",
         description="Write personas/ID.yaml or scenarios/ID.yaml from a template that "
         "validates as written, with a note on every field saying what to write.",
     )
@@ -65,13 +65,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     group = parser.add_argument_group(
         "model (for --from)", "the endpoint settings every model feature uses (see trainer doctor)"
     )
-    group.add_argument("--model", metavar="NAME", help="the model that drafts")
-    group.add_argument("--base-url", metavar="URL", help="an OpenAI-compatible endpoint")
-    group.add_argument(
-        "--profile",
-        choices=sorted(PROFILES),
-        help="a known server's usual URL (ollama, vllm, lmstudio, llamacpp, openai)",
-    )
+    add_endpoint_options(group, model_help="the model that drafts")
     parser.set_defaults(handler=run)
 
 

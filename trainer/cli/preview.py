@@ -7,26 +7,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from trainer.authoring.preview import preview_persona, render_text, to_json
 from trainer.cli.errors import UserError
+from trainer.cli.options import Commands, add_content_option, add_json_option
 from trainer.content.finder import open_library
 from trainer.content.problems import ContentError
 from trainer.text import json_text
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "preview",
-        help="show how a persona reacts to each kind of turn",
         description="For each kind of seller turn, from several starting states and for a "
         "weak and a strong turn: the change to the buyer's patience and openness, whether "
         "the buyer ends the call, and which hidden facts the turn could earn.",
     )
     parser.add_argument("persona", metavar="PERSONA", help="a persona id or a persona file")
-    parser.add_argument("--content", metavar="DIR", action="append", type=Path)
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    add_content_option(parser)
+    add_json_option(parser)
     parser.set_defaults(handler=run)
 
 

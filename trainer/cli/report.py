@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from trainer.cli.storage import (
+from trainer.cli.options import (
+    Commands,
+    add_json_option,
+    add_mode_filter,
+    add_scenario_filter,
     add_store_options,
+)
+from trainer.cli.storage import (
     open_played_store,
     print_notices,
     settings_from,
@@ -18,24 +24,21 @@ from trainer.store.signed import read_ledger
 FORMATS = ("table", "csv", "json", "markdown")
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "report",
-        help="progress per trainee and for the cohort (table, CSV, JSON or Markdown)",
         description="Attempts, best and last score, certification pass rate and weakest "
         "criteria for every trainee in the store, and for the cohort. --trainee narrows "
         "it to one person.",
     )
     add_store_options(parser)
-    parser.add_argument("--scenario", metavar="ID", help="only this scenario")
-    parser.add_argument(
-        "--mode", choices=("practice", "certification"), help="only practice or certification"
-    )
+    add_scenario_filter(parser)
+    add_mode_filter(parser)
     parser.add_argument(
         "--by-scenario", action="store_true", help="one row per trainee and scenario"
     )
     parser.add_argument("--format", choices=FORMATS, default="table")
-    parser.add_argument("--json", action="store_true", help="same as --format json")
+    add_json_option(parser, help="same as --format json")
     parser.set_defaults(handler=run)
 
 

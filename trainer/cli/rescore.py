@@ -7,10 +7,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from pathlib import Path
 from typing import Any
 
-from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.cli.options import (
+    Commands,
+    add_content_option,
+    add_json_option,
+    add_mode_filter,
+    add_scenario_filter,
+    add_store_options,
+)
+from trainer.cli.storage import open_store, print_notices, settings_from
 from trainer.content.finder import open_library
 from trainer.engine.records import turn_record
 from trainer.offline.assessor import OfflineAssessor
@@ -22,21 +29,20 @@ from trainer.store.repository import Store
 from trainer.text import json_text, one_line
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "rescore",
-        help="score stored sessions again under the current scenario, persona and rubric",
         description="Assess every finished session's seller turns again under the current "
         "content and show the differences. --record keeps the new scores: certification "
         "results become new ledger records that supersede the old ones, which stay.",
     )
     add_store_options(parser)
-    parser.add_argument("--scenario", metavar="ID", help="only this scenario")
+    add_scenario_filter(parser)
     parser.add_argument("--session", metavar="ID", help="only this session (id or prefix)")
-    parser.add_argument("--mode", choices=("practice", "certification"))
+    add_mode_filter(parser)
     parser.add_argument("--record", action="store_true", help="keep the new scores")
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--content", metavar="DIR", action="append", type=Path)
+    add_json_option(parser)
+    add_content_option(parser)
     parser.set_defaults(handler=run)
 
 

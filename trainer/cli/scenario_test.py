@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from trainer.authoring.scenario_tests import Backends, TestRun, offline_backends, run_scenario_test
+from trainer.cli.backend import llm_settings_from
 from trainer.cli.errors import UserError
-from trainer.cli.play import add_backend_options, llm_settings_from
+from trainer.cli.options import Commands, add_backend_options, add_content_option, add_json_option
 from trainer.content.finder import find_scenario, open_library
 from trainer.content.library import YAML_SUFFIXES, Library, ResolvedScenario, yaml_files
 from trainer.content.problems import ContentError
@@ -18,18 +19,17 @@ from trainer.llm.backends import make_backends
 from trainer.text import json_text
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "test",
-        help="run the scripted sellers in scenarios and check the outcomes",
         description="Play each scenario's tests (scripted sellers with expected outcomes) and "
         "report one line per check, then 'N passed, N failed'. PATH is a scenario file, a "
         "folder of them, or a scenario id; with none, every scenario in the library. Exit 1 "
         "on any failure.",
     )
     parser.add_argument("paths", metavar="PATH", nargs="*")
-    parser.add_argument("--content", metavar="DIR", action="append", type=Path)
-    parser.add_argument("--json", action="store_true")
+    add_content_option(parser)
+    add_json_option(parser)
     add_backend_options(parser)
     parser.set_defaults(handler=run)
 

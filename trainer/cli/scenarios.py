@@ -6,15 +6,15 @@ import argparse
 import json
 import sys
 import textwrap
-from pathlib import Path
 
+from trainer.cli.options import Commands, add_content_option, add_json_option
 from trainer.content.finder import open_library
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("scenarios", help="list the scenarios in the library")
-    parser.add_argument("--content", metavar="DIR", action="append", type=Path)
-    parser.add_argument("--json", action="store_true")
+def register(commands: Commands) -> None:
+    parser = commands.add_parser("scenarios")
+    add_content_option(parser)
+    add_json_option(parser)
     parser.set_defaults(handler=run)
 
 

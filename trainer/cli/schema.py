@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from trainer.cli.options import Commands
 from trainer.content.schema import write_schemas
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        "schema", help="write JSON Schemas for personas, scenarios and rubrics"
-    )
+def register(commands: Commands) -> None:
+    parser = commands.add_parser("schema")
     parser.add_argument(
         "--out", type=Path, default=Path("schemas"), help="folder to write to (default: schemas)"
     )

@@ -7,29 +7,29 @@ import argparse
 import asyncio
 import sys
 import textwrap
-from pathlib import Path
 
+from trainer.cli.backend import llm_settings_from
+from trainer.cli.conversation import interactive, play_script, turns_saved_on_failure
 from trainer.cli.errors import UserError
-from trainer.cli.play import (
+from trainer.cli.loading import load_setup
+from trainer.cli.options import (
+    Commands,
     add_backend_options,
-    interactive,
-    llm_settings_from,
-    load_setup,
-    new_session,
-    play_document,
-    play_script,
-    print_transcript,
-    read_script,
-    turns_saved_on_failure,
-)
-from trainer.cli.render import describe_certification, describe_outcome
-from trainer.cli.storage import (
+    add_content_option,
+    add_json_option,
+    add_script_option,
     add_store_options,
+)
+from trainer.cli.play import new_session
+from trainer.cli.render import describe_certification, describe_outcome
+from trainer.cli.scripts import read_script
+from trainer.cli.storage import (
     open_played_store,
     open_store,
     print_notices,
     settings_from,
 )
+from trainer.cli.transcript import play_document, print_transcript
 from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session
 from trainer.reports.report import NOTE_PRACTICE
@@ -43,40 +43,37 @@ from trainer.text import json_text, one_line
 from trainer.words import plural
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     listing = commands.add_parser(
         "sessions",
-        help="your past sessions (or --all trainees'), newest last",
         description="List stored sessions with their ids (type the first few characters of "
         "an id to export, resume or close it).",
     )
     add_store_options(listing)
     listing.add_argument("--all", action="store_true", help="every trainee in the store")
-    listing.add_argument("--json", action="store_true")
+    add_json_option(listing)
     listing.set_defaults(handler=run_list)
 
     resume = commands.add_parser(
         "resume",
-        help="continue an interrupted session where it stopped",
         description="Continue a session that a crash or a closed terminal interrupted. Its "
         "turns so far are kept; certification attempts resume without feedback.",
     )
     resume.add_argument("session", metavar="SESSION")
-    resume.add_argument("--script", metavar="FILE", help="play the rest from a script")
-    resume.add_argument("--json", action="store_true")
-    resume.add_argument("--content", metavar="DIR", action="append", type=Path)
+    add_script_option(resume, help="play the rest from a script")
+    add_json_option(resume)
+    add_content_option(resume)
     add_backend_options(resume)
     add_store_options(resume)
     resume.set_defaults(handler=run_resume)
 
     close = commands.add_parser(
         "close",
-        help="end an interrupted session as it is (it is scored on the turns played)",
         description="End an interrupted session without playing on. A certification "
         "attempt closed this way counts as an attempt and does not pass.",
     )
     close.add_argument("session", metavar="SESSION")
-    close.add_argument("--content", metavar="DIR", action="append", type=Path)
+    add_content_option(close)
     add_store_options(close)
     close.set_defaults(handler=run_close)
 

@@ -6,25 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from trainer.config import STORE, TRAINEE, Settings, Sources, default_store, resolve_settings
+from trainer.config import Settings, Sources, default_store, resolve_settings
 from trainer.store.errors import NoStore
 from trainer.store.ledger import Ledger
 from trainer.store.repository import Store
 from trainer.text import printable
-
-
-def add_store_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("results")
-    group.add_argument(
-        "--store",
-        metavar="DIR",
-        help=f"results folder (default: ${STORE.name}, the config file, or your data folder)",
-    )
-    group.add_argument(
-        "--trainee",
-        metavar="NAME",
-        help=f"who is training (default: ${TRAINEE.name}, the config file, or your login)",
-    )
 
 
 def sources_from(args: argparse.Namespace) -> Sources:

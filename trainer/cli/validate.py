@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from trainer.cli.errors import UserError
+from trainer.cli.options import Commands, add_content_option
 from trainer.content.finder import content_roots
 from trainer.content.library import (
     YAML_SUFFIXES,
@@ -29,14 +30,13 @@ from trainer.content.validation import validate_document
 from trainer.content.yaml_loader import read_yaml
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "validate",
-        help="check personas, scenarios and rubrics; one line per problem",
         description="Check content files. Exit 0 when all are valid, 1 otherwise.",
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    parser.add_argument("--content", metavar="DIR", action="append", type=Path)
+    add_content_option(parser)
     parser.set_defaults(handler=run)
 
 

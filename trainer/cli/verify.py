@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from trainer.cli.storage import add_store_options, open_store, print_notices, settings_from
+from trainer.cli.options import Commands, add_content_option, add_store_options
+from trainer.cli.storage import open_store, print_notices, settings_from
 from trainer.config import ORG_KEY
 from trainer.content.finder import open_library
 from trainer.content.library import Library
@@ -13,16 +13,15 @@ from trainer.store.verify import CurrentHashes, verify
 from trainer.text import one_line
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(commands: Commands) -> None:
     parser = commands.add_parser(
         "verify",
-        help="check that no certification record was altered, removed or outdated",
         description="Check every certification record in the store: its hash, its signature "
         f"(with the organisation key in {ORG_KEY.name} or the config), its place in the "
         "chain, its transcript, and whether its scenario, persona or rubric changed since. "
         "Exits 0 when every record checks out, 1 otherwise.",
     )
-    parser.add_argument("--content", metavar="DIR", action="append", type=Path)
+    add_content_option(parser)
     add_store_options(parser)
     parser.set_defaults(handler=run)
 
