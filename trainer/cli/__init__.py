@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 from trainer import __version__
-from trainer.cli.backend import llm_settings_from
 from trainer.cli.options import add_backend_options
 from trainer.cli.registry import add_commands
 from trainer.errors import ExitCode, TrainerError
@@ -54,7 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def without_command(args: argparse.Namespace) -> int:
     """Bare ``trainer`` (maybe with backend flags): the TUI on a terminal, else a typed
-    practice session."""
+    practice session. (The model settings are imported here, not at the top: ``trainer
+    --version`` and every command that uses no model never load ``trainer.llm``.)"""
+    from trainer.cli.backend import llm_settings_from
+
     llm = llm_settings_from(args)
     if sys.stdin.isatty() and sys.stdout.isatty():
         from trainer.tui.app import run_app

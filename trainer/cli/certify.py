@@ -7,9 +7,7 @@ against the scenario's limit and the ledger signs the result.
 
 from __future__ import annotations
 
-import argparse
-
-from trainer.cli.options import Commands, add_run_options
+from trainer.cli.options import Commands, add_run_options, add_seed_option
 from trainer.cli.play import run
 
 
@@ -22,7 +20,5 @@ def register(commands: Commands) -> None:
         "the attempt runs unattended and the JSON document gains a 'certification' entry.",
     )
     add_run_options(parser)
-    # Parsed only to be refused with a clear message (see play.session_seed): the buyer's
-    # seed of an attempt is drawn when it starts, never chosen.
-    parser.add_argument("--seed", nargs="?", const="", default=None, help=argparse.SUPPRESS)
+    add_seed_option(parser, refused=True)
     parser.set_defaults(handler=run, mode="certification")

@@ -66,6 +66,21 @@ def add_script_option(parser: argparse.ArgumentParser, help: str | None = None) 
     )
 
 
+def add_seed_option(parser: argparse.ArgumentParser, refused: bool = False) -> None:
+    """``--seed N``: which of the buyer's lines a practice session draws. ``certify`` takes
+    it only to refuse it with a clear message (``refused``; see ``play.session_seed``): an
+    attempt's seed is drawn when it starts, never chosen, so it is not in its help."""
+    if refused:
+        parser.add_argument("--seed", nargs="?", const="", default=None, help=argparse.SUPPRESS)
+        return
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="varies the buyer's lines; the same seed and script replay the same call (default 0)",
+    )
+
+
 def add_scenario_filter(parser: argparse.ArgumentParser, help: str = "only this scenario") -> None:
     """``--scenario ID``: narrow a command over stored results to one scenario."""
     parser.add_argument("--scenario", metavar="ID", help=help)

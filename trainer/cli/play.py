@@ -15,7 +15,7 @@ from trainer.cli.backend import llm_settings_from
 from trainer.cli.conversation import interactive, play_script, turns_saved_on_failure
 from trainer.cli.errors import UserError
 from trainer.cli.loading import load_setup
-from trainer.cli.options import Commands, add_run_options
+from trainer.cli.options import Commands, add_run_options, add_seed_option
 from trainer.cli.scripts import read_script
 from trainer.cli.storage import open_store, print_notices, settings_from
 from trainer.cli.transcript import play_document, print_transcript
@@ -37,12 +37,7 @@ def register(commands: Commands) -> None:
         "The session is recorded in the results store as it is played.",
     )
     add_run_options(parser)
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=0,
-        help="varies the buyer's lines; the same seed and script replay the same call (default 0)",
-    )
+    add_seed_option(parser)
     parser.add_argument(
         "--no-record", action="store_true", help="do not keep this session in the results store"
     )
