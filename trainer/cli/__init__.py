@@ -38,9 +38,10 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     """Parse twice: once with every command a stub, which says which command was chosen
     (and answers ``--version``, ``--help`` and a misspelt command), then with that
     command's real options."""
-    chosen, _ = build_parser().parse_known_args(argv)
+    stubs = build_parser()
+    chosen, _ = stubs.parse_known_args(argv)
     if chosen.command is None:
-        return build_parser().parse_args(argv)
+        return stubs.parse_args(argv)
     return build_parser(chosen.command).parse_args(argv)
 
 
