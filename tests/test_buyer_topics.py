@@ -14,7 +14,8 @@ from tests.cli_helpers import SCENARIO
 from tests.fakes import ScriptedAssessor, assessment
 from trainer.content.library import Library, ResolvedScenario
 from trainer.content.models import Persona, PressureLines, Topic
-from trainer.engine.heard import angles, asks, hear, pressure_kind, topics_raised
+from trainer.engine.heard import angles, asks, hear, topics_raised
+from trainer.engine.pressure import pressure_kind
 from trainer.engine.session import Session
 from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.buyer import OfflineBuyer

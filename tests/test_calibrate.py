@@ -163,7 +163,7 @@ def test_within_and_exact_agreement() -> None:
 def test_statistics_refuse_unpaired_sequences() -> None:
     for function in (stats.accuracy, stats.cohen_kappa, stats.spearman):
         with pytest.raises(ValueError, match="pair up"):
-            function([1, 2], [1])  # type: ignore[operator]
+            function([1, 2], [1])
 
 
 def test_confusion_matrix_keeps_only_classes_that_occur() -> None:

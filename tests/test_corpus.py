@@ -43,7 +43,7 @@ def test_the_corpus_is_large_varied_and_in_context(corpus: list[Sample]) -> None
     assert len(worlds - STARTERS) >= 12 and worlds >= STARTERS
     settings = {s.setup.scenario.setting for s in corpus}
     assert {"cold_call", "discovery_meeting", "follow_up", "renewal", "negotiation"} <= settings
-    moves = Counter(s.turn.label for s in corpus)
+    moves: Counter[str] = Counter(s.turn.label for s in corpus)
     assert all(moves[m] >= 150 for m in MOVES), moves
     assert moves["injection"] >= 200
     uses = Counter(s.turn.good_use for s in corpus)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 import pytest
 
 from tests.fakes import ChunkedBuyer, ScriptedAssessor, assessment
@@ -134,6 +136,7 @@ async def test_cancelled_reply_changes_nothing(library: Library) -> None:
     async for event in stream:
         if isinstance(event, ReplyChunk):
             break
+    assert isinstance(stream, AsyncGenerator)  # so it can be closed mid-reply
     await stream.aclose()
     assert session.turns == []
     assert session.state == before

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from textual.widgets import Static
@@ -50,7 +50,7 @@ def said_in(turn: Turn, setup: ResolvedScenario) -> list[str]:
 # ------------------------------------------------------------------ the call screen
 
 
-async def open_call(pilot: Any, mode: str) -> ConversationScreen:
+async def open_call(pilot: Any, mode: Literal["practice", "certification"]) -> ConversationScreen:
     """The call screen for the cold-call scenario, pushed directly (the briefing's keys for
     starting an attempt are another test's subject)."""
     app = pilot.app

@@ -482,6 +482,7 @@ def _audited_store(store: Path, capsys: pytest.CaptureFixture[str]) -> str:
     interrupted session and an index a kill left stale."""
     play(capsys, "certify", "Ana", DISCOVERY)
     session = play(capsys, "play", "Ana", PITCH)["session"]
+    assert isinstance(session, str)
     interrupted(store, "Ben", ["What made you take this call?"])
     data = json.loads(_index(store, "Ana").read_text())
     del data["sessions"]["2"]

@@ -8,6 +8,7 @@ import gzip
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,8 +37,9 @@ def small_model() -> JudgeModel:
     return JudgeModel(moves, uses, frozenset({"cost", "team"}), {"turns": 3}, frozenset({"please"}))
 
 
-def document_of(path: Path) -> dict:  # type: ignore[type-arg]
-    return json.loads(gzip.decompress(path.read_bytes()))
+def document_of(path: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
+    return document
 
 
 def write_document(path: Path, document: dict) -> None:  # type: ignore[type-arg]

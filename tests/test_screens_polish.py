@@ -8,8 +8,11 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tests.cli_helpers import PITCH, SCENARIO
@@ -21,6 +24,12 @@ from trainer.tui.screens.conversation import ConversationScreen, SellerInput
 from trainer.tui.screens.debrief import DebriefScreen
 from trainer.tui.screens.history import HistoryScreen
 from trainer.tui.screens.library import LibraryScreen
+
+
+def top(app: App[Any]) -> Screen[Any]:
+    """The screen on top now (a call, so that an earlier isinstance check on
+    ``app.screen`` does not make mypy think it cannot have changed)."""
+    return app.screen
 
 
 async def in_a_call(pilot: object, *keys: str) -> ConversationScreen:
@@ -77,7 +86,7 @@ async def test_ctrl_q_mid_call_asks_first(tmp_path: Path) -> None:
         assert "Quit" in str(app.screen.query_one("#question", Static).render())
         await pilot.press("escape")  # no: back to the call, nothing lost
         await pilot.pause()
-        assert app.screen is call and len(call.session.turns) == 1
+        assert top(app) is call and len(call.session.turns) == 1
         await pilot.press("ctrl+q")
         await pilot.pause()
         await pilot.press("y")
@@ -186,13 +195,18 @@ def test_bare_trainer_takes_the_backend_flags(
     from trainer.cli import main
     from trainer.llm.settings import LlmSettings
 
-    seen: list[LlmSettings] = []
+    seen: list[LlmSettings | None] = []
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
-    monkeypatch.setattr(trainer.tui.app, "run_app", lambda llm=None: seen.append(llm) or 0)
+
+    def run_app(llm: LlmSettings | None = None) -> int:
+        seen.append(llm)
+        return 0
+
+    monkeypatch.setattr(trainer.tui.app, "run_app", run_app)
     assert main(argv) == 0
     (llm,) = seen
-    assert llm.backend == expected[0]
+    assert llm is not None and llm.backend == expected[0]
     if expected[1] is not None:
         assert expected[1] in (llm.base_url, llm.model)
 

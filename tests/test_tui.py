@@ -268,7 +268,8 @@ async def test_when_the_buyer_ends_the_call_the_last_reply_stays_until_enter(
             if screen.session.over:
                 break
         assert screen.session.ended_by == "buyer"
-        assert app.screen is screen
+        still_on_the_call = app.screen is screen  # (a variable: `is` would narrow screen)
+        assert still_on_the_call
         last_reply = screen.session.turns[-1].buyer
         assert any(last_reply in line for line in utterances(app))
         await pilot.press("enter")
@@ -291,7 +292,7 @@ async def test_a_hint_shows_in_the_side_panel(tmp_path: Path) -> None:
 
 
 class DeadEndpoint(ChunkedBuyer):
-    async def reply(self, context: object) -> AsyncIterator[str]:  # type: ignore[override]
+    async def reply(self, context: object) -> AsyncIterator[str]:
         from trainer.llm.endpoint import EndpointError
 
         raise EndpointError("http://127.0.0.1:9/v1 refused the API key (401): check OPENAI_API_KEY")
