@@ -188,13 +188,12 @@ class _Composer:
     def flat_opener(self) -> None:
         """Sometimes a plain word first, when nothing has been said yet this turn."""
         if not self.parts and self.choose.random.random() < FLAT_OPENER_CHANCE:
-            last = self.context.said_before[-1] if self.context.said_before else ""
-            fresh = [word for word in FLAT_OPENERS if not last.startswith(word)]
-            self.parts.append(self.choose.random.choice(fresh))
+            self.interject(FLAT_OPENERS)
 
-    def interject(self) -> None:
+    def interject(self, words: Sequence[str] = INTERJECTIONS) -> None:
+        """One of ``words``, not the one the last reply started with."""
         last = self.context.said_before[-1] if self.context.said_before else ""
-        fresh = [word for word in INTERJECTIONS if not last.startswith(word)]
+        fresh = [word for word in words if not last.startswith(word)]
         if fresh:
             self.parts.append(self.choose.random.choice(fresh))
 
