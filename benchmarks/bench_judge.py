@@ -49,10 +49,10 @@ from trainer.authoring.calibration import (  # noqa: E402
     replay,
     summarise,
 )
+from trainer.authoring.corpus import load_corpus  # noqa: E402
 from trainer.content.library import load_library  # noqa: E402
 from trainer.engine.ports import AssessContext, Assessor, Exchange  # noqa: E402
 from trainer.offline.assessor import SHIPPED_JUDGE, OfflineAssessor, load_judge  # noqa: E402
-from trainer.offline.corpus import load_corpus  # noqa: E402
 
 LOCKED = REPO / "benchmarks" / "locked"
 SUMS = LOCKED / "SHA256SUMS"
@@ -128,7 +128,7 @@ def measure(assessor: Assessor, samples: Sequence[Sample], name: str, worst: int
 
 def held_out(samples: list[Sample], worst: int) -> AssessorResult | None:
     try:
-        from trainer.offline.training import cross_validate
+        from trainer.authoring.judge_training import cross_validate
     except ImportError:
         return None
     try:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from trainer.authoring.calibration import Sample
+from trainer.authoring.corpus import corpus_root, load_corpus
+from trainer.authoring.judge_training import labels_digest, reading_of
 from trainer.content.library import load_library
 from trainer.content.models import MOVES
 from trainer.offline.assessor import load_judge
-from trainer.offline.corpus import corpus_root, load_corpus
 from trainer.offline.decision import decide
-from trainer.offline.training import labels_digest, reading_of
 
 REPO = Path(__file__).resolve().parents[1]
 LOCKED = REPO / "benchmarks" / "locked"

@@ -14,6 +14,8 @@ import pytest
 
 from tests.cli_helpers import DISCOVERY, SCENARIO, run
 from trainer.authoring.draft import DraftError, DraftRejected
+from trainer.authoring.judge_training import TrainingError
+from trainer.authoring.pressure_training import PressureCorpusError
 from trainer.authoring.scaffold import ScaffoldError
 from trainer.cli import _guarded
 from trainer.cli.errors import UserError
@@ -32,8 +34,6 @@ from trainer.errors import (
 )
 from trainer.llm import endpoint
 from trainer.offline.model import JudgeFileError
-from trainer.offline.pressure_training import PressureCorpusError
-from trainer.offline.training import TrainingError
 from trainer.reports.lrs import LrsError
 from trainer.store import errors as store_errors
 from trainer.store.errors import SessionNotFound

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from tests.cli_helpers import REPO, SCENARIO, run
-from trainer.offline import corpus as corpus_module
-from trainer.offline.corpus import load_corpus
-from trainer.offline.training import Settings, TrainingError, fit
+from trainer.authoring import corpus as corpus_module
+from trainer.authoring.corpus import load_corpus
+from trainer.authoring.judge_training import Settings, TrainingError, fit
 
 CORPUS = REPO / "corpus"
 

@@ -12,6 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from trainer.authoring.pressure_training import (
+    Example,
+    PressureCorpusError,
+    fit,
+    read_corpus,
+)
 from trainer.engine.pressure import (
     PressureModelError,
     features,
@@ -19,12 +25,6 @@ from trainer.engine.pressure import (
     likeliest_kind,
     load,
     pressure_kind,
-)
-from trainer.offline.pressure_training import (
-    Example,
-    PressureCorpusError,
-    fit,
-    read_corpus,
 )
 
 

@@ -26,6 +26,7 @@ from trainer.authoring.calibration import (
     replay,
     summarise,
 )
+from trainer.authoring.corpus import corpus_content, corpus_files
 from trainer.cli.backend import llm_settings_from
 from trainer.cli.errors import UserError
 from trainer.cli.judge import read_samples
@@ -33,7 +34,6 @@ from trainer.cli.options import Commands, add_backend_options, add_content_optio
 from trainer.content.library import load_library
 from trainer.llm.settings import LlmSettings
 from trainer.offline.assessor import OfflineAssessor
-from trainer.offline.corpus import corpus_content, corpus_files
 from trainer.text import json_text
 from trainer.urls import safe_url
 
@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
 def run_cross_validation(args: argparse.Namespace) -> int:
     """In-sample and leave-one-scenario-out figures of the offline judge on the shipped
     corpus and any LABELS: what it learned, and how it does on worlds it never saw."""
-    from trainer.offline.training import cross_validate, fit, judged_by
+    from trainer.authoring.judge_training import cross_validate, fit, judged_by
 
     library = load_library(corpus_content(args.content or []))
     samples = read_samples(corpus_files(), None, library) + read_samples(

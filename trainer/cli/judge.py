@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from trainer.authoring.calibration import Sample, load_samples
+from trainer.authoring.corpus import corpus_content, corpus_files
 from trainer.cli.errors import UserError
 from trainer.cli.options import Commands, add_content_option
 from trainer.content.finder import open_library
@@ -22,7 +23,6 @@ from trainer.content.library import Library, load_library
 from trainer.content.models import MOVES
 from trainer.content.paths import not_a_file_message
 from trainer.content.problems import ContentError
-from trainer.offline.corpus import corpus_content, corpus_files
 from trainer.offline.model import SHIPPED_JUDGE, VERSION, load
 
 
@@ -118,7 +118,7 @@ def describe(samples: Sequence[Sample], name: str) -> str:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from trainer.offline.training import fit
+    from trainer.authoring.judge_training import fit
 
     library = load_library(corpus_content(args.content or []))
     yours = read_samples(args.labels, args.content, library)

@@ -6,7 +6,7 @@ minutes", "eight of the ten biggest credit unions run on us". Hand-written patte
 the phrasings their author had seen and missed most others (62% of the kinds right on a
 blind set), so the kind is read by a multinomial logistic regression over the turn's
 words, word pairs and the patterns' hits, trained on seller turns written for it
-(``trainer.offline.pressure_training``; the file is ``pressure.json.gz`` beside this one).
+(``trainer.authoring.pressure_training``; the file is ``pressure.json.gz`` beside this one).
 
 Scoring is plain Python over a few dozen features: no numpy at run time. The engine reads
 it for every turn, for every backend, so the buyer answers a push the same way whoever

@@ -1,6 +1,6 @@
 """Fitting the pressure classifier (``trainer.engine.pressure``) on labelled seller turns.
 
-Run ``python -m trainer.offline.pressure_training`` (needs scikit-learn, the ``train``
+Run ``python -m trainer.authoring.pressure_training`` (needs scikit-learn, the ``train``
 extra): it reads ``corpus/pressure/*.jsonl`` (one ``{"id", "world", "kind", "text"}`` per
 line, written for this from the labelling guide by people who never saw the classifier),
 prints cross-validated figures (folds by buyer world, and each author's turns judged by a

@@ -5,6 +5,10 @@ are copied into a ``JudgeModel`` that scores in plain Python. ``cross_validate``
 out one scenario at a time (leave-one-scenario-out), refitting everything, the shared
 stems included, on the other scenarios only, so its figures say how the judge does on a
 buyer world it has never seen.
+
+It is an authoring tool, not part of ``trainer/offline/``: it replays turns through
+authoring's calibration (``replay``, ``context_for``), and the judge a trainee meets loads
+the fitted file and needs none of this.
 """
 
 from __future__ import annotations
