@@ -145,12 +145,6 @@ class StoredTurn(TurnRecord):
     branch: int | None
 
 
-class Requirement(TypedDict):
-    id: str
-    requirement: str
-    met: bool
-
-
 class RequiredCriterion(TypedDict):
     minimum: float
     got: float | None
