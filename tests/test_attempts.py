@@ -8,7 +8,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from textual.app import App, ComposeResult
@@ -23,6 +23,7 @@ from trainer.engine.attempts import WHAT_COUNTS
 from trainer.engine.seeds import is_certification_seed, model_seed
 from trainer.llm.settings import LlmSettings
 from trainer.store.layout import trainee_slug
+from trainer.store.records import LedgerRecord
 from trainer.store.repository import Store
 from trainer.store.signed import SignedLedger
 from trainer.tui.app import TrainerApp
@@ -195,9 +196,11 @@ def test_records_made_before_seeds_were_recorded_are_not_compared_on_them() -> N
         "score": 80,
         "passed": True,
     }
-    signed = SignedLedger(key=None, latest={"s1": record})
+    signed = SignedLedger(key=None, latest={"s1": cast(LedgerRecord, record)})
     assert signed.confirm_header(trainee_slug("Ana"), header).standing == "chained"
-    recorded = SignedLedger(key=None, latest={"s1": {**record, "seed": 2**62 + 1}})
+    recorded = SignedLedger(
+        key=None, latest={"s1": cast(LedgerRecord, {**record, "seed": 2**62 + 1})}
+    )
     confirmation = recorded.confirm_header(trainee_slug("Ana"), header)
     assert [d.field for d in confirmation.differences] == ["seed"]
 

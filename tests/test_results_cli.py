@@ -157,7 +157,8 @@ def test_rescore_shows_changes_and_records_them_as_new_records(
     code, out, _ = run(capsys, "rescore", *content)
     assert code == 0
     assert "passed -> not passed" in out and "add --record to keep" in out
-    assert Store.open(store).find_session(first["session"]).header["certification"]["passed"]
+    certification = Store.open(store).find_session(first["session"]).header["certification"]
+    assert certification is not None and certification["passed"]
 
     code, out, _ = run(capsys, "rescore", "--record", *content)
     assert "1 new certification record(s) in the ledger (the old ones stay)" in out

@@ -59,7 +59,8 @@ async def test_each_turn_is_on_disk_when_play_returns(library: Library, tmp_path
     await session.end_by_seller()
     stored = store.find_session(session.id[:6])
     assert stored.header["status"] == "ended"
-    assert stored.header["outcome"]["score"] == session.score().score
+    outcome = stored.header["outcome"]
+    assert outcome is not None and outcome["score"] == session.score().score
     assert stored.header["content_hashes"] == session.setup.content_hashes
     (summary,) = store.sessions("ana lópez")  # names compare without case
     assert summary["turns"] == 3 and summary["score"] == session.score().score
@@ -130,7 +131,8 @@ async def test_certification_is_chained_into_the_ledger(library: Library, tmp_pa
     records = list(Ledger(store, None).records())
     assert [r["id"] for r in records] == [recorder.certification["record"]]
     assert records[0]["session"] == session.id and records[0]["attempt"] == 1
-    assert store.find_session(session.id).header["certification"]["record"] == records[0]["id"]
+    certification = store.find_session(session.id).header["certification"]
+    assert certification is not None and certification["record"] == records[0]["id"]
 
 
 def test_unreadable_index_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from filelock import FileLock
@@ -53,6 +53,7 @@ from trainer.store.errors import StoreError
 from trainer.store.layout import trainee_key
 from trainer.store.ledger import GENESIS, Ledger, record_hash
 from trainer.store.recorder import StoreRecorder
+from trainer.store.records import LedgerRecord
 from trainer.store.repository import Store
 from trainer.store.verify import VerifyReport, verify
 
@@ -418,7 +419,7 @@ def check_locks_free(root: Path) -> None:
         lock.release()
 
 
-def check_chain(ledger: Ledger) -> list[dict[str, Any]]:
+def check_chain(ledger: Ledger) -> list[LedgerRecord]:
     """Records as stored, numbered 1..n, each linked to the one before by hash."""
     records = list(ledger.records(raw=True))
     assert [r["seq"] for r in records] == list(range(1, len(records) + 1))
@@ -544,7 +545,9 @@ def test_processes_writing_one_store_at_once(
         for summary in summaries:
             assert summary["status"] == "ended"
             assert summary["turns"] == turns[summary["id"]]
-        attempts = sorted(s["attempt"] for s in summaries if s["mode"] == "certification")
+        claimed = [s["attempt"] for s in summaries if s["mode"] == "certification"]
+        assert all(isinstance(a, int) for a in claimed), claimed
+        attempts = sorted(cast(list[int], claimed))
         assert attempts == list(range(1, len(attempts) + 1)), attempts
     assert len(store.trainee_slugs()) == workers + 2
 
@@ -608,7 +611,7 @@ def test_processes_hammering_one_trainee_and_the_ledger(
     ledger = Ledger(store, ORG_KEY.encode())
     records = check_chain(ledger)
     assert len(records) == APPENDS * rounds * workers
-    by_id = {r["id"]: r for r in records}
+    by_id = {r["id"]: cast(dict[str, Any], r) for r in records}  # test bodies, not certifications
     for worker, appended in enumerate(reported):
         pairs = [(int(p[i]), p[i + 1]) for p in appended for i in range(1, len(p), 2)]
         assert [seq for seq, _ in pairs] == sorted(seq for seq, _ in pairs)  # in its order

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from trainer.cli.options import (
@@ -70,7 +71,7 @@ def selected(store: Store, args: argparse.Namespace) -> list[tuple[str, str]]:
 def record(store: Store, ledger: Ledger, result: Rescored) -> str | None:
     """Keep a rescore: a new ledger record for certification, then the new summary."""
     header = result.stored.header
-    outcome = header.get("outcome") or {}
+    outcome: Mapping[str, Any] = header.get("outcome") or {}
     changes: dict[str, Any] = {
         "status": header.get("status"),
         "ended_by": header.get("ended_by"),
@@ -85,7 +86,8 @@ def record(store: Store, ledger: Ledger, result: Rescored) -> str | None:
     }
     new_record = None
     if result.certification is not None:
-        old = (header.get("certification") or {}).get("record")
+        certified: Mapping[str, Any] = header.get("certification") or {}
+        old = certified.get("record")
         body = certification_body(
             header,
             result.certification,

@@ -34,11 +34,10 @@ from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session
 from trainer.reports.report import NOTE_PRACTICE
 from trainer.store.ledger import Ledger
-from trainer.store.migrations import Record
 from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store, StoredSession
 from trainer.store.restore import claim
-from trainer.store.signed import read_ledger
+from trainer.store.signed import ShownSummary, read_ledger
 from trainer.text import json_text, one_line
 from trainer.words import plural
 
@@ -139,7 +138,7 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def session_row(s: Record) -> str:
+def session_row(s: ShownSummary) -> str:
     """One line per session: every stored value is cleaned onto it, since an index file
     may have been written by hand or by an older trainer."""
     score = "-" if s.get("score") is None else one_line(str(s["score"]))

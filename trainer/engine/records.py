@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
-from typing import Any, cast, get_args
+from collections.abc import Mapping, Sequence
+from typing import Any, NotRequired, TypedDict, cast, get_args
 
 from trainer.content.models import Move
 from trainer.engine.assessment import Assessment, Usage
@@ -26,7 +26,78 @@ class BadRecord(ValueError):
     """A stored turn is missing fields or has values the engine cannot accept."""
 
 
-def assessment_record(a: Assessment) -> dict[str, Any]:
+# The records' shapes, key for key in the order they are written (a dict keeps its
+# insertion order, and the store writes it as it is): TypedDicts, not classes, because a
+# record *is* the JSON object on disk and in the ledger's digests, so typing it adds no
+# conversion that could reorder, drop or coerce a key. A record read back from a file
+# is a claim until ``turn_from_record`` has checked it.
+
+
+class UsageRecord(TypedDict):
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class AssessmentRecord(TypedDict):
+    move: Move
+    good_use: int
+    criteria: dict[str, int | None]
+    evidence: list[str]
+    tip: str
+    reason: str
+    relevant_pitch: bool
+    proposes_next_step: bool
+    recap: bool
+    words: int
+    source: str
+    flags: list[str]
+    verdicts: dict[str, int | None]
+    usage: UsageRecord
+
+
+class ChangeRecord(TypedDict):
+    field: StateField
+    delta: int
+    cause: str
+
+
+class StateRecord(TypedDict):
+    patience: int
+    openness: int
+    disclosed: list[str]
+    owed: NotRequired[list[str]]
+    """Written only when a fact is owed (see ``state_record``)."""
+
+
+class TurnRecord(TypedDict):
+    """One committed turn as the engine writes it; the store adds its own keys
+    (``STORE_KEYS`` in ``store/repository.py``) in front when it stores it."""
+
+    index: int
+    seller: str
+    buyer: str
+    assessment: AssessmentRecord
+    changes: list[ChangeRecord]
+    state: StateRecord
+    disclosed_now: list[str]
+    withheld_topic: bool
+    ended_by: EndedBy | None
+    elapsed: float
+    usage: UsageRecord
+    flags: list[str]
+
+
+def ended_by_value(value: object) -> EndedBy | None:
+    """A stored ending checked against the engine's: ``BadRecord`` for anything else (a
+    hand-edited file may hold any value there)."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value in ENDED_BY_VALUES:
+        return cast(EndedBy, value)
+    raise BadRecord(f"unknown ending {value!r}")
+
+
+def assessment_record(a: Assessment) -> AssessmentRecord:
     return {
         "move": a.move,
         "good_use": a.good_use,
@@ -45,16 +116,16 @@ def assessment_record(a: Assessment) -> dict[str, Any]:
     }
 
 
-def usage_record(usage: Usage) -> dict[str, int]:
+def usage_record(usage: Usage) -> UsageRecord:
     return {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens}
 
 
-def usage_from_record(data: dict[str, Any] | None) -> Usage:
+def usage_from_record(data: UsageRecord | dict[str, Any] | None) -> Usage:
     data = data or {}
     return Usage(int(data.get("prompt_tokens", 0)), int(data.get("completion_tokens", 0)))
 
 
-def turn_record(turn: Turn) -> dict[str, Any]:
+def turn_record(turn: Turn) -> TurnRecord:
     return {
         "index": turn.index,
         "seller": turn.seller,
@@ -71,10 +142,10 @@ def turn_record(turn: Turn) -> dict[str, Any]:
     }
 
 
-def state_record(state: BuyerState) -> dict[str, Any]:
+def state_record(state: BuyerState) -> StateRecord:
     """The state after a turn. ``owed`` is written only when a fact is owed, so the
     records (and digests) of sessions that owe nothing read as they always have."""
-    record: dict[str, Any] = {
+    record: StateRecord = {
         "patience": state.patience,
         "openness": state.openness,
         "disclosed": list(state.disclosed),
@@ -84,7 +155,7 @@ def state_record(state: BuyerState) -> dict[str, Any]:
     return record
 
 
-def assessment_from_record(data: dict[str, Any]) -> Assessment:
+def assessment_from_record(data: Mapping[str, Any]) -> Assessment:
     move = data["move"]
     if move not in MOVES:
         raise BadRecord(f"unknown move {move!r}")
@@ -108,7 +179,7 @@ def assessment_from_record(data: dict[str, Any]) -> Assessment:
     )
 
 
-def turn_from_record(data: dict[str, Any]) -> Turn:
+def turn_from_record(data: Mapping[str, Any]) -> Turn:
     """The turn a record describes; ``BadRecord`` if it is not one."""
     try:
         changes = []
@@ -120,9 +191,7 @@ def turn_from_record(data: dict[str, Any]) -> Turn:
                     cast(StateField, change["field"]), int(change["delta"]), change["cause"]
                 )
             )
-        ended_by = data.get("ended_by")
-        if ended_by is not None and ended_by not in ENDED_BY_VALUES:
-            raise BadRecord(f"unknown ending {ended_by!r}")
+        ended_by = ended_by_value(data.get("ended_by"))
         state = data["state"]
         return Turn(
             index=int(data["index"]),
@@ -138,7 +207,7 @@ def turn_from_record(data: dict[str, Any]) -> Turn:
             ),
             disclosed_now=tuple(str(f) for f in data["disclosed_now"]),
             withheld_topic=bool(data["withheld_topic"]),
-            ended_by=cast(EndedBy | None, ended_by),
+            ended_by=ended_by,
             elapsed=float(data["elapsed"]),
             usage=usage_from_record(data.get("usage")),
             flags=tuple(str(f) for f in data.get("flags", ())),
@@ -154,6 +223,6 @@ def canonical_json(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def transcript_digest(opening: str, turns: Sequence[dict[str, Any]]) -> str:
+def transcript_digest(opening: str, turns: Sequence[TurnRecord] | Sequence[dict[str, Any]]) -> str:
     """SHA-256 of the opening and the turn records, in order."""
     return hashlib.sha256(canonical_json({"opening": opening, "turns": list(turns)})).hexdigest()

@@ -21,8 +21,15 @@ from functools import cached_property
 from typing import Any
 
 from trainer.store.layout import trainee_key
-from trainer.store.migrations import Record
-from trainer.store.signed import FINISHED, RUN_VERIFY, UNSIGNED, Confirmation, SignedLedger
+from trainer.store.records import SummaryRecord
+from trainer.store.signed import (
+    FINISHED,
+    RUN_VERIFY,
+    UNSIGNED,
+    Confirmation,
+    ShownSummary,
+    SignedLedger,
+)
 from trainer.text import (
     criterion_average,
     csv_cell,
@@ -57,11 +64,11 @@ class Row:
 class Entry:
     """A session summary and what the ledger says of it."""
 
-    summary: Record
+    summary: SummaryRecord
     confirmation: Confirmation
 
     @cached_property
-    def shown(self) -> Record:
+    def shown(self) -> ShownSummary:
         """The summary as the ledger lets it be shown (worked out once: an entry is
         counted in its row and in the cohort)."""
         return self.confirmation.applied(self.summary)
@@ -137,7 +144,7 @@ def _accumulate(row: Row, entries: Sequence[Entry]) -> Row:
     row.finished = len(finished)
     row.interrupted = sum(1 for s in summaries if s.get("status") == "interrupted")
     if finished:
-        scores = [int(s["score"]) for s in finished]
+        scores = [int(s.get("score") or 0) for s in finished]  # none is None, see above
         row.best = max(scores)
         row.last = scores[-1]
         row.average = round(sum(scores) / len(scores), 1)
@@ -152,7 +159,7 @@ def _accumulate(row: Row, entries: Sequence[Entry]) -> Row:
     return row
 
 
-def _weakest(finished: Sequence[Record]) -> list[dict[str, Any]]:
+def _weakest(finished: Sequence[ShownSummary]) -> list[dict[str, Any]]:
     """The lowest criterion averages, each over the turns the criterion applied to.
 
     A session's average is weighted by its ``criteria_turns`` count, so a criterion
@@ -180,7 +187,7 @@ def _count(value: object) -> int:
 
 
 def build_report(
-    everyone: Iterable[tuple[str, list[Record]]],
+    everyone: Iterable[tuple[str, list[SummaryRecord]]],
     trainee: str | None = None,
     scenario: str | None = None,
     mode: str | None = None,
@@ -231,7 +238,7 @@ def build_report(
 
 
 def _confirm(
-    ledger: SignedLedger | None, name: str, summary: Record, counted: set[str]
+    ledger: SignedLedger | None, name: str, summary: SummaryRecord, counted: set[str]
 ) -> Confirmation:
     """What the ledger says of a summary; a record already counted once (a session file
     copied into another folder whose index claims the same name) is not counted again."""

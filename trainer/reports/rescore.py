@@ -19,6 +19,7 @@ from trainer.engine.ports import AssessContext, Assessor, Exchange
 from trainer.engine.scoring import ScoreBreakdown, scenario_score
 from trainer.engine.session import HISTORY_WINDOW, Turn
 from trainer.engine.state import BuyerState
+from trainer.store.records import claimed_ending, claimed_mapping
 from trainer.store.repository import StoredSession
 from trainer.store.restore import stored_turns
 
@@ -76,18 +77,20 @@ async def rescore(stored: StoredSession, setup: ResolvedScenario, assessor: Asse
         history.append(Exchange(turn.seller, turn.buyer))
         before = turn.state
     header = stored.header
-    ended_by = header.get("ended_by")
+    # The header is a claim (a hand-edited file may hold anything): the ending is one the
+    # engine knows or none, and the old figures are compared only where they are numbers.
+    ended_by = claimed_ending(header.get("ended_by"))
     disclosed = turns[-1].state.disclosed if turns else ()
     breakdown = scenario_score(setup, assessments, ended_by, disclosed)
-    outcome = header.get("outcome") or {}
-    certification = header.get("certification") or {}
+    outcome = claimed_mapping(header.get("outcome"))
+    certification = claimed_mapping(header.get("certification"))
     result = Rescored(
         stored=stored,
         setup=setup,
         turns=turns,
         old_score=outcome.get("score"),
         new=breakdown,
-        old_criteria=dict(outcome.get("criteria") or {}),
+        old_criteria=dict(claimed_mapping(outcome.get("criteria"))),
         old_passed=certification.get("passed") if header.get("mode") == "certification" else None,
         moves_changed=moves_changed,
     )

@@ -10,10 +10,12 @@ shown as a finding and not as passed, and a practice session says it is not sign
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from trainer.content.library import Library
 from trainer.engine.ports import ENDINGS
+from trainer.store.records import SessionHeader
 from trainer.store.repository import StoredSession
 from trainer.store.signed import Confirmation
 from trainer.text import criterion_average, json_text, markdown_escape, markdown_inline, printable
@@ -115,7 +117,7 @@ def _md(value: object) -> str:
 
 
 def content_words(
-    library: Library, header: dict[str, Any]
+    library: Library, header: SessionHeader | Mapping[str, object]
 ) -> tuple[str | None, dict[str, str], dict[str, str]]:
     """The persona's name, its hidden facts' words and the rubric's criterion names for a
     stored session, as far as the content still loads (the scenario's rubric, else the

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from trainer.store.layout import trainee_key
-from trainer.store.migrations import Record
-from trainer.store.signed import SignedLedger
+from trainer.store.records import LedgerRecord, SummaryRecord
+from trainer.store.signed import ShownSummary, SignedLedger
 
 NAMESPACE = uuid.UUID("6f1c2d4e-8a5b-5e0f-9c3d-7b2a1e4f6d80")
 VERBS = {
@@ -107,7 +107,7 @@ class StatementBuilder:
 
     # ---------------------------------------------------------------- per record
 
-    def session_statements(self, trainee: str, summary: Record) -> list[Statement]:
+    def session_statements(self, trainee: str, summary: ShownSummary) -> list[Statement]:
         """``attempted`` for every session; ``completed`` with the score once it ended."""
         session_id = str(summary["id"])
         scenario = str(summary.get("scenario"))
@@ -124,8 +124,9 @@ class StatementBuilder:
                 context,
             )
         ]
-        if summary.get("status") in ("ended", "closed") and summary.get("score") is not None:
-            score = int(summary["score"])
+        claimed = summary.get("score")
+        if summary.get("status") in ("ended", "closed") and claimed is not None:
+            score = int(claimed)
             statements.append(
                 self.statement(
                     session_id,
@@ -145,7 +146,7 @@ class StatementBuilder:
             )
         return statements
 
-    def certification_statement(self, record: Record, title: str | None) -> Statement:
+    def certification_statement(self, record: LedgerRecord, title: str | None) -> Statement:
         """``passed`` or ``failed``, from a certification ledger record."""
         score = int(record["score"])
         extensions: dict[str, Any] = dict(self.criteria(record.get("criteria") or {}))
@@ -178,7 +179,7 @@ class StatementBuilder:
 
 def all_statements(
     builder: StatementBuilder,
-    everyone: Iterable[tuple[str, list[Record]]],
+    everyone: Iterable[tuple[str, list[SummaryRecord]]],
     ledger: SignedLedger,
     trainee: str | None = None,
     scenario: str | None = None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
+def write_json_atomically(path: Path, data: Mapping[str, Any]) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new content.
 
     A write the system refuses (a full disk, a read-only folder) is a ``StoreError`` in

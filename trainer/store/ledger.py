@@ -23,9 +23,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tinydb import TinyDB
 from tinydb.table import Document
@@ -39,6 +39,7 @@ from trainer.store.atomic import (
 )
 from trainer.store.errors import LedgerDamaged, NewerStore, StoreError
 from trainer.store.migrations import SCHEMA_VERSION, Record, upgrade
+from trainer.store.records import CertificationBody, HeadRecord, LedgerRecord, Rebuild
 from trainer.store.repository import timestamp
 from trainer.store.shard import locked, remove_stale_temp_files
 
@@ -49,7 +50,7 @@ GENESIS = "0" * 64
 UNHASHED = ("hash", "signature")
 
 
-def record_hash(record: Record) -> str:
+def record_hash(record: LedgerRecord | Mapping[str, object]) -> str:
     body = {k: v for k, v in record.items() if k not in UNHASHED}
     return hashlib.sha256(canonical_json(body)).hexdigest()
 
@@ -68,7 +69,7 @@ class Head:
     seq: int
     hash: str
     signature: str | None = None
-    rebuilt: tuple[Record, ...] = ()
+    rebuilt: tuple[Rebuild, ...] = ()
     """Each time the head was rebuilt from the chain: when, after which record, why."""
 
 
@@ -99,16 +100,17 @@ class Ledger:
         with locked(self.layout.ledger_lock):
             return self._chain_end_locked()
 
-    def append(self, body: Record) -> Record:
+    def append(self, body: CertificationBody | Record) -> LedgerRecord:
         """Chain, sign and store a record; returns it as stored (with id, seq, hash)."""
         with locked(self.layout.ledger_lock):
             remove_stale_temp_files(self.layout.ledger_dir)
             head = self._chain_end_locked()
+            given = cast(Mapping[str, Any], body)  # a rescore may name its id and time
             record: Record = {
                 "v": SCHEMA_VERSION,
-                "id": body.get("id") or uuid.uuid4().hex,
-                **{k: v for k, v in body.items() if k not in ("id", "at")},
-                "at": body.get("at") or timestamp(self.store.now()),
+                "id": given.get("id") or uuid.uuid4().hex,
+                **{k: v for k, v in given.items() if k not in ("id", "at")},
+                "at": given.get("at") or timestamp(self.store.now()),
                 "seq": head.seq + 1,
                 "prev": head.hash,
                 "key_id": key_id(self.key) if self.key else None,
@@ -124,10 +126,10 @@ class Ledger:
             finally:
                 db.close()
             self._write_head(Head(record["seq"], record["hash"], rebuilt=head.rebuilt))
-        return record
+        return cast(LedgerRecord, record)
 
     def _write_head(self, head: Head) -> None:
-        data: dict[str, Any] = {
+        data: HeadRecord = {
             "v": SCHEMA_VERSION,
             "seq": head.seq,
             "hash": head.hash,
@@ -148,7 +150,7 @@ class Ledger:
             int(data["seq"]),
             str(data["hash"]),
             data.get("signature"),
-            tuple(dict(r) for r in rebuilt if isinstance(r, dict)),
+            tuple(cast(Rebuild, dict(r)) for r in rebuilt if isinstance(r, dict)),
         )
 
     def _chain_end_locked(self) -> Head:
@@ -182,14 +184,12 @@ class Ledger:
                     "keep reporting the loss)"
                 )
             problem = f"named #{head.seq}, which does not match the chain's last record"
-        rebuilt = (
-            *(head.rebuilt if head is not None else ()),
-            {
-                "at": timestamp(self.store.now()),
-                "after": int(last["seq"]) if last is not None else 0,
-                "why": problem,
-            },
-        )
+        rebuild: Rebuild = {
+            "at": timestamp(self.store.now()),
+            "after": int(last["seq"]) if last is not None else 0,
+            "why": str(problem),  # set on every path that reaches here
+        }
+        rebuilt = (*(head.rebuilt if head is not None else ()), rebuild)
         new = (
             Head(int(last["seq"]), str(last["hash"]), rebuilt=rebuilt)
             if last is not None
@@ -247,7 +247,7 @@ class Ledger:
 
     # ---------------------------------------------------------------- reading
 
-    def records(self, raw: bool = False) -> Iterator[Record]:
+    def records(self, raw: bool = False) -> Iterator[LedgerRecord]:
         """Every record in sequence order; unreadable segments are moved aside and noted.
 
         Records are never rewritten, not even by a store upgrade (that would break their
@@ -271,12 +271,13 @@ class Ledger:
                         f"{path}: the entry {number[:20]!r} {what}; it was skipped"
                     )
                     continue
-                yield dict(record) if raw else upgrade("certification", dict(record), str(path))
+                kept = dict(record) if raw else upgrade("certification", dict(record), str(path))
+                yield cast(LedgerRecord, kept)  # checked by signed.py before it is believed
 
-    def find(self, record_id: str) -> Record | None:
+    def find(self, record_id: str) -> LedgerRecord | None:
         return next((r for r in self.records() if r.get("id") == record_id), None)
 
-    def for_session(self, session_id: str) -> list[Record]:
+    def for_session(self, session_id: str) -> list[LedgerRecord]:
         return [r for r in self.records() if r.get("session") == session_id]
 
 

@@ -8,20 +8,29 @@ a write finishes.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from trainer.engine.certification import CertificationResult, judge_attempt
-from trainer.engine.records import transcript_digest, turn_record
+from trainer.engine.records import TurnRecord, transcript_digest, turn_record
 from trainer.engine.scoring import ScoreBreakdown
 from trainer.engine.session import Branch, Session, Turn
 from trainer.store.errors import StoreError
 from trainer.store.ledger import Ledger
 from trainer.store.migrations import Record
+from trainer.store.records import (
+    CertificationBody,
+    NewSession,
+    OutcomeRecord,
+    SessionEnd,
+    SessionHeader,
+    Status,
+)
 from trainer.store.repository import Store, StoredSession
 
 
-def outcome_record(session: Session) -> Record:
+def outcome_record(session: Session) -> OutcomeRecord:
     return outcome_from(
         session.score(),
         len(session.turns),
@@ -32,7 +41,7 @@ def outcome_record(session: Session) -> Record:
 
 def outcome_from(
     breakdown: ScoreBreakdown, turns: int, disclosed: list[str], missed: list[str]
-) -> Record:
+) -> OutcomeRecord:
     return {
         "score": breakdown.score,
         "turns_part": breakdown.turns_part,
@@ -50,13 +59,13 @@ def outcome_from(
 
 
 def certification_body(
-    header: Record,
+    header: SessionHeader,
     result: CertificationResult,
     criteria: dict[str, float],
-    turns: list[Record],
+    turns: Sequence[TurnRecord] | Sequence[Record],
     content_hashes: dict[str, str],
     supersedes: str | None = None,
-) -> Record:
+) -> CertificationBody:
     """What a certification record says, before the ledger chains and signs it."""
     return {
         "kind": "rescore" if supersedes else "certification",
@@ -99,12 +108,12 @@ class StoreRecorder:
     trainee: str
     backend: dict[str, Any]
     seed: int | None = None
-    header: Record = field(default_factory=dict)
+    header: SessionHeader = field(default_factory=lambda: cast(SessionHeader, {}))
     certification: Record | None = None
 
     async def session_started(self, session: Session) -> None:
         setup = session.setup
-        header: Record = {
+        header: NewSession = {
             "id": session.id,
             "trainee": self.trainee,
             "mode": session.mode,
@@ -131,7 +140,7 @@ class StoreRecorder:
                 raise StoreError(f"{str(exc).rstrip('.')}; no attempt was started") from None
         self.header = await asyncio.to_thread(self.store.begin_session, header, limit)
 
-    def resume(self, header: Record) -> None:
+    def resume(self, header: SessionHeader | Record) -> None:
         """Attach to a stored session being continued (its header is already stored):
         claim it (refused if another live process has), and for a certification attempt
         check that the ledger can take its record before anything is played."""
@@ -150,10 +159,10 @@ class StoreRecorder:
     async def session_ended(self, session: Session) -> None:
         await asyncio.to_thread(self.finish, session, "ended")
 
-    def finish(self, session: Session, status: str) -> Record:
+    def finish(self, session: Session, status: Status) -> SessionHeader:
         """End the stored session; for certification, chain a record into the ledger
         first (found again, not duplicated, if an earlier run got that far)."""
-        changes: Record = {
+        changes: SessionEnd = {
             "status": status,
             "ended_by": session.ended_by,
             "outcome": outcome_record(session),

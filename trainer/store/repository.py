@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from tinydb import TinyDB
 from tinydb.table import Document
@@ -34,6 +35,16 @@ from trainer.store.errors import (
 )
 from trainer.store.layout import Layout, trainee_key, trainee_slug
 from trainer.store.migrations import SCHEMA_VERSION, STORE_FORMAT, Record, upgrade
+from trainer.store.records import (
+    NewSession,
+    Owner,
+    SessionEnd,
+    SessionHeader,
+    StoredTurn,
+    SummaryRecord,
+    TraineeRecord,
+    claimed_mapping,
+)
 from trainer.store.shard import (
     QuarantinedFile,
     locked,
@@ -47,20 +58,6 @@ T = TypeVar("T")
 
 STORE_KEYS = ("v", "seq", "branch")
 """Keys the store adds to a turn record; the engine's record is the rest."""
-
-SUMMARY_FIELDS = (
-    "id",
-    "trainee",
-    "mode",
-    "scenario",
-    "title",
-    "started_at",
-    "ended_at",
-    "status",
-    "ended_by",
-    "attempt",
-    "owner",
-)
 
 
 def utc_now() -> datetime:
@@ -76,28 +73,30 @@ class StoredSession:
     """A session as stored: its header and every turn record in the order committed
     (``branch`` is set on turns a rewind abandoned)."""
 
-    header: Record
-    turns: list[Record]
+    header: SessionHeader
+    """As the file claims it (see ``records.py``): checked where it decides anything."""
+    turns: list[StoredTurn]
     path: Path
 
     @property
     def id(self) -> str:
         return str(self.header["id"])
 
-    def main_line(self) -> list[Record]:
+    def main_line(self) -> list[StoredTurn]:
         return [t for t in self.turns if t.get("branch") is None]
 
-    def engine_records(self, turns: list[Record] | None = None) -> list[Record]:
+    def engine_records(self, turns: list[StoredTurn] | None = None) -> list[Record]:
         """Turn records as the engine wrote them (the main line by default), without the
         store's own keys: what transcript digests and exports are made of."""
         chosen = self.main_line() if turns is None else turns
         return [{k: v for k, v in t.items() if k not in STORE_KEYS} for t in chosen]
 
-    def branches(self) -> dict[int, list[Record]]:
-        grouped: dict[int, list[Record]] = {}
+    def branches(self) -> dict[int, list[StoredTurn]]:
+        grouped: dict[int, list[StoredTurn]] = {}
         for turn in self.turns:
-            if turn.get("branch") is not None:
-                grouped.setdefault(int(turn["branch"]), []).append(turn)
+            branch = turn.get("branch")
+            if branch is not None:
+                grouped.setdefault(int(branch), []).append(turn)
         return grouped
 
 
@@ -288,23 +287,30 @@ class Store:
     def _ensure_trainee(self, db: TinyDB, name: str) -> None:
         table = db.table("trainee")
         if not table.contains(doc_id=1):
-            table.insert(Document({"v": SCHEMA_VERSION, "name": name}, doc_id=1))
+            record: TraineeRecord = {"v": SCHEMA_VERSION, "name": name}
+            table.insert(Document(record, doc_id=1))
 
     # ---------------------------------------------------------------- sessions: writing
 
-    def begin_session(self, header: Record, max_attempts: int | None = None) -> Record:
+    def begin_session(
+        self, new: NewSession | Record, max_attempts: int | None = None
+    ) -> SessionHeader:
         """Store a new session's header and its summary. In certification mode, check and
         count the attempt under the same lock, so two processes cannot both take the last
         attempt. Returns the header as stored (with ``attempt`` set)."""
-        trainee = str(header["trainee"])
+        trainee = str(new["trainee"])
         slug = trainee_slug(trainee)
-        header = {
-            **header,
-            "v": SCHEMA_VERSION,
-            "status": "open",
-            "started_at": header.get("started_at") or timestamp(self.now()),
-            "owner": {"host": self.host, "pid": self.pid},
-        }
+        given = cast(Mapping[str, Any], new)
+        header = cast(
+            SessionHeader,
+            {
+                **given,
+                "v": SCHEMA_VERSION,
+                "status": "open",
+                "started_at": given.get("started_at") or timestamp(self.now()),
+                "owner": self._owner(),
+            },
+        )
         with locked(self.layout.trainee_lock(slug)):
             remove_stale_temp_files(self.layout.sessions_dir(slug))
             remove_stale_temp_files(self.layout.trainee_dir(slug))
@@ -368,26 +374,29 @@ class Store:
 
             return self._with_db(path, mark)
 
-    def finish_session(self, trainee: str, session_id: str, changes: Record) -> Record:
+    def finish_session(
+        self, trainee: str, session_id: str, end: SessionEnd | Record
+    ) -> SessionHeader:
         """Set the session's end (status, outcome, certification) in its file and summary."""
         slug = trainee_slug(trainee)
         path = self.layout.session(slug, session_id)
-        changes = {**changes, "ended_at": changes.get("ended_at") or timestamp(self.now())}
+        given = cast(Mapping[str, Any], end)
+        changes = {**given, "ended_at": given.get("ended_at") or timestamp(self.now())}
         with locked(self.layout.trainee_lock(slug)):
 
-            def update_header(db: TinyDB) -> Record:
+            def update_header(db: TinyDB) -> SessionHeader:
                 table = db.table("session")
                 header = table.get(doc_id=1)
                 if header is None:
                     raise StoreError(f"{path} has no session header")
                 table.update(changes, doc_ids=[1])
-                return {**dict(header), **changes}
+                return cast(SessionHeader, {**dict(header), **changes})
 
             header = self._with_db(path, update_header)
             self._update_summary_locked(slug, trainee, header)
         return header
 
-    def _update_summary_locked(self, slug: str, trainee: str, header: Record) -> None:
+    def _update_summary_locked(self, slug: str, trainee: str, header: SessionHeader) -> None:
         summary = summary_of(header)
 
         def update(db: TinyDB) -> None:
@@ -405,16 +414,16 @@ class Store:
             self.notices.append(str(exc))
             self._rebuild_index_locked(slug, trainee)
 
-    def claim(self, trainee: str, session_id: str) -> Record:
+    def claim(self, trainee: str, session_id: str) -> SessionHeader:
         """Take over an open session (to resume or close it): this process becomes its
         owner. Checked under the lock that writes the owner, so of two processes
         claiming at once the second sees the first's claim and is refused."""
         slug = trainee_slug(trainee)
         path = self.layout.session(slug, session_id)
-        owner = {"host": self.host, "pid": self.pid}
+        owner = self._owner()
         with locked(self.layout.trainee_lock(slug)):
 
-            def update_header(db: TinyDB) -> Record:
+            def update_header(db: TinyDB) -> SessionHeader:
                 table = db.table("session")
                 header = table.get(doc_id=1)
                 if header is None:
@@ -430,11 +439,14 @@ class Store:
                         f"trainer process (pid {header['owner'].get('pid')})"
                     )
                 table.update({"owner": owner}, doc_ids=[1])
-                return {**dict(header), "owner": owner}
+                return cast(SessionHeader, {**dict(header), "owner": owner})
 
             header = self._with_db(path, update_header)
             self._update_summary_locked(slug, trainee, header)
         return header
+
+    def _owner(self) -> Owner:
+        return {"host": self.host, "pid": self.pid}
 
     # ---------------------------------------------------------------- sessions: reading
 
@@ -446,19 +458,19 @@ class Store:
             with locked(self.layout.trainee_lock(slug)):
                 return self._rebuild_index_locked(slug, None)
 
-    def _summaries_locked(self, slug: str, trainee: str) -> list[Record]:
+    def _summaries_locked(self, slug: str, trainee: str) -> list[SummaryRecord]:
         try:
             data = self._read(self.layout.index(slug)) or {}
         except QuarantinedFile as exc:
             self.notices.append(str(exc))
             data = self._rebuild_index_locked(slug, trainee)
-        summaries = self._upgraded(data.get("sessions", {}), "summary", self.layout.index(slug))
+        summaries = self._summaries(data.get("sessions", {}), self.layout.index(slug))
         if self._index_is_stale(slug, summaries):
             data = self._rebuild_index_locked(slug, trainee, quiet=True)
-            summaries = self._upgraded(data["sessions"], "summary", self.layout.index(slug))
+            summaries = self._summaries(data["sessions"], self.layout.index(slug))
         return summaries
 
-    def _index_is_stale(self, slug: str, summaries: list[Record]) -> bool:
+    def _index_is_stale(self, slug: str, summaries: list[SummaryRecord]) -> bool:
         """True when a kill came between writing a session file and the index: a file
         the index does not list, or an open summary whose file says it ended."""
         files = {p.stem for p in self.layout.sessions_dir(slug).glob("*.json")}
@@ -478,10 +490,14 @@ class Store:
     def _upgraded(self, docs: dict[str, Record], kind: str, where: Path) -> list[Record]:
         return [upgrade(kind, doc, str(where)) for _, doc in sorted(docs.items(), key=_doc_order)]
 
-    def _summaries_from_files(self, slug: str) -> tuple[str | None, list[Record]]:
+    def _summaries(self, docs: dict[str, Record], where: Path) -> list[SummaryRecord]:
+        """An index's entries, upgraded: claims (see ``records.py``), typed as written."""
+        return cast(list[SummaryRecord], self._upgraded(docs, "summary", where))
+
+    def _summaries_from_files(self, slug: str) -> tuple[str | None, list[SummaryRecord]]:
         """A trainee's name and summaries as their session files say (what the index
         only repeats), oldest first; files that will not read are noted and skipped."""
-        summaries: list[Record] = []
+        summaries: list[SummaryRecord] = []
         name: str | None = None
         for path in sorted(self.layout.sessions_dir(slug).glob("*.json")):
             try:
@@ -503,7 +519,7 @@ class Store:
         name = trainee or found
         data: dict[str, dict[str, Record]] = {
             "trainee": {"1": {"v": SCHEMA_VERSION, "name": name or slug}},
-            "sessions": {str(n): s for n, s in enumerate(summaries, start=1)},
+            "sessions": {str(n): cast(Record, s) for n, s in enumerate(summaries, start=1)},
         }
         write_json_atomically(self.layout.index(slug), data)
         if not quiet:
@@ -513,7 +529,7 @@ class Store:
             )
         return data
 
-    def _read_summaries(self, slug: str) -> tuple[str, list[Record]]:
+    def _read_summaries(self, slug: str) -> tuple[str, list[SummaryRecord]]:
         """A trainee's name and summaries for a reader, writing nothing: the index, or
         where it is missing, unreadable or stale (a kill between a session file and the
         index), what the session files say."""
@@ -525,13 +541,13 @@ class Store:
             data = None
         record = (data or {}).get("trainee", {}).get("1")
         name = str(record["name"]) if record and record.get("name") else None
-        summaries = self._upgraded((data or {}).get("sessions", {}), "summary", index)
+        summaries = self._summaries((data or {}).get("sessions", {}), index)
         if data is None or self._index_is_stale(slug, summaries):
             found, summaries = self._summaries_from_files(slug)
             name = name or found
         return name or slug, summaries
 
-    def sessions(self, trainee: str) -> list[Record]:
+    def sessions(self, trainee: str) -> list[SummaryRecord]:
         """A trainee's session summaries, oldest first, with open sessions shown as
         ``in progress`` (owned by a live process here) or ``interrupted``. A writer
         repairs a stale index on the way; if it cannot (a full disk), or the store is
@@ -547,15 +563,15 @@ class Store:
                 summaries = self._read_summaries(slug)[1]
         return [self._with_live_status(slug, s) for s in summaries]
 
-    def _repaired_summaries(self, slug: str, trainee: str) -> list[Record]:
+    def _repaired_summaries(self, slug: str, trainee: str) -> list[SummaryRecord]:
         data = self._index_data(slug)
-        summaries = self._upgraded(data.get("sessions", {}), "summary", self.layout.index(slug))
+        summaries = self._summaries(data.get("sessions", {}), self.layout.index(slug))
         if self._index_is_stale(slug, summaries):
             with locked(self.layout.trainee_lock(slug)):
                 summaries = self._summaries_locked(slug, trainee)
         return summaries
 
-    def all_sessions(self) -> Iterator[tuple[str, list[Record]]]:
+    def all_sessions(self) -> Iterator[tuple[str, list[SummaryRecord]]]:
         """Every trainee's name and summaries (for reports): one index file and one
         folder listing each, and the session files of what a kill left out of the
         index. Writes nothing."""
@@ -563,7 +579,9 @@ class Store:
             name, summaries = self._read_summaries(slug)
             yield name, [self._with_live_status(slug, s, count_turns=False) for s in summaries]
 
-    def _with_live_status(self, slug: str, summary: Record, count_turns: bool = True) -> Record:
+    def _with_live_status(
+        self, slug: str, summary: SummaryRecord, count_turns: bool = True
+    ) -> SummaryRecord:
         """An open session is ``in progress`` or ``interrupted``; ``count_turns`` reads its
         file for the turns so far (a listing wants them; a cohort report does not)."""
         if summary.get("status") != "open":
@@ -579,18 +597,18 @@ class Store:
             pass
         return {**summary, "status": status, "turns": turns}
 
-    def owned_elsewhere(self, record: Record) -> bool:
+    def owned_elsewhere(self, record: Mapping[str, object]) -> bool:
         """True while another live process on this host owns the open session."""
-        owner = record.get("owner") or {}
+        owner = claimed_mapping(record.get("owner"))
         mine = owner.get("host") == self.host and owner.get("pid") == self.pid
         return not mine and self.live_status(record) == "in progress"
 
-    def live_status(self, record: Record) -> str:
+    def live_status(self, record: Mapping[str, object]) -> str:
         """A session's status as a person means it: a stored ``open`` is ``in progress``
         while its owner process lives on this host, else ``interrupted``."""
         if record.get("status") != "open":
             return str(record.get("status"))
-        owner = record.get("owner") or {}
+        owner = claimed_mapping(record.get("owner"))
         alive = owner.get("host") == self.host and _pid_alive(owner.get("pid"))
         return "in progress" if alive else "interrupted"
 
@@ -603,7 +621,7 @@ class Store:
             raise StoreError(f"{path} has no session header")
         header = upgrade("session", header, str(path))
         turns = self._upgraded(data.get("turns", {}), "turn", path)
-        return StoredSession(header, turns, path)
+        return StoredSession(cast(SessionHeader, header), cast(list[StoredTurn], turns), path)
 
     def find_session(
         self, session_id: str, trainee: str | None = None, prefer: str | None = None
@@ -644,7 +662,7 @@ class Store:
     def load(self, path: Path) -> StoredSession:
         return self._load_path(path)
 
-    def load_header(self, path: Path) -> Record:
+    def load_header(self, path: Path) -> SessionHeader:
         """A session file's header without parsing its turns: the store writes the header
         table first, so it is decoded from the file's start and the rest is left unread
         (a file laid out otherwise, by hand or by damage, is read whole). A cohort report
@@ -660,7 +678,7 @@ class Store:
                 table = None
             header = table.get("1") if isinstance(table, dict) else None
             if isinstance(header, dict):
-                return upgrade("session", header, str(path))
+                return cast(SessionHeader, upgrade("session", header, str(path)))
         return self._load_path(path).header
 
 
@@ -668,22 +686,35 @@ _HEADER_START = b'{"session":'
 _DECODER = json.JSONDecoder()
 
 
-def summary_of(header: Record) -> Record:
-    """What the index keeps of a session: enough for history and reports."""
-    summary: Record = {"v": SCHEMA_VERSION}
-    for key in SUMMARY_FIELDS:
-        summary[key] = header.get(key)
-    outcome = header.get("outcome")
-    outcome = outcome if isinstance(outcome, dict) else {}  # an edited file must not crash
-    summary["score"] = outcome.get("score")
-    summary["turns"] = outcome.get("turns", 0)
-    summary["criteria"] = outcome.get("criteria", {})
-    summary["criteria_turns"] = outcome.get("criteria_turns", {})
-    certification = header.get("certification")
-    certification = certification if isinstance(certification, dict) else {}
-    summary["passed"] = certification.get("passed")
-    summary["record"] = certification.get("record")
-    return summary
+def summary_of(header: SessionHeader | Mapping[str, Any]) -> SummaryRecord:
+    """What the index keeps of a session: enough for history and reports. The header's
+    values are copied as they are (a header read back is a claim, checked by whoever
+    decides something from it), and a nested outcome or certification that is not an
+    object is read as empty: an edited file must not crash."""
+    # a missing key reads None, as ``.get`` gives
+    claim: Mapping[str, Any] = defaultdict(lambda: None, cast(Mapping[str, Any], header))
+    outcome = claimed_mapping(claim.get("outcome"))
+    certification = claimed_mapping(claim.get("certification"))
+    return {
+        "v": SCHEMA_VERSION,
+        "id": claim["id"],
+        "trainee": claim["trainee"],
+        "mode": claim["mode"],
+        "scenario": claim["scenario"],
+        "title": claim["title"],
+        "started_at": claim["started_at"],
+        "ended_at": claim["ended_at"],
+        "status": claim["status"],
+        "ended_by": claim["ended_by"],
+        "attempt": claim["attempt"],
+        "owner": claim["owner"],
+        "score": outcome.get("score"),
+        "turns": outcome.get("turns", 0),
+        "criteria": outcome.get("criteria", {}),
+        "criteria_turns": outcome.get("criteria_turns", {}),
+        "passed": certification.get("passed"),
+        "record": certification.get("record"),
+    }
 
 
 def _doc_order(item: tuple[str, Record]) -> int:

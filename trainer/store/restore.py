@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from trainer.engine.ports import EndedBy
 from trainer.engine.records import BadRecord, turn_from_record
@@ -11,6 +10,7 @@ from trainer.engine.session import Branch, Turn
 from trainer.store.errors import StoreError
 from trainer.store.ledger import Ledger
 from trainer.store.recorder import StoreRecorder, stored_turn_records
+from trainer.store.records import SessionHeader
 from trainer.store.repository import Store, StoredSession
 
 
@@ -43,7 +43,7 @@ class Claimed:
     seed: int
 
     @property
-    def header(self) -> dict[str, Any]:
+    def header(self) -> SessionHeader:
         return self.stored.header
 
 

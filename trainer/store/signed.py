@@ -14,13 +14,14 @@ hashes transcripts and checks content (``verify.py``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from trainer.config import ORG_KEY
 from trainer.store.layout import trainee_key, trainee_slug
 from trainer.store.ledger import GENESIS, Head, Ledger, head_value, key_id, record_hash, sign
-from trainer.store.migrations import Record
+from trainer.store.records import LedgerRecord, SessionHeader, SummaryRecord, claimed_mapping
 from trainer.store.repository import Store
 from trainer.words import plural
 
@@ -59,7 +60,7 @@ class Confirmation:
     """What can be said about one session's result, and the record it rests on."""
 
     standing: Standing
-    record: Record | None = None
+    record: LedgerRecord | None = None
     message: str | None = None
     differences: tuple[Difference, ...] = ()
 
@@ -72,22 +73,29 @@ class Confirmation:
         """A pass only the ledger vouches for, with nothing in the files disagreeing."""
         return self.confirmed and self.record is not None and self.record.get("passed") is True
 
-    def applied(self, summary: Record) -> Record:
+    def applied(self, summary: SummaryRecord) -> ShownSummary:
         """A summary as it may be shown: a certification's score, verdict and criteria
         from its ledger record, or none of them when not confirmed; with ``confirmed``
         (the standing) and ``finding`` (what is wrong, if anything)."""
-        shown = {**summary, "confirmed": self.standing, "finding": self.message}
+        shown: ShownSummary = {**summary, "confirmed": self.standing, "finding": self.message}
         if self.confirmed and self.record is not None:
-            shown.update({k: self.record.get(k) for k in ("score", "passed", "criteria")})
+            shown["score"] = self.record.get("score")
+            shown["passed"] = self.record.get("passed")
+            shown["criteria"] = self.record.get("criteria")
         elif self.standing == "mismatch":
-            shown.update(score=None, passed=None, criteria={})
+            shown["score"], shown["passed"], shown["criteria"] = None, None, {}
         else:  # practice: no verdict, and an edited index must not break a report
-            shown.update(
-                score=_number(summary.get("score")),
-                passed=None,
-                criteria=_scores(summary.get("criteria")),
-            )
+            shown["score"] = _number(summary.get("score"))
+            shown["passed"] = None
+            shown["criteria"] = _scores(summary.get("criteria"))
         return shown
+
+
+class ShownSummary(SummaryRecord):
+    """An index entry as a listing or report may show it (``Confirmation.applied``)."""
+
+    confirmed: Standing
+    finding: str | None
 
 
 UNSIGNED = Confirmation("unsigned")
@@ -108,7 +116,7 @@ def _scores(value: object) -> dict[str, float]:
 _NUMBERS = (int, float)
 
 
-def describe(record: Record) -> str:
+def describe(record: LedgerRecord) -> str:
     return (
         f"record {str(record.get('id', '?'))[:12]} (#{record.get('seq', '?')}, "
         f"{record.get('trainee', '?')}, {record.get('scenario', '?')})"
@@ -121,16 +129,18 @@ class SignedLedger:
     and the latest record of each session."""
 
     key: bytes | None
-    records: list[Record] = field(default_factory=list)
+    records: list[LedgerRecord] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     unsound: set[str] = field(default_factory=set)
     """Ids of records whose own hash or signature does not check out."""
     intact: bool = True
     """False when records are missing, re-linked or unreadable: a deleted rescore could
     then have hidden that a pass was superseded, so no pass is confirmed."""
-    latest: dict[str, Record] = field(default_factory=dict)
+    latest: dict[str, LedgerRecord] = field(default_factory=dict)
 
-    def confirm_summary(self, owner: str, summary: Record) -> Confirmation:
+    def confirm_summary(
+        self, owner: str, summary: SummaryRecord | Mapping[str, object]
+    ) -> Confirmation:
         """An index entry (``owner`` is the name its folder's index gives) against the
         ledger."""
         if summary.get("mode") != "certification" and str(summary.get("id")) not in self.latest:
@@ -148,13 +158,13 @@ class SignedLedger:
             claims.insert(1, ("trainee", summary.get("trainee")))
         return self._confirm(summary, claims, None)
 
-    def confirm_header(self, folder: str, header: Record) -> Confirmation:
+    def confirm_header(
+        self, folder: str, header: SessionHeader | Mapping[str, object]
+    ) -> Confirmation:
         """A session file's header (``folder`` is the trainee folder it sits in) against
         the ledger."""
-        outcome = header.get("outcome")
-        outcome = outcome if isinstance(outcome, dict) else {}
-        certification = header.get("certification")
-        certification = certification if isinstance(certification, dict) else {}
+        outcome = claimed_mapping(header.get("outcome"))
+        certification = claimed_mapping(header.get("certification"))
         claims: list[tuple[str, object]] = [
             ("trainee", header.get("trainee")),
             ("scenario", header.get("scenario")),
@@ -168,7 +178,7 @@ class SignedLedger:
         return self._confirm(header, claims, folder)
 
     def _confirm(
-        self, claim: Record, claims: list[tuple[str, object]], folder: str | None
+        self, claim: Mapping[str, object], claims: list[tuple[str, object]], folder: str | None
     ) -> Confirmation:
         if claim.get("status") not in FINISHED:
             return UNSIGNED  # nothing is claimed of an unfinished session yet
@@ -221,7 +231,7 @@ LEDGER_FIELDS = {
 }
 
 
-def _ledger_value(record: Record, name: str) -> object:
+def _ledger_value(record: LedgerRecord, name: str) -> object:
     if name == "mode":
         return "certification"
     return record.get(LEDGER_FIELDS.get(name, name))
@@ -356,12 +366,12 @@ def _check_head(signed: SignedLedger, head: Head | None) -> None:
         fail("ledger head", f"does not match the last record (#{last_seq})")
 
 
-def _seq(record: Record) -> int:
+def _seq(record: LedgerRecord) -> int:
     seq = record.get("seq")
     return seq if isinstance(seq, int) else 0
 
 
-def _head_matches(head: Head, last: Record) -> bool:
+def _head_matches(head: Head, last: LedgerRecord) -> bool:
     if head.seq == last.get("seq"):
         return head.hash == last.get("hash")
     # A crash between writing the last record and the head leaves the head one behind.

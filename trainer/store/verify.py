@@ -15,16 +15,17 @@ is a file that will not read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from trainer.engine.records import transcript_digest
 from trainer.store.errors import StoreError
 from trainer.store.layout import trainee_slug
 from trainer.store.ledger import Ledger
-from trainer.store.migrations import Record
 from trainer.store.recorder import stored_turn_records
+from trainer.store.records import LedgerRecord, SessionHeader, SummaryRecord, claimed_mapping
 from trainer.store.repository import Store
 from trainer.store.signed import Confirmation, Finding, SignedLedger, describe, read_ledger
 
@@ -86,7 +87,7 @@ def verify(store: Store, ledger: Ledger, current_hashes: CurrentHashes) -> Verif
     return report
 
 
-def _check_transcript(store: Store, record: Record, fail: Callable[[str], None]) -> None:
+def _check_transcript(store: Store, record: LedgerRecord, fail: Callable[[str], None]) -> None:
     try:
         stored = store.find_session(str(record.get("session")), str(record.get("trainee")))
     except StoreError:
@@ -97,7 +98,7 @@ def _check_transcript(store: Store, record: Record, fail: Callable[[str], None])
         fail("its transcript was edited after it was scored")
 
 
-def _indexes(store: Store, report: VerifyReport) -> list[tuple[str, list[Record]]]:
+def _indexes(store: Store, report: VerifyReport) -> list[tuple[str, list[SummaryRecord]]]:
     try:
         return list(store.all_sessions())
     except StoreError as exc:  # a malformed index is a finding; the session files remain
@@ -105,7 +106,7 @@ def _indexes(store: Store, report: VerifyReport) -> list[tuple[str, list[Record]
         return []
 
 
-def _session_files(store: Store, report: VerifyReport) -> list[tuple[Path, Record]]:
+def _session_files(store: Store, report: VerifyReport) -> list[tuple[Path, SessionHeader]]:
     """Every session file and its header (the turns of those with a ledger record are
     checked against it in ``_check_transcript``)."""
     files = []
@@ -118,7 +119,7 @@ def _session_files(store: Store, report: VerifyReport) -> list[tuple[Path, Recor
 
 
 def _check_indexes(
-    everyone: list[tuple[str, list[Record]]], signed: SignedLedger, report: VerifyReport
+    everyone: list[tuple[str, list[SummaryRecord]]], signed: SignedLedger, report: VerifyReport
 ) -> None:
     for owner, summaries in everyone:
         for summary in summaries:
@@ -127,7 +128,7 @@ def _check_indexes(
 
 
 def _check_headers(
-    files: list[tuple[Path, Record]],
+    files: list[tuple[Path, SessionHeader]],
     signed: SignedLedger,
     owners: dict[str, str],
     report: VerifyReport,
@@ -145,7 +146,7 @@ def _check_headers(
 def _name(
     report: VerifyReport,
     subject: str,
-    claim: Record,
+    claim: SummaryRecord | SessionHeader,
     confirmation: Confirmation,
     where: str,
     owners: dict[str, str],
@@ -154,7 +155,10 @@ def _name(
     if confirmation.standing != "mismatch":
         return
     if confirmation.record is None:
-        record = claim.get("record") or (claim.get("certification") or {}).get("record")
+        claimed = cast(Mapping[str, object], claim)
+        record = claimed.get("record") or claimed_mapping(claimed.get("certification")).get(
+            "record"
+        )
         if record:
             message = f"its record {str(record)[:12]} is missing from the chain"
         else:

@@ -22,11 +22,10 @@ from trainer.errors import TrainerError
 from trainer.llm.backends import make_backends
 from trainer.llm.settings import LlmSettings, resolve_llm
 from trainer.store.ledger import Ledger
-from trainer.store.migrations import Record
 from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store, utc_now
 from trainer.store.restore import claim
-from trainer.store.signed import read_ledger
+from trainer.store.signed import ShownSummary, read_ledger
 
 BackendFactory = Callable[[ResolvedScenario, int], tuple[Buyer, Assessor]]
 
@@ -81,7 +80,7 @@ class AppContext:
     def trainee(self) -> str:
         return self.settings.trainee
 
-    def history(self) -> list[Record]:
+    def history(self) -> list[ShownSummary]:
         """The trainee's sessions as a listing may show them: a certification's score and
         verdict are the ledger's, and values an edited index holds are dropped."""
         signed = read_ledger(self.store, Ledger(self.store, self.settings.org_key))

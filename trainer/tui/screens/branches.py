@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from trainer.engine.session import Session
 from trainer.text import printable
+from trainer.tui.widgets.turns import exchange_text, verdict_words
 
 
 def branches_text(session: Session) -> Text:
@@ -21,9 +22,8 @@ def branches_text(session: Session) -> Text:
         text.append(f"\n{number}. After turn {branch.from_index}:\n", style="bold")
         for turn in branch.turns:
             a = turn.assessment
-            text.append(f"  You: {printable(turn.seller)}\n")
-            text.append(f"  {first}: {printable(turn.buyer)}\n")
-            text.append(f"  {a.move}, good use {a.good_use}/5: {a.reason}\n", style="italic")
+            text.append_text(exchange_text(turn, first, indent="  "))
+            text.append(f"  {verdict_words(a)}: {printable(a.reason)}\n", style="italic")
     text.append("\nEsc closes this.", style="dim")
     return text
 

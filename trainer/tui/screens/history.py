@@ -10,16 +10,22 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from trainer.store.errors import StoreError
-from trainer.store.migrations import Record
+from trainer.store.records import claimed_mapping
 from trainer.store.repository import StoredSession
+from trainer.store.restore import stored_turns
+from trainer.store.signed import ShownSummary
 from trainer.text import one_line, printable
 from trainer.tui.context import CannotResume, app_context
 from trainer.tui.exports import save_export
 from trainer.tui.navigation import StartCall
 from trainer.tui.widgets.chart import chart
+from trainer.tui.widgets.turns import YOU, exchange_text, verdict_words
 
 
 def transcript_text(stored: StoredSession, buyer: str = "Buyer") -> Text:
+    """A stored session, read back into the engine's turns (``StoreError`` if a turn
+    cannot be) and shown as the call showed it."""
+    turns, branches = stored_turns(stored)
     header = stored.header
     started = str(header.get("started_at") or "")[:16].replace("T", " ")
     text = Text(
@@ -27,21 +33,16 @@ def transcript_text(stored: StoredSession, buyer: str = "Buyer") -> Text:
     )
     text.append(f"{buyer}: ", style="bold")
     text.append(printable(str(header.get("opening") or "")) + "\n")
-    for turn in stored.main_line():
-        a = turn["assessment"]
-        text.append(f"\n{turn['index']}. You: ", style="bold")
-        text.append(printable(turn["seller"]) + "\n")
-        text.append(f"{buyer}: ", style="bold")
-        text.append(printable(turn["buyer"]) + "\n")
-        text.append(
-            printable(f"   {a['move']}, good use {a['good_use']}/5 · tip: {a['tip']}") + "\n",
-            style="dim",
-        )
-    for number, turns in sorted(stored.branches().items()):
+    for turn in turns:
+        a = turn.assessment
+        text.append("\n")
+        text.append_text(exchange_text(turn, buyer, you=f"{turn.index}. {YOU}"))
+        text.append(f"   {verdict_words(a)} · tip: {printable(a.tip)}\n", style="dim")
+    for number, branch in enumerate(branches, start=1):
         text.append(f"\nAbandoned branch {number}:\n", style="bold italic")
-        for turn in turns:
-            text.append(f"  {turn['index']}. {printable(turn['seller'])}\n", style="italic")
-    outcome = header.get("outcome") or {}
+        for turn in branch.turns:
+            text.append(f"  {turn.index}. {printable(turn.seller)}\n", style="italic")
+    outcome = claimed_mapping(header.get("outcome"))
     if outcome:
         text.append(printable(f"\nScore {outcome.get('score')}/100\n"), style="bold")
     return text
@@ -112,7 +113,7 @@ class HistoryScreen(Screen[None]):
         table.add_column("Started (UTC)", width=16)
         table.add_column("Scenario", width=max(16, self.app.size.width - 58))
         table.add_columns("Mode", "Status", "Turns", "Score")
-        self.summaries: list[Record] = list(reversed(app_context(self.app).history()))
+        self.summaries: list[ShownSummary] = list(reversed(app_context(self.app).history()))
         for summary in self.summaries:
             score = summary.get("score")
             # Text cells, cleaned: an index file's values are shown, never run as markup
@@ -148,9 +149,9 @@ class HistoryScreen(Screen[None]):
             return
         chosen = self.summaries[min(table.cursor_row, len(self.summaries) - 1)]
         scores = [
-            int(s["score"])  # history() gives an int or None
+            score  # history() gives an int or None
             for s in reversed(self.summaries)
-            if s.get("scenario") == chosen.get("scenario") and s.get("score") is not None
+            if s.get("scenario") == chosen.get("scenario") and (score := s.get("score")) is not None
         ]
         label.update(
             Text(
@@ -175,7 +176,12 @@ class HistoryScreen(Screen[None]):
         if key is None:
             return
         context = app_context(self.app)
-        stored = context.store.find_session(key, context.trainee)
+        try:
+            stored = context.store.find_session(key, context.trainee)
+            stored_turns(stored)  # a turn a hand-edit broke is a message, not a traceback
+        except StoreError as exc:
+            self.notify(printable(str(exc)), title="Open", severity="warning")
+            return
         self.app.push_screen(TranscriptScreen(stored))
 
     def action_resume(self) -> None:

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from trainer.text import printable
+from trainer.tui.widgets.turns import speaker_line
 
 
 class Utterance(Static):
@@ -24,10 +25,7 @@ class Utterance(Static):
         self.words = printable(text)
 
     def render_text(self) -> Text:
-        text = Text()
-        text.append(f"{self.speaker}: ", style="bold")
-        text.append(self.words)
-        return text
+        return speaker_line(self.speaker, self.words)
 
     def on_mount(self) -> None:
         self.update(self.render_text())
