@@ -9,11 +9,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from trainer.errors import CannotResume
 from trainer.store.errors import StoreError
 from trainer.store.migrations import Record
 from trainer.store.repository import StoredSession
 from trainer.text import one_line, printable
-from trainer.tui.context import CannotResume, app_context
+from trainer.tui.context import app_context
 from trainer.tui.exports import save_export
 from trainer.tui.navigation import StartCall
 from trainer.tui.widgets.chart import chart
