@@ -27,8 +27,8 @@ from tests.fake_openai import FakeOpenAI  # noqa: E402
 from trainer.content.library import ResolvedScenario, load_library  # noqa: E402
 from trainer.content.models import Limits, NextStep, Reaction, Reactions  # noqa: E402
 from trainer.engine.session import ReplyChunk, Session  # noqa: E402
-from trainer.llm.backends import close_backends, make_backends  # noqa: E402
 from trainer.llm.settings import LlmSettings  # noqa: E402
+from trainer.sessions.backends import close_backends, make_backends  # noqa: E402
 
 SCENARIO = "cold-call-cold-chain"
 SCRIPT = REPO / "tests" / "data" / "scripts" / SCENARIO / "discovery.txt"

@@ -25,6 +25,7 @@ from trainer.content.problems import ContentError
 from trainer.engine.pressure import PressureModelError
 from trainer.engine.session import InvalidTurn, NotAllowed, SessionOver
 from trainer.errors import (
+    CannotResume,
     EndpointError,
     ExitCode,
     InputError,
@@ -39,7 +40,6 @@ from trainer.store import errors as store_errors
 from trainer.store.errors import SessionNotFound
 from trainer.store.repository import Store
 from trainer.store.shard import QuarantinedFile
-from trainer.tui.context import CannotResume
 from trainer.urls import UrlProblem
 
 REPO = Path(__file__).resolve().parents[1]

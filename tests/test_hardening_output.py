@@ -21,10 +21,10 @@ from tests.cli_helpers import DISCOVERY, PITCH, SCENARIO, play_json, run
 from tests.fake_openai import FakeOpenAI, Status
 from trainer.cli.conversation import play_script
 from trainer.cli.loading import load_setup
-from trainer.cli.play import new_session
 from trainer.cli.scripts import read_script
+from trainer.sessions.opening import open_session
+from trainer.sessions.results import Results
 from trainer.store.ledger import Ledger
-from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store
 from trainer.urls import safe_url
 
@@ -50,8 +50,8 @@ def stored_under(root: Path, trainee: str, script: Path = DISCOVERY) -> str:
     """A finished session recorded for ``trainee`` the way an older trainer (which took any
     name) or a hand edit leaves it; the session id."""
     store = Store.open(root)
-    recorder = StoreRecorder(store, Ledger(store, None), trainee, {"buyer": "offline"}, 0)
-    session = new_session(load_setup(SCENARIO, None), 0, "practice", recorder)
+    results = Results(store, Ledger(store, None), trainee)
+    session = open_session(load_setup(SCENARIO, None), "practice", 0, results=results)
     asyncio.run(play_script(session, read_script(str(script))))
     return session.id
 

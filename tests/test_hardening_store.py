@@ -26,6 +26,7 @@ from tests.cli_helpers import DISCOVERY, PITCH, REPO, SCENARIO, run
 from tests.cli_helpers import play_json as play
 from trainer.cli import sessions as sessions_cli
 from trainer.config import default_store
+from trainer.sessions import resuming
 from trainer.store.errors import StoreError
 from trainer.store.ledger import Ledger
 from trainer.store.repository import Store
@@ -39,16 +40,15 @@ KEY = "store-faults-org-key"
 
 def interrupted(store: Path, trainee: str, lines: list[str], mode: str = "practice") -> str:
     """A session whose process died after ``lines`` were played."""
-    from trainer.cli.play import new_session
     from trainer.content.finder import find_scenario, open_library
-    from trainer.store.recorder import StoreRecorder
+    from trainer.sessions.opening import open_session
+    from trainer.sessions.results import Results
 
     opened = Store.open(store, pid=DEAD_PID)
     key = os.environ.get("TRAINER_ORG_KEY")
-    recorder = StoreRecorder(
-        opened, Ledger(opened, key.encode() if key else None), trainee, {"buyer": "offline"}, 0
-    )
-    session = new_session(find_scenario(SCENARIO, open_library(None)), 0, mode, recorder)  # type: ignore[arg-type]
+    results = Results(opened, Ledger(opened, key.encode() if key else None), trainee)
+    setup = find_scenario(SCENARIO, open_library(None))
+    session = open_session(setup, mode, 0, results=results)  # type: ignore[arg-type]
 
     async def played() -> str:
         await session.start()
@@ -136,7 +136,7 @@ def test_resume_refuses_a_session_claimed_after_it_was_checked(
     monkeypatch.setenv("TRAINER_ORG_KEY", KEY)
     lines = DISCOVERY.read_text().splitlines()
     session = interrupted(store, "Ana", lines[:3], "certification")
-    checked = sessions_cli.interrupted_session
+    checked = resuming.interrupted_session
 
     def then_claimed_elsewhere(*args: Any) -> Any:
         found = checked(*args)

@@ -20,18 +20,19 @@ def interrupt(store: Path, trainee: str, lines: list[str]) -> str:
     """A session whose process died after ``lines`` were played (typed, then killed)."""
     import asyncio
 
-    from trainer.cli.play import make_recorder, new_session
+    from trainer.cli.starting import recorded_into
     from trainer.content.finder import find_scenario, open_library
+    from trainer.sessions.opening import open_session
 
     setup = find_scenario(SCENARIO, open_library(None))
 
     async def played() -> str:
         import argparse
 
-        recorder = make_recorder(argparse.Namespace(store=str(store), trainee=trainee), 0)
-        assert recorder is not None
-        recorder.store.pid = DEAD_PID  # as if written by a process that has since died
-        session = new_session(setup, 0, "practice", recorder)
+        results = recorded_into(argparse.Namespace(store=str(store), trainee=trainee))
+        assert results is not None
+        results.store.pid = DEAD_PID  # as if written by a process that has since died
+        session = open_session(setup, "practice", 0, results=results)
         await session.start()
         for line in lines:
             await session.play(line)
@@ -120,14 +121,15 @@ def test_close_scores_an_interrupted_certification_as_not_passed(
     # An interrupted certification attempt, then closed.
     import asyncio
 
-    from trainer.cli.play import new_session
     from trainer.content.finder import find_scenario, open_library
+    from trainer.sessions.opening import open_session
+    from trainer.sessions.results import Results
     from trainer.store.ledger import Ledger
-    from trainer.store.recorder import StoreRecorder
 
     opened = Store.open(store, pid=DEAD_PID)
-    recorder = StoreRecorder(opened, Ledger(opened, None), "Ana", {"buyer": "offline"}, 0)
-    session = new_session(find_scenario(SCENARIO, open_library(None)), 0, "certification", recorder)
+    results = Results(opened, Ledger(opened, None), "Ana")
+    setup = find_scenario(SCENARIO, open_library(None))
+    session = open_session(setup, "certification", 0, results=results)
 
     async def played() -> None:
         await session.start()

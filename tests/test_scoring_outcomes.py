@@ -213,10 +213,10 @@ def test_plain_words_for_the_parts_in_the_debrief_and_the_transcript(
 
 
 async def test_the_debrief_shows_the_score_parts(library: Library) -> None:
-    from trainer.cli.play import new_session
+    from trainer.sessions.opening import open_session
     from trainer.tui.screens.debrief import score_text
 
-    session = new_session(library.resolve("cold-call-cold-chain"), 0)
+    session = open_session(library.resolve("cold-call-cold-chain"), "practice", 0)
     await session.start()
     for line in _discovery("cold-call-cold-chain")[:3]:
         await session.play(line)

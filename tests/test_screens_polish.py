@@ -141,7 +141,7 @@ async def test_history_will_not_resume_a_finished_session(tmp_path: Path) -> Non
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
-        assert any("only an interrupted" in n.message for n in app._notifications)
+        assert any("is ended: only interrupted ones go on" in n.message for n in app._notifications)
 
 
 # ------------------------------------------------------------------ 4. the library at 80x24
@@ -365,14 +365,16 @@ async def test_ending_a_certification_says_1_turn(tmp_path: Path) -> None:
 def stored_session(tmp_path: Path) -> tuple[object, dict[str, str], dict[str, str]]:
     """A finished practice session with missed facts, and the persona's facts and the
     rubric's criterion names."""
-    from trainer.cli.play import make_recorder, new_session
+    from trainer.cli.starting import recorded_into
     from trainer.content.finder import find_scenario, open_library
 
     setup = find_scenario(SCENARIO, open_library(None))
     import argparse
 
-    recorder = make_recorder(argparse.Namespace(store=str(tmp_path), trainee="Ana"), 0)
-    session = new_session(setup, 0, "practice", recorder)
+    from trainer.sessions.opening import open_session
+
+    results = recorded_into(argparse.Namespace(store=str(tmp_path), trainee="Ana"))
+    session = open_session(setup, "practice", 0, results=results)
 
     async def played() -> None:
         await session.start()
@@ -380,8 +382,8 @@ def stored_session(tmp_path: Path) -> tuple[object, dict[str, str], dict[str, st
         await session.end_by_seller()
 
     asyncio.run(played())
-    assert recorder is not None
-    stored = recorder.store.find_session(session.id, "Ana")
+    assert results is not None
+    stored = results.store.find_session(session.id, "Ana")
     facts = {f.id: f.fact for f in setup.persona.hidden_facts}
     names = {c.id: c.name for c in setup.rubric.criteria}
     return stored, facts, names

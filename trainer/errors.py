@@ -80,3 +80,9 @@ class EndpointError(TrainerError):
     ``trainer.llm.endpoint`` re-exports it.)"""
 
     exit_code = ExitCode.ENDPOINT
+
+
+class CannotResume(InputError):
+    """This session cannot be resumed or closed (another process plays it, it is not
+    interrupted, its scenario is gone or changed under an attempt); the message says why,
+    in the same words in the CLI and the TUI."""

@@ -16,7 +16,7 @@ from trainer.content.library import ResolvedScenario
 from trainer.content.models import ScenarioTest
 from trainer.engine.ports import Assessor, Buyer
 from trainer.engine.session import Session, Turn
-from trainer.llm.backends import close_backends, make_backends
+from trainer.sessions.backends import close_backends, make_backends
 from trainer.words import plural
 
 Backends = Callable[[ResolvedScenario], tuple[Buyer, Assessor]]

@@ -1,14 +1,14 @@
 """``trainer certify``: a recorded, judged attempt with no feedback until the call ends.
 
-The same runner as ``trainer play``; the session's mode makes the difference: the engine
-refuses rewinds, the front end hides verdicts and hints, the store counts the attempt
-against the scenario's limit and the ledger signs the result.
+The same runner as ``trainer play`` (``starting.py``); the session's mode makes the
+difference: the engine refuses rewinds, the front end hides verdicts and hints, the store
+counts the attempt against the scenario's limit and the ledger signs the result.
 """
 
 from __future__ import annotations
 
 from trainer.cli.options import Commands, add_run_options, add_seed_option
-from trainer.cli.play import run
+from trainer.cli.starting import run_new
 
 
 def register(commands: Commands) -> None:
@@ -21,4 +21,4 @@ def register(commands: Commands) -> None:
     )
     add_run_options(parser)
     add_seed_option(parser, refused=True)
-    parser.set_defaults(handler=run, mode="certification")
+    parser.set_defaults(handler=run_new, mode="certification")

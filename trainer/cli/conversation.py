@@ -23,9 +23,9 @@ from trainer.cli.scripts import ScriptLine
 from trainer.cli.storage import print_notices
 from trainer.cli.transcript import PlayResult
 from trainer.engine.session import InvalidTurn, ReplyChunk, Session, Turn, TurnCommitted
-from trainer.llm.backends import close_backends
 from trainer.llm.endpoint import EndpointError
-from trainer.store.recorder import StoreRecorder
+from trainer.sessions.backends import close_backends
+from trainer.sessions.recording import recording
 from trainer.text import printable
 
 
@@ -33,9 +33,7 @@ async def play_script(session: Session, lines: list[ScriptLine]) -> PlayResult:
     """Play the script's lines; a script that runs out before the call ends is the
     seller leaving the call, so the session ends (and is recorded) either way. A restored
     session (``trainer resume``) goes on from its last turn."""
-    result = PlayResult(session)
-    if isinstance(session.recorder, StoreRecorder):
-        result.recorder = session.recorder
+    result = PlayResult(session, recording=recording(session))
     try:
         if not session.opening:
             await session.start()
@@ -67,11 +65,12 @@ def turns_saved_on_failure(recorded: bool = True) -> Iterator[None]:
 def interactive(session: Session) -> int:
     """A typed conversation: one line per turn; /end ends the call, /help lists commands.
     Ctrl-C leaves a recorded session interrupted, and says how to go on with it."""
+    recorded = recording(session) is not None
     try:
-        with turns_saved_on_failure(isinstance(session.recorder, StoreRecorder)):
+        with turns_saved_on_failure(recorded):
             return asyncio.run(_interactive(session))
     except KeyboardInterrupt:
-        if isinstance(session.recorder, StoreRecorder) and session.opening and not session.over:
+        if recorded and session.opening and not session.over:
             print(
                 f"\nThe session is saved as it was. `trainer resume {session.id[:8]}` goes on "
                 f"with it; `trainer close {session.id[:8]}` ends it.",
@@ -131,12 +130,13 @@ async def _conversation(session: Session) -> int:
     print(describe_outcome(session))
     if not feedback and session.turns:
         print("\n" + describe_withheld(session))
-    recorder = session.recorder
-    if isinstance(recorder, StoreRecorder):
-        if recorder.certification is not None:
-            print(describe_certification(recorder.certification))
-        print(f"\nSaved as session {session.id[:8]} in {recorder.store.root}")
-        print_notices(recorder.store)
+    recorded = recording(session)
+    if recorded is not None:
+        certification = recorded.certification
+        if certification is not None:
+            print(describe_certification(certification))
+        print(f"\nSaved as session {session.id[:8]} in {recorded.saved_in}")
+        print_notices(recorded.store)
     return 0
 
 

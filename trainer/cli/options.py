@@ -68,7 +68,7 @@ def add_script_option(parser: argparse.ArgumentParser, help: str | None = None) 
 
 def add_seed_option(parser: argparse.ArgumentParser, refused: bool = False) -> None:
     """``--seed N``: which of the buyer's lines a practice session draws. ``certify`` takes
-    it only to refuse it with a clear message (``refused``; see ``play.session_seed``): an
+    it only to refuse it with a clear message (``refused``; see ``trainer.sessions.seeding``): an
     attempt's seed is drawn when it starts, never chosen, so it is not in its help."""
     if refused:
         parser.add_argument("--seed", nargs="?", const="", default=None, help=argparse.SUPPRESS)

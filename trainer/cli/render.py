@@ -6,12 +6,12 @@ character or escape sequence."""
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 
 from trainer.content.library import ResolvedScenario
 from trainer.engine.ports import ENDINGS
 from trainer.engine.score_words import score_parts
 from trainer.engine.session import Session, Turn
+from trainer.sessions.outcome import CertificationOutcome
 from trainer.text import criterion_average, printable
 from trainer.words import flag_notes, plural
 
@@ -116,15 +116,14 @@ def describe_outcome(session: Session) -> str:
     return printable("\n".join(lines))
 
 
-def describe_certification(result: dict[str, Any]) -> str:
+def describe_certification(outcome: CertificationOutcome) -> str:
     """The verdict on a certification attempt, with every reason it failed."""
-    verdict = "PASSED" if result["passed"] else "NOT PASSED"
-    attempt = result.get("attempt")
-    allowed = result.get("attempts_allowed")
+    verdict = "PASSED" if outcome.passed else "NOT PASSED"
+    attempt, allowed = outcome.attempt, outcome.attempts_allowed
     counted = f" · attempt {attempt} of {allowed}" if attempt and allowed else ""
     lines = [
-        f"Certification: {verdict} · score {result['score']} (pass mark {result['pass_mark']})"
-        f"{counted} · record {str(result['record'])[:12]}"
+        f"Certification: {verdict} · score {outcome.score} (pass mark {outcome.pass_mark})"
+        f"{counted} · record {outcome.record_id[:12]}"
     ]
-    lines += [f"  - {reason}" for reason in result.get("reasons", [])]
+    lines += [f"  - {reason}" for reason in outcome.reasons]
     return printable("\n".join(lines))

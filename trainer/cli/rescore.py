@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Mapping
 from typing import Any
 
 from trainer.cli.options import (
@@ -20,13 +19,11 @@ from trainer.cli.options import (
 )
 from trainer.cli.storage import open_store, print_notices, settings_from
 from trainer.content.finder import open_library
-from trainer.engine.records import turn_record
 from trainer.offline.assessor import OfflineAssessor
-from trainer.reports.rescore import Rescored, rescore
+from trainer.reports.rescore import rescore
 from trainer.store.layout import trainee_key
-from trainer.store.ledger import Ledger
-from trainer.store.recorder import certification_body, outcome_from
 from trainer.store.repository import Store
+from trainer.store.rescoring import keep_rescore
 from trainer.text import json_text, one_line
 
 
@@ -68,42 +65,6 @@ def selected(store: Store, args: argparse.Namespace) -> list[tuple[str, str]]:
     return chosen
 
 
-def record(store: Store, ledger: Ledger, result: Rescored) -> str | None:
-    """Keep a rescore: a new ledger record for certification, then the new summary."""
-    header = result.stored.header
-    outcome: Mapping[str, Any] = header.get("outcome") or {}
-    changes: dict[str, Any] = {
-        "status": header.get("status"),
-        "ended_by": header.get("ended_by"),
-        "ended_at": header.get("ended_at"),
-        "outcome": outcome_from(
-            result.new,
-            len(result.turns),
-            list(outcome.get("disclosed", [])),
-            list(outcome.get("missed", [])),
-        ),
-        "rescored_with": result.setup.content_hashes,
-    }
-    new_record = None
-    if result.certification is not None:
-        certified: Mapping[str, Any] = header.get("certification") or {}
-        old = certified.get("record")
-        body = certification_body(
-            header,
-            result.certification,
-            result.new.criteria,
-            [turn_record(t) for t in result.turns],
-            result.setup.content_hashes,
-            supersedes=str(old) if old else None,
-        )
-        body["kind"] = "rescore"
-        stored_record = ledger.append(body)
-        new_record = str(stored_record["id"])
-        changes["certification"] = {"passed": result.certification.passed, "record": new_record}
-    store.finish_session(str(header["trainee"]), result.stored.id, changes)
-    return new_record
-
-
 def run(args: argparse.Namespace) -> int:
     # without --record it only reads: it works on a read-only copy and creates nothing
     store, ledger = open_store(settings_from(args), read_only=not args.record)
@@ -141,7 +102,15 @@ def run(args: argparse.Namespace) -> int:
             row["reasons"] = list(result.certification.reasons)
         scored_with = stored.header.get("rescored_with") or stored.header.get("content_hashes")
         if args.record and (result.changed or scored_with != setup.content_hashes):
-            row["record"] = record(store, ledger, result)
+            row["record"] = keep_rescore(
+                store,
+                ledger,
+                result.stored,
+                result.new,
+                result.turns,
+                result.certification,
+                result.setup.content_hashes,
+            )
             row["kept"] = True
         rows.append(row)
     print_notices(store)

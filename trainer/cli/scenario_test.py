@@ -15,7 +15,7 @@ from trainer.cli.options import Commands, add_backend_options, add_content_optio
 from trainer.content.finder import find_scenario, open_library
 from trainer.content.library import YAML_SUFFIXES, Library, ResolvedScenario, yaml_files
 from trainer.content.problems import ContentError
-from trainer.llm.backends import make_backends
+from trainer.sessions.backends import make_backends
 from trainer.text import json_text
 
 

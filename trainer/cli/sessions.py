@@ -20,7 +20,6 @@ from trainer.cli.options import (
     add_script_option,
     add_store_options,
 )
-from trainer.cli.play import new_session
 from trainer.cli.render import describe_certification, describe_outcome
 from trainer.cli.scripts import read_script
 from trainer.cli.storage import (
@@ -33,10 +32,10 @@ from trainer.cli.transcript import play_document, print_transcript
 from trainer.engine.ports import ENDINGS
 from trainer.engine.session import Session
 from trainer.reports.report import NOTE_PRACTICE
+from trainer.sessions.ending import close_session, record_ended
+from trainer.sessions.resuming import interrupted_session, resume_session
 from trainer.store.ledger import Ledger
-from trainer.store.recorder import StoreRecorder
 from trainer.store.repository import Store, StoredSession
-from trainer.store.restore import claim
 from trainer.store.signed import ShownSummary, read_ledger
 from trainer.text import json_text, one_line
 from trainer.words import plural
@@ -159,52 +158,29 @@ def session_row(s: ShownSummary) -> str:
 # ------------------------------------------------------------------ resume and close
 
 
-def interrupted_session(
-    store: Store, session_id: str, trainee: str | None, prefer: str
-) -> StoredSession:
-    stored = store.find_session(session_id, trainee, prefer)
-    status = store.live_status(stored.header)
-    if store.owned_elsewhere(stored.header):
-        raise UserError(
-            f"session {stored.id[:8]} is already being played by another trainer process"
-        )
-    if status not in ("interrupted", "in progress"):
-        raise UserError(f"session {stored.id[:8]} is {status}: only interrupted ones go on")
-    return stored
-
-
 def restored(
     args: argparse.Namespace, store: Store, ledger: Ledger, stored: StoredSession
 ) -> Session:
-    claimed = claim(store, ledger, stored)
-    header = claimed.header
-    setup = load_setup(str(header["scenario"]), args.content)
-    if setup.content_hashes != header.get("content_hashes") and claimed.ended_by is None:
-        if header.get("mode") == "certification":
-            raise UserError(
-                f"the scenario {header['scenario']} changed since this attempt began, so it "
-                f"cannot go on; `trainer close {stored.id[:8]}` ends it"
-            )
-        print("trainer: note: the scenario has changed since this session began", file=sys.stderr)
-    llm = llm_settings_from(args)
-    mode = header.get("mode", "practice")
-    session = new_session(setup, claimed.seed, mode, claimed.recorder, llm)
-    session.id = stored.id
-    session.restore(
-        str(header.get("opening") or ""), claimed.turns, claimed.branches, claimed.ended_by
+    """The interrupted session claimed and restored, on the backend the flags choose."""
+    resumed = resume_session(
+        store,
+        ledger,
+        stored,
+        lambda scenario: load_setup(scenario, args.content),
+        llm_settings_from(args),
     )
-    return session
+    if resumed.changed:
+        print("trainer: note: the scenario has changed since this session began", file=sys.stderr)
+    return resumed.session
 
 
 def finish_ended(session: Session) -> int:
     """Record the end of a call that had ended before the process died."""
-    recorder = session.recorder
-    assert isinstance(recorder, StoreRecorder)
-    recorder.finish(session, "ended")
+    outcome = record_ended(session)
     print(f"The call had already ended ({ENDINGS[session.ended_by]}); its result is now saved.")
     print(describe_outcome(session))
-    if recorder.certification is not None:
-        print(describe_certification(recorder.certification))
+    if outcome is not None:
+        print(describe_certification(outcome))
     return 0
 
 
@@ -237,14 +213,12 @@ def run_close(args: argparse.Namespace) -> int:
     session = restored(args, store, ledger, stored)
     if session.over:
         return finish_ended(session)
-    recorder = session.recorder
-    assert isinstance(recorder, StoreRecorder)
-    recorder.finish(session, "closed")
+    outcome = close_session(session)
     print(
         f"Closed session {stored.id[:8]} after {plural(len(session.turns), 'turn')}; "
         f"score {session.score().score}."
     )
-    if recorder.certification is not None:
-        print(describe_certification(recorder.certification))
+    if outcome is not None:
+        print(describe_certification(outcome))
     print_notices(store)
     return 0

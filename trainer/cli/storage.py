@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from trainer.config import Settings, Sources, default_store, resolve_settings
+from trainer.sessions.results import open_results
 from trainer.store.errors import NoStore
 from trainer.store.ledger import Ledger
 from trainer.store.repository import Store
@@ -34,8 +35,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def open_store(settings: Settings, read_only: bool = False) -> tuple[Store, Ledger]:
     """The store and its ledger. Commands that only read (listings, reports, exports,
     verify) open it ``read_only``: they work on a read-only copy and never create one."""
-    store = Store.open(Path(settings.store), read_only=read_only)
-    return store, Ledger(store, settings.org_key)
+    return open_results(Path(settings.store), settings.org_key, read_only)
 
 
 def open_played_store(settings: Settings) -> tuple[Store, Ledger] | None:

@@ -11,7 +11,7 @@ from trainer.cli.render import describe_certification, describe_outcome, describ
 from trainer.cli.scripts import ScriptLine
 from trainer.engine.records import usage_record
 from trainer.engine.session import Session, Turn
-from trainer.store.recorder import StoreRecorder
+from trainer.sessions.recording import Recording
 from trainer.text import printable
 
 
@@ -19,7 +19,8 @@ from trainer.text import printable
 class PlayResult:
     session: Session
     unplayed: list[ScriptLine] = field(default_factory=list)
-    recorder: StoreRecorder | None = None
+    recording: Recording | None = None
+    """Where the session is saved; None with ``--no-record``."""
 
 
 def turn_document(turn: Turn) -> dict[str, Any]:
@@ -71,12 +72,13 @@ def play_document(result: PlayResult) -> dict[str, Any]:
         },
         "unplayed": [{"line": line.number, "seller": line.text} for line in result.unplayed],
     }
-    recorder = result.recorder
-    if recorder is not None:
-        document["trainee"] = recorder.trainee
-        document["store"] = str(recorder.store.root)
-        if recorder.certification is not None:
-            document["certification"] = recorder.certification
+    recording = result.recording
+    if recording is not None:
+        document["trainee"] = recording.trainee
+        document["store"] = str(recording.saved_in)
+        certification = recording.certification
+        if certification is not None:
+            document["certification"] = certification.record()
     return document
 
 
@@ -88,8 +90,9 @@ def print_transcript(result: PlayResult) -> None:
     for turn in session.turns:
         out.write(describe_turn(session.setup, turn, feedback=True) + "\n\n")
     out.write(describe_outcome(session) + "\n")
-    if result.recorder is not None and result.recorder.certification is not None:
-        out.write(describe_certification(result.recorder.certification) + "\n")
+    certification = result.recording.certification if result.recording else None
+    if certification is not None:
+        out.write(describe_certification(certification) + "\n")
     if result.unplayed:
         numbers = ", ".join(str(line.number) for line in result.unplayed)
         out.write(

@@ -59,11 +59,16 @@ def claim(store: Store, ledger: Ledger, stored: StoredSession) -> Claimed:
     recorder.resume(header)
     stored = store.load(stored.path)
     turns, branches = stored_turns(stored)
-    # A kill can land after the call ended but before the session was marked finished:
-    # the last turn says so, or (a certification) the ledger already holds its result.
+    return Claimed(recorder, stored, turns, branches, ended_before(ledger, stored, turns), seed)
+
+
+def ended_before(ledger: Ledger, stored: StoredSession, turns: list[Turn]) -> EndedBy | None:
+    """How the call ended, if it did before the process died: a kill can land after the
+    call ended but before the session was marked finished. The last turn says so, or (a
+    certification) the ledger already holds its result."""
     ended_by = turns[-1].ended_by if turns else None
     if stored.header.get("mode") == "certification":
         scored = [r for r in ledger.for_session(stored.id) if r.get("kind") == "certification"]
         if scored:
             ended_by = scored[-1].get("ended_by")
-    return Claimed(recorder, stored, turns, branches, ended_by, seed)
+    return ended_by

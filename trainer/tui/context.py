@@ -15,19 +15,18 @@ from pathlib import Path
 from trainer.config import Settings, Sources, resolve_settings
 from trainer.content.finder import open_library
 from trainer.content.library import Library, ResolvedScenario
-from trainer.engine.ports import Assessor, Buyer, Mode
+from trainer.engine.ports import Mode
 from trainer.engine.seeds import draw_certification_seed
 from trainer.engine.session import Session
-from trainer.errors import TrainerError
-from trainer.llm.backends import make_backends
 from trainer.llm.settings import LlmSettings, resolve_llm
-from trainer.store.ledger import Ledger
-from trainer.store.recorder import StoreRecorder
+from trainer.sessions.backends import BackendFactory
+from trainer.sessions.ending import record_ended
+from trainer.sessions.opening import open_session
+from trainer.sessions.results import Results, ledger_for
+from trainer.sessions.resuming import interrupted_session, resume_session
+from trainer.sessions.seeding import session_seed
 from trainer.store.repository import Store, utc_now
-from trainer.store.restore import claim
 from trainer.store.signed import ShownSummary, read_ledger
-
-BackendFactory = Callable[[ResolvedScenario, int], tuple[Buyer, Assessor]]
 
 
 @dataclass
@@ -83,70 +82,49 @@ class AppContext:
     def history(self) -> list[ShownSummary]:
         """The trainee's sessions as a listing may show them: a certification's score and
         verdict are the ledger's, and values an edited index holds are dropped."""
-        signed = read_ledger(self.store, Ledger(self.store, self.settings.org_key))
+        signed = read_ledger(self.store, ledger_for(self.store, self.settings.org_key))
         return [
             signed.confirm_summary(self.trainee, s).applied(s)
             for s in self.store.sessions(self.trainee)
         ]
 
+    def results(self) -> Results:
+        """Where this trainee's sessions are recorded."""
+        return Results(self.store, ledger_for(self.store, self.settings.org_key), self.trainee)
+
     def resume_session(self, session_id: str) -> tuple[Session, list[str]]:
         """An interrupted session of this trainee, claimed and restored as ``trainer
-        resume`` restores it, with notes for the trainee; ``CannotResume`` says why not."""
-        store = self.store
-        stored = store.find_session(session_id, self.trainee)
-        status = store.live_status(stored.header)
-        if store.owned_elsewhere(stored.header):
-            raise CannotResume("this session is being played by another trainer window")
-        if status != "interrupted":
-            raise CannotResume(f"only an interrupted session can be resumed; this one is {status}")
-        header = stored.header
-        try:
-            setup = self.library.resolve(str(header["scenario"]))
-        except KeyError:
-            raise CannotResume(
-                f"the scenario {header['scenario']} is no longer in the library"
-            ) from None
-        changed = setup.content_hashes != header.get("content_hashes")
-        certification = header.get("mode") == "certification"
-        if changed and certification:
-            raise CannotResume(
-                "the scenario changed since this attempt began, so it cannot go on "
-                f"(`trainer close {stored.id[:8]}` ends it)"
-            )
-        claimed = claim(store, Ledger(store, self.settings.org_key), stored)
-        mode: Mode = "certification" if certification else "practice"
-        session = self._session(setup, mode, claimed.recorder, claimed.seed)
-        session.id = stored.id
-        opening = str(claimed.header.get("opening") or "")
-        session.restore(opening, claimed.turns, claimed.branches, claimed.ended_by)
-        notes = ["The scenario has changed since this session began."] if changed else []
-        if session.over:  # it ended before the process died: record that now
-            claimed.recorder.finish(session, "ended")
-        return session, notes
+        resume`` restores it, with notes for the trainee; ``CannotResume`` says why not.
+        A call that had ended before the process died has its result recorded now."""
+        stored = interrupted_session(self.store, session_id, self.trainee, held_here=False)
+        results = self.results()
+        resumed = resume_session(
+            results.store,
+            results.ledger,
+            stored,
+            self.library.resolve,
+            self.llm,
+            backends=self.backends,
+            clock=self.clock,
+        )
+        notes = ["The scenario has changed since this session began."] if resumed.changed else []
+        if resumed.session.over:
+            record_ended(resumed.session)
+        return resumed.session, notes
 
     def new_session(self, setup: ResolvedScenario, mode: Mode) -> Session:
-        seed = self.draw_seed() if mode == "certification" else self.seed
-        recorder = StoreRecorder(
-            self.store,
-            Ledger(self.store, self.settings.org_key),
-            self.trainee,
-            {**self.llm.describe(), "seed": seed},
+        """A new recorded session: the practice seed, or a fresh draw for an attempt."""
+        chosen = None if mode == "certification" else self.seed
+        seed = session_seed(mode, chosen, self.draw_seed)
+        return open_session(
+            setup,
+            mode,
             seed,
+            llm=self.llm,
+            results=self.results(),
+            backends=self.backends,
+            clock=self.clock,
         )
-        return self._session(setup, mode, recorder, seed)
-
-    def _session(
-        self, setup: ResolvedScenario, mode: Mode, recorder: StoreRecorder, seed: int
-    ) -> Session:
-        if self.backends is not None:
-            buyer, assessor = self.backends(setup, seed)
-        else:
-            buyer, assessor = make_backends(self.llm, seed, mode)
-        return Session(setup, buyer, assessor, recorder=recorder, mode=mode, clock=self.clock)
-
-
-class CannotResume(TrainerError):
-    """This session cannot go on from History; the message says why, in words."""
 
 
 def app_context(app: object) -> AppContext:

@@ -38,7 +38,8 @@ from trainer.engine.session import (
     Turn,
     TurnCommitted,
 )
-from trainer.llm.backends import close_backends
+from trainer.sessions.backends import close_backends
+from trainer.sessions.recording import recording
 from trainer.text import printable
 from trainer.tui.causes import why
 from trainer.tui.context import app_context
@@ -431,8 +432,8 @@ class ConversationScreen(Screen[None]):
                 yes="Quit",
                 no="Stay",
             )
-        header = getattr(session.recorder, "header", None) or {}
-        attempt = header.get("attempt")
+        recorded = recording(session)
+        attempt = recorded.attempt if recorded is not None else None
         allowed = self.setup.scenario.certification.attempts
         which = f" ({attempt} of {allowed})" if attempt else ""
         turns = len(session.turns)

@@ -15,6 +15,7 @@ from trainer.engine.highlights import best_turn, weakest_turn
 from trainer.engine.ports import ENDINGS
 from trainer.engine.score_words import score_parts
 from trainer.engine.session import Session
+from trainer.sessions.recording import certification_of
 from trainer.text import criterion_average, printable
 from trainer.tui.causes import why
 from trainer.tui.context import app_context
@@ -126,15 +127,15 @@ class DebriefScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         session = self.session
-        certification = getattr(session.recorder, "certification", None)
+        certification = certification_of(session)
         yield Header()
         with VerticalScroll(id="debrief"):
             yield Static(score_text(session), id="score")
             if certification is not None:
-                verdict = "PASSED" if certification["passed"] else "NOT PASSED"
+                verdict = "PASSED" if certification.passed else "NOT PASSED"
                 text = Text()
                 text.append(f"Certification: {verdict}", style="bold")
-                for reason in certification.get("reasons", []):
+                for reason in certification.reasons:
                     text.append(f"\n  - {reason}")
                 yield Static(text, id="certification")
             yield Static(criteria_table(session), id="criteria")

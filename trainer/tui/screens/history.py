@@ -9,13 +9,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from trainer.errors import CannotResume
 from trainer.store.errors import StoreError
 from trainer.store.records import claimed_mapping
 from trainer.store.repository import StoredSession
 from trainer.store.restore import stored_turns
 from trainer.store.signed import ShownSummary
 from trainer.text import one_line, printable
-from trainer.tui.context import CannotResume, app_context
+from trainer.tui.context import app_context
 from trainer.tui.exports import save_export
 from trainer.tui.navigation import StartCall
 from trainer.tui.widgets.chart import chart

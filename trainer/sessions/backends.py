@@ -1,13 +1,24 @@
 """Who plays the buyer and who judges, from the settings: the one place that wires a
-model endpoint to the engine, so every front end gets the same checked pairing."""
+model endpoint to the engine, so every front end gets the same checked pairing.
+
+It sits outside ``trainer/llm/`` so that pairing the offline backends (what every front
+end does first) imports no model code: ``trainer.llm.settings`` is light, and the model
+buyer, the judge and the openai SDK are imported only when a model backend is chosen."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from trainer.content.library import ResolvedScenario
 from trainer.engine.ports import Assessor, Buyer, Mode
 from trainer.engine.seeds import model_seed
 from trainer.llm.settings import LlmSettings
 from trainer.offline.assessor import OfflineAssessor
 from trainer.offline.buyer import OfflineBuyer
+
+BackendFactory = Callable[[ResolvedScenario, int], tuple[Buyer, Assessor]]
+"""A front end's own pairing for a scenario and seed (tests put a slow or scripted buyer
+here); without one, ``make_backends`` builds the configured pair."""
 
 
 def make_backends(

@@ -1,0 +1,45 @@
+"""Opening a new session, practice or certification, recorded or not: the buyer and the
+assessor paired for the settings, and the store's recorder when it is recorded."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from trainer.content.library import ResolvedScenario
+from trainer.engine.ports import Mode, NullRecorder, Recorder
+from trainer.engine.session import Session
+from trainer.llm.settings import LlmSettings
+from trainer.sessions.backends import BackendFactory, make_backends
+from trainer.sessions.results import Results
+from trainer.store.recorder import StoreRecorder
+
+
+def backend_record(llm: LlmSettings, seed: int) -> dict[str, Any]:
+    """What a record says about who played the buyer and who judged (never a key)."""
+    return {**llm.describe(), "seed": seed}
+
+
+def open_session(
+    setup: ResolvedScenario,
+    mode: Mode,
+    seed: int,
+    *,
+    llm: LlmSettings | None = None,
+    results: Results | None = None,
+    backends: BackendFactory | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Session:
+    """A session not yet started: on the offline backend, or on a model when ``llm``
+    says so (the model code, and the openai SDK with it, is imported only then), or on
+    the front end's own ``backends``; recorded into ``results`` if given."""
+    if backends is not None:
+        buyer, assessor = backends(setup, seed)
+    else:
+        buyer, assessor = make_backends(llm, seed, mode)
+    recorder: Recorder = NullRecorder()
+    if results is not None:
+        described = backend_record(llm or LlmSettings("offline"), seed)
+        recorder = StoreRecorder(results.store, results.ledger, results.trainee, described, seed)
+    return Session(setup, buyer, assessor, recorder=recorder, mode=mode, clock=clock)
