@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import DISCOVERY, run
+from trainer.reports.session_export import ExportFormat
+from trainer.tui.context import AppContext
 
 FIXTURE = Path(__file__).parent / "data" / "store-2026-11-27"
 CONTENT = FIXTURE / "content"
@@ -121,3 +123,18 @@ def test_going_on_with_an_old_session_keeps_what_was_there(
     resumed = next(s for s in json.loads(out) if s["id"].startswith(INTERRUPTED))
     assert resumed["status"] == "ended"
     assert resumed["turns"] > 2
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json"])
+def test_the_tui_saves_what_trainer_export_prints(old_store: Path, fmt: ExportFormat) -> None:
+    """The debrief and History export through the same function as ``trainer export``: the
+    same bytes, the ledger's word on a certification included, and a file name a trainee
+    can find."""
+    context = AppContext.from_environment(content=[CONTENT])
+    for who, ids in SESSIONS.items():
+        for sid in ids:
+            stored = context.store.find_session(sid, who)
+            export = context.export(stored, fmt)
+            suffix = "json" if fmt == "json" else "md"
+            assert export.body == (EXPECTED / f"export-{sid}.{suffix}").read_text()
+            assert export.name == f"trainer-{stored.header['scenario']}-{sid}.{suffix}"

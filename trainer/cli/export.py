@@ -13,7 +13,7 @@ from trainer.cli.storage import open_store, print_notices, settings_from
 from trainer.config import LRS_PASSWORD, LRS_USERNAME
 from trainer.content.finder import open_library
 from trainer.reports.lrs import LrsClient
-from trainer.reports.session_export import content_words, session_json, session_markdown
+from trainer.reports.session_export import export_session
 from trainer.reports.xapi import StatementBuilder, all_statements
 from trainer.store.signed import read_ledger
 from trainer.text import json_text
@@ -85,15 +85,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         return post(args.lrs, statements)
     stored = store.find_session(args.session, args.trainee, settings.trainee)
-    status = store.live_status(stored.header)
-    folder = stored.path.parent.parent.name
-    confirmation = read_ledger(store, ledger).confirm_header(folder, stored.header)
-    if args.format == "json":
-        write_out(session_json(stored, status, confirmation), args.output)
-    else:
-        buyer, facts, criteria = content_words(open_library(args.content), stored.header)
-        page = session_markdown(stored, facts, status, buyer, confirmation, criteria)
-        write_out(page, args.output)
+    export = export_session(store, ledger, stored, args.format, lambda: open_library(args.content))
+    write_out(export.body, args.output)
     print_notices(store)
     return 0
 

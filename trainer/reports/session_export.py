@@ -10,14 +10,16 @@ shown as a finding and not as passed, and a practice session says it is not sign
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from trainer.content.library import Library
 from trainer.engine.ports import ENDINGS
+from trainer.store.ledger import Ledger
 from trainer.store.records import SessionHeader
-from trainer.store.repository import StoredSession
-from trainer.store.signed import Confirmation
+from trainer.store.repository import Store, StoredSession
+from trainer.store.signed import Confirmation, read_ledger
 from trainer.text import criterion_average, json_text, markdown_escape, markdown_inline, printable
 
 EXPORT_FORMAT = "trainer-session"
@@ -230,3 +232,41 @@ def _standing(doc: dict[str, Any]) -> list[str]:
     if doc.get("confirmed") == "mismatch":
         return [f"- Certification: not confirmed: this session {_md(doc['finding'])}"]
     return []
+
+
+ExportFormat = Literal["markdown", "json"]
+
+
+@dataclass(frozen=True)
+class SessionExport:
+    """An export ready to save or send: the file name a trainee would expect and the text,
+    ending with a line break as a file should."""
+
+    name: str
+    body: str
+
+
+def export_session(
+    store: Store,
+    ledger: Ledger,
+    stored: StoredSession,
+    fmt: ExportFormat,
+    library: Callable[[], Library],
+) -> SessionExport:
+    """The one way a session is exported, for ``trainer export``, the debrief and History
+    alike: its live status, what the ledger says of a certification, and (for Markdown)
+    the content's words. ``library`` is called only for Markdown, so a JSON export opens
+    no content."""
+    status = store.live_status(stored.header)
+    folder = stored.path.parent.parent.name
+    confirmation = read_ledger(store, ledger).confirm_header(folder, stored.header)
+    if fmt == "json":
+        body = session_json(stored, status, confirmation)
+    else:
+        buyer, facts, criteria = content_words(library(), stored.header)
+        body = session_markdown(stored, facts, status, buyer, confirmation, criteria)
+    scenario = printable(str(stored.header.get("scenario") or "session"))
+    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in scenario).strip(".")
+    suffix = "json" if fmt == "json" else "md"
+    text = body if body.endswith("\n") else body + "\n"
+    return SessionExport(f"trainer-{safe or 'session'}-{stored.id[:8]}.{suffix}", text)

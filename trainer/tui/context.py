@@ -19,13 +19,14 @@ from trainer.engine.ports import Mode
 from trainer.engine.seeds import draw_certification_seed
 from trainer.engine.session import Session
 from trainer.llm.settings import LlmSettings, resolve_llm
+from trainer.reports.session_export import ExportFormat, SessionExport, export_session
 from trainer.sessions.backends import BackendFactory
 from trainer.sessions.ending import record_ended
 from trainer.sessions.opening import open_session
 from trainer.sessions.results import Results, ledger_for
 from trainer.sessions.resuming import interrupted_session, resume_session
 from trainer.sessions.seeding import session_seed
-from trainer.store.repository import Store, utc_now
+from trainer.store.repository import Store, StoredSession, utc_now
 from trainer.store.signed import ShownSummary, read_ledger
 
 
@@ -91,6 +92,12 @@ class AppContext:
     def results(self) -> Results:
         """Where this trainee's sessions are recorded."""
         return Results(self.store, ledger_for(self.store, self.settings.org_key), self.trainee)
+
+    def export(self, stored: StoredSession, fmt: ExportFormat) -> SessionExport:
+        """A stored session as ``trainer export`` writes it (the ledger's word on a
+        certification included), for the debrief and History to save."""
+        ledger = ledger_for(self.store, self.settings.org_key)
+        return export_session(self.store, ledger, stored, fmt, lambda: self.library)
 
     def resume_session(self, session_id: str) -> tuple[Session, list[str]]:
         """An interrupted session of this trainee, claimed and restored as ``trainer

@@ -15,6 +15,7 @@ from trainer.engine.highlights import best_turn, weakest_turn
 from trainer.engine.ports import ENDINGS
 from trainer.engine.score_words import score_parts
 from trainer.engine.session import Session
+from trainer.reports.session_export import ExportFormat
 from trainer.sessions.recording import certification_of
 from trainer.text import criterion_average, printable
 from trainer.tui.causes import why
@@ -163,18 +164,9 @@ class DebriefScreen(Screen[None]):
     def action_library(self) -> None:
         self.app.pop_screen()
 
-    def action_export(self, fmt: str) -> None:
-        from trainer.reports.session_export import session_json, session_markdown
-
+    def action_export(self, fmt: ExportFormat) -> None:
+        """The session as ``trainer export`` writes it, into the exports folder."""
         context = app_context(self.app)
         stored = context.store.find_session(self.session.id, context.trainee)
-        setup = self.session.setup
-        facts = {f.id: f.fact for f in setup.persona.hidden_facts}
-        criteria = {c.id: c.name for c in setup.rubric.criteria}
-        if fmt == "json":
-            body = session_json(stored)
-        else:
-            body = session_markdown(stored, facts, buyer_name=setup.persona.name, criteria=criteria)
-        suffix = "json" if fmt == "json" else "md"
-        name = f"trainer-{setup.scenario.id}-{self.session.id[:8]}.{suffix}"
-        save_export(self, context.settings.exports, name, body)
+        export = context.export(stored, fmt)
+        save_export(self, context.settings.exports, export.name, export.body)

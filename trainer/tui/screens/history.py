@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from trainer.errors import CannotResume
+from trainer.reports.session_export import ExportFormat
 from trainer.store.errors import StoreError
 from trainer.store.records import claimed_mapping
 from trainer.store.repository import StoredSession
@@ -62,20 +63,11 @@ class TranscriptScreen(Screen[None]):
         super().__init__()
         self.stored = stored
 
-    def action_export(self, fmt: str) -> None:
+    def action_export(self, fmt: ExportFormat) -> None:
         """The session as ``trainer export`` writes it, into the exports folder."""
-        from trainer.reports.session_export import content_words, session_json, session_markdown
-
         context = app_context(self.app)
-        header = self.stored.header
-        if fmt == "json":
-            body = session_json(self.stored)
-        else:
-            buyer, facts, criteria = content_words(context.library, header)
-            body = session_markdown(self.stored, facts, buyer_name=buyer, criteria=criteria)
-        scenario = one_line(str(header.get("scenario") or "session")).replace("/", "-")
-        name = f"trainer-{scenario}-{self.stored.id[:8]}.{'json' if fmt == 'json' else 'md'}"
-        save_export(self, context.settings.exports, name, body)
+        export = context.export(self.stored, fmt)
+        save_export(self, context.settings.exports, export.name, export.body)
 
     def compose(self) -> ComposeResult:
         library = app_context(self.app).library
