@@ -28,6 +28,13 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+try:  # libyaml's parser, when PyYAML was built with it (its wheels on PyPI are)
+    from yaml._yaml import CParser
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - a PyYAML built without libyaml
+    HAVE_LIBYAML = False
+
 from trainer.content.paths import kind_of
 from trainer.content.problems import Problem
 from trainer.text import CONTROL_IN_TEXT, control_name
@@ -178,6 +185,37 @@ class StrictLoader(yaml.SafeLoader):
             ) from None
 
 
+class FastStrictLoader(StrictLoader):
+    """``StrictLoader`` with libyaml's parser as its source of events.
+
+    PyYAML's own scanner is pure Python and was most of the start-up: reading the starter
+    library took about 0.5 s, nearly all of it scanning. libyaml produces the same events
+    in C; composing, every strict check and constructing stay the ones above. Only a
+    file that reads cleanly is taken from this path: on any problem ``parse_yaml`` reads
+    the file again with ``StrictLoader``, so every message and location an author sees is
+    the one the pure-Python reader gives. The two were found to differ on one thing a clean
+    read could hide, a tab inside plain text (libyaml keeps it, PyYAML refuses it), so a
+    file with a tab is read by PyYAML alone (``tests/test_yaml_fast_path.py`` compares
+    the two on every file in the repository and on generated hostile ones)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._events = CParser(stream)
+
+    def check_event(self, *choices: Any) -> bool:
+        return bool(self._events.check_event(*choices))
+
+    def peek_event(self) -> Any:
+        return self._events.peek_event()
+
+    def get_event(self) -> Any:
+        return self._events.get_event()
+
+    def dispose(self) -> None:
+        super().dispose()
+        self._events.dispose()
+
+
 @dataclass(frozen=True)
 class YamlDocument:
     """A parsed file: its values, its node tree (for locations) and its bytes' identity."""
@@ -257,12 +295,31 @@ def _size(path: Path) -> int:
 
 
 def parse_yaml(path: Path, text: str, raw: bytes | None = None) -> YamlDocument | Problem:
-    """Parse text strictly; every way it can fail is one problem at a line and column."""
+    """Parse text strictly; every way it can fail is one problem at a line and column.
+    libyaml reads it when it can (fast); what it cannot read cleanly is read again by the
+    pure-Python reader, whose problem is the one reported."""
     control = _RAW_CONTROL.search(text)
     if control is not None:
         return _character_problem(path, text, control.start())
+    if libyaml_may_read(text):
+        fast = _parse_with(FastStrictLoader, path, text, raw)
+        if isinstance(fast, YamlDocument):
+            return fast
+    return _parse_with(StrictLoader, path, text, raw)
+
+
+def libyaml_may_read(text: str) -> bool:
+    """Whether libyaml's clean read of ``text`` can be trusted to be PyYAML's: not for a
+    file with a tab, since libyaml keeps a tab inside plain text that PyYAML refuses (so
+    such a file is refused as before; content is written with spaces)."""
+    return HAVE_LIBYAML and "\t" not in text
+
+
+def _parse_with(
+    loader_class: type[StrictLoader], path: Path, text: str, raw: bytes | None
+) -> YamlDocument | Problem:
     try:
-        loader = StrictLoader(text)
+        loader = loader_class(text)
     except yaml.reader.ReaderError as exc:  # a character YAML refuses, such as U+FFFF
         return _character_problem(path, text, exc.position)
     try:
