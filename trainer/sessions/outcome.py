@@ -6,9 +6,10 @@ key. ``record()`` gives the same keys in the same order back, for JSON output.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from trainer.store.records import AttemptResult
 
 
 @dataclass(frozen=True)
@@ -26,19 +27,17 @@ class CertificationOutcome:
     record_id: str
 
     @classmethod
-    def from_record(cls, record: Mapping[str, Any]) -> CertificationOutcome:
+    def from_record(cls, record: AttemptResult) -> CertificationOutcome:
         """Read the recorder's summary of the ledger record it wrote or found."""
-        attempt = record.get("attempt")
-        allowed = record.get("attempts_allowed")
         return cls(
-            passed=bool(record["passed"]),
-            score=int(record["score"]),
-            pass_mark=int(record["pass_mark"]),
-            attempt=attempt if isinstance(attempt, int) else None,
-            attempts_allowed=allowed if isinstance(allowed, int) else None,
-            reasons=tuple(str(r) for r in record.get("reasons", [])),
-            requirements=tuple(dict(r) for r in record.get("requirements", [])),
-            record_id=str(record["record"]),
+            passed=record["passed"],
+            score=record["score"],
+            pass_mark=record["pass_mark"],
+            attempt=record["attempt"],
+            attempts_allowed=record["attempts_allowed"],
+            reasons=tuple(record["reasons"]),
+            requirements=tuple(dict(r) for r in record["requirements"]),
+            record_id=record["record"],
         )
 
     def record(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from trainer.store.errors import StoreError
 from trainer.store.ledger import Ledger
 from trainer.store.migrations import Record
 from trainer.store.records import (
+    AttemptResult,
     CertificationBody,
     NewSession,
     OutcomeRecord,
@@ -109,7 +110,7 @@ class StoreRecorder:
     backend: dict[str, Any]
     seed: int | None = None
     header: SessionHeader = field(default_factory=lambda: cast(SessionHeader, {}))
-    certification: Record | None = None
+    certification: AttemptResult | None = None
 
     async def session_started(self, session: Session) -> None:
         setup = session.setup

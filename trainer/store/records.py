@@ -177,6 +177,20 @@ class CertificationBody(TypedDict):
     supersedes: str | None
 
 
+class AttemptResult(TypedDict):
+    """What the recorder keeps of an attempt's ledger record when the call ends, for the
+    front end to report (``sessions/outcome.CertificationOutcome`` is its typed reading)."""
+
+    passed: bool
+    record: str
+    score: int
+    pass_mark: int
+    attempt: int | None
+    attempts_allowed: int
+    reasons: list[str]
+    requirements: list[dict[str, object]]
+
+
 class LedgerRecord(CertificationBody):
     """A record as the ledger stores it: ``v`` and ``id`` first, the body, then its
     place in the chain (``Ledger.append`` builds it in that order)."""
