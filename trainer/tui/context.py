@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trainer.config import Settings, Sources, resolve_settings
 from trainer.content.finder import open_library
@@ -19,7 +20,6 @@ from trainer.engine.ports import Mode
 from trainer.engine.seeds import draw_certification_seed
 from trainer.engine.session import Session
 from trainer.llm.settings import LlmSettings, resolve_llm
-from trainer.reports.session_export import ExportFormat, SessionExport, export_session
 from trainer.sessions.backends import BackendFactory
 from trainer.sessions.ending import record_ended
 from trainer.sessions.opening import open_session
@@ -28,6 +28,9 @@ from trainer.sessions.resuming import interrupted_session, resume_session
 from trainer.sessions.seeding import session_seed
 from trainer.store.repository import Store, StoredSession, utc_now
 from trainer.store.signed import ShownSummary, read_ledger
+
+if TYPE_CHECKING:
+    from trainer.reports.session_export import ExportFormat, SessionExport
 
 
 @dataclass
@@ -96,6 +99,9 @@ class AppContext:
     def export(self, stored: StoredSession, fmt: ExportFormat) -> SessionExport:
         """A stored session as ``trainer export`` writes it (the ledger's word on a
         certification included), for the debrief and History to save."""
+        # imported here: bare `trainer` loads no report code before the library shows
+        from trainer.reports.session_export import export_session
+
         ledger = ledger_for(self.store, self.settings.org_key)
         return export_session(self.store, ledger, stored, fmt, lambda: self.library)
 

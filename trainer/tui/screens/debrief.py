@@ -3,6 +3,8 @@ the turns, the best and worst turns with the reason, the facts missed, export, r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,7 +17,6 @@ from trainer.engine.highlights import best_turn, weakest_turn
 from trainer.engine.ports import ENDINGS
 from trainer.engine.score_words import score_parts
 from trainer.engine.session import Session
-from trainer.reports.session_export import ExportFormat
 from trainer.sessions.recording import certification_of
 from trainer.text import criterion_average, printable
 from trainer.tui.causes import why
@@ -24,6 +25,9 @@ from trainer.tui.exports import save_export
 from trainer.tui.navigation import OpenBriefing, StartCall
 from trainer.tui.widgets.chart import chart, side_by_side
 from trainer.words import plural
+
+if TYPE_CHECKING:
+    from trainer.reports.session_export import ExportFormat
 
 
 def score_text(session: Session) -> Text:

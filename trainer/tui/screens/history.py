@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +12,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from trainer.errors import CannotResume
-from trainer.reports.session_export import ExportFormat
 from trainer.store.errors import StoreError
 from trainer.store.records import claimed_mapping
 from trainer.store.repository import StoredSession
@@ -22,6 +23,9 @@ from trainer.tui.exports import save_export
 from trainer.tui.navigation import StartCall
 from trainer.tui.widgets.chart import chart
 from trainer.tui.widgets.turns import YOU, exchange_text, verdict_words
+
+if TYPE_CHECKING:
+    from trainer.reports.session_export import ExportFormat
 
 
 def transcript_text(stored: StoredSession, buyer: str = "Buyer") -> Text:
