@@ -71,9 +71,10 @@ class SshServer:
     def user(self) -> str:
         return pwd.getpwuid(os.geteuid()).pw_name
 
-    def client(self, key: Path, *args: str) -> list[str]:
+    def client(self, key: Path, *args: str, log_level: str = "ERROR") -> list[str]:
         """The ``ssh`` command line that logs in with ``key``; ``args`` go before the
-        destination (options) or after it: pass ``"--"`` to separate them."""
+        destination (options) or after it: pass ``"--"`` to separate them. ``log_level``
+        ``INFO`` lets the client say what the server refused."""
         options, remote = _split(args)
         return [
             "ssh",
@@ -96,7 +97,7 @@ class SshServer:
             "-o",
             "ConnectTimeout=10",
             "-o",
-            "LogLevel=ERROR",
+            f"LogLevel={log_level}",
             *options,
             f"{self.user}@127.0.0.1",
             *remote,

@@ -159,15 +159,25 @@ def _decoded(text: str) -> bytes | None:
 
 
 def _blob_type(blob: bytes) -> str | None:
-    """The key type an SSH key blob names first (a uint32 length, then the name)."""
-    if len(blob) < 4:
-        return None
-    length = int.from_bytes(blob[:4], "big")
-    name = blob[4 : 4 + length]
-    if length > 64 or len(name) != length:
+    """The key type an SSH key blob names, if the blob is whole: every public key blob is a
+    run of strings (each a uint32 length and its bytes) filling it exactly, the type name
+    first and the key's data after it (ed25519: the point; RSA: e and n; ECDSA: the curve
+    and the point; security keys: their application too)."""
+    parts: list[bytes] = []
+    at = 0
+    while at < len(blob):
+        if len(blob) - at < 4:
+            return None
+        length = int.from_bytes(blob[at : at + 4], "big")
+        part = blob[at + 4 : at + 4 + length]
+        if len(part) != length:
+            return None
+        parts.append(part)
+        at += 4 + length
+    if len(parts) < 2 or len(parts[0]) > 64:
         return None
     try:
-        return name.decode("ascii")
+        return parts[0].decode("ascii")
     except UnicodeDecodeError:
         return None
 
