@@ -4,8 +4,8 @@ opens the app as that trainee and nothing else.
 A team runs the host under one service account. Each trainee's public key goes into that
 account's ``authorized_keys`` with OpenSSH's own confinement:
 
-``restrict,pty,command="exec env TRAINER_TRAINEE='<name>' TRAINER_HOSTED=1 <python> -m
-trainer.tui" <type> <base64> trainer:<name>``
+``restrict,pty,command="exec env <TRAINEE>='<name>' <HOSTED>=1 <python> -m trainer.tui"
+<type> <base64> trainer:<name>`` (the two variables named by ``trainer.config``'s table)
 
 ``restrict`` turns off every forwarding (ports, agent, X11), the user's ``~/.ssh/rc`` and
 the terminal; ``pty`` gives the terminal back, since the app is a TUI. ``command=`` is
