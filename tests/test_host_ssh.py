@@ -34,6 +34,7 @@ from trainer.host.ssh import (
     add_trainee_key,
     app_program,
     authorized_keys_line,
+    default_authorized_keys,
     forced_command,
     keys_in,
     parse_public_key,
@@ -245,6 +246,14 @@ def test_the_line_is_appended_to_a_new_file_with_mode_0600(tmp_path: Path) -> No
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_the_default_file_is_the_accounts_own(tmp_path: Path) -> None:
+    pub = tmp_path / "dana.pub"
+    pub.write_text(fake_key(), encoding="ascii")
+    line = add_trainee_key("Dana", pub)  # HOME is a temporary folder in every test
+    assert default_authorized_keys() == Path.home() / ".ssh" / "authorized_keys"
+    assert default_authorized_keys().read_text(encoding="utf-8") == line + "\n"
 
 
 def test_existing_lines_are_kept_and_a_missing_last_newline_added(tmp_path: Path) -> None:

@@ -261,14 +261,20 @@ def _past_options(line: str) -> str:
     return line[index:].lstrip(" \t")
 
 
+def default_authorized_keys() -> Path:
+    """The file sshd reads for the account running this (``~/.ssh/authorized_keys``, sshd's
+    default ``AuthorizedKeysFile``): run as the service account, that is the host's."""
+    return Path.home() / ".ssh" / "authorized_keys"
+
+
 def add_trainee_key(
     trainee: str,
     key_file: Path,
-    authorized_keys: Path,
+    authorized_keys: Path | None = None,
     program: Sequence[str] | None = None,
 ) -> str:
     """Append the line for ``trainee`` and the public key in ``key_file`` to
-    ``authorized_keys`` and return it.
+    ``authorized_keys`` (by default ``default_authorized_keys()``) and return it.
 
     Everything is checked before the file is touched. Under a lock beside the file, the
     current content plus the line is written to a temporary file in the same folder
@@ -276,7 +282,7 @@ def add_trainee_key(
     reads the old file or the new one, never half. A key already in the file is refused."""
     key = read_public_key(key_file)
     line = authorized_keys_line(trainee, key, program)
-    target = authorized_keys.resolve()
+    target = (authorized_keys or default_authorized_keys()).resolve()
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with FileLock(f"{target}.lock", timeout=_LOCK_TIMEOUT):
