@@ -61,6 +61,11 @@ _RESULTS_SECTION = "Results: history, certification, reports"
 CONFIG_FILE = EnvVar("TRAINER_CONFIG", "the config file to read", _CONFIG_SECTION)
 STORE = EnvVar("TRAINER_STORE", "the results folder (--store)", _RESULTS_SECTION)
 TRAINEE = EnvVar("TRAINER_TRAINEE", "who is training (--trainee)", _RESULTS_SECTION)
+HOSTED = EnvVar(
+    "TRAINER_HOSTED",
+    "hosted mode, set by the host for each trainee, never by hand",
+    "Terminal users: the same host over SSH",
+)
 ORG_KEY = EnvVar("TRAINER_ORG_KEY", "the organisation key that signs records", _CONFIG_SECTION)
 XAPI_HOMEPAGE = EnvVar("TRAINER_XAPI_HOMEPAGE", "the base of xAPI ids", _CONFIG_SECTION)
 JUDGE_FILE = EnvVar(
@@ -92,6 +97,7 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     CONFIG_FILE,
     STORE,
     TRAINEE,
+    HOSTED,
     ORG_KEY,
     XAPI_HOMEPAGE,
     JUDGE_FILE,
