@@ -242,9 +242,11 @@ class TerminalPage:
 
     @classmethod
     @contextmanager
-    def opened(cls, browser: Browser, url: str) -> Iterator[TerminalPage]:
+    def opened(cls, browser: Browser, url: str, *, terminal: bool = True) -> Iterator[TerminalPage]:
         """A fresh browser context (no shared cookies or downloads) on ``url``, closed at
-        the end of the block, which ends the app's websocket and so its process."""
+        the end of the block, which ends the app's websocket and so its process.
+        ``terminal=False`` for a page that must start no app (a refusal, "the host is
+        full"): it is loaded but not waited on for a terminal; read it with :meth:`text`."""
         origin = url.split("/", 3)[:3]
         prefix = "/".join(origin) + "/"
         context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)  # type: ignore[arg-type]
@@ -252,9 +254,12 @@ class TerminalPage:
             context.route(lambda address: not address.startswith(prefix), lambda r: r.abort())
             context.add_init_script(CAPTURE_TERMINAL)
             page = context.new_page()
-            terminal = cls(page)
-            terminal.open(url)
-            yield terminal
+            opened = cls(page)
+            if terminal:
+                opened.open(url)
+            else:
+                page.goto(url)
+            yield opened
         finally:
             context.close()
 
@@ -269,6 +274,14 @@ class TerminalPage:
                 "textual-serve's client stop assigning `this.terminal`?); the page says:\n"
                 + self.page.inner_text("body")
             ) from error
+
+    def text(self) -> str:
+        """The page's visible text outside any terminal (a refusal page's message)."""
+        return self.page.inner_text("body")
+
+    def has_terminal(self) -> bool:
+        """Whether the page made a terminal (an app page) at all."""
+        return bool(self.page.evaluate("() => !!window.__trainerTerminal"))
 
     def screen(self) -> str:
         """The text on the terminal's visible rows, one line per row, trailing blanks cut."""

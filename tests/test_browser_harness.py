@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from tests import browser as browser_harness
 from tests import deliver_app
 from tests.browser import (
     Served,
@@ -72,6 +73,14 @@ def test_keys_are_named_as_textual_names_them() -> None:
     assert playwright_key("h") == "h"
 
 
+def test_no_chromium_is_a_skip_that_says_how_to_get_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(browser_harness, "CHROMIUM_CANDIDATES", (tmp_path / "chromium",))
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"), launched():
+        pass
+
+
 def test_a_practice_call_in_the_browser(
     browser: Browser, trainer_served: Served, tmp_path: Path
 ) -> None:
@@ -123,7 +132,9 @@ def test_a_delivered_file_is_downloaded_by_the_browser(browser: Browser, tmp_pat
         terminal.wait_for("Delivered")
 
 
-def test_a_missing_text_fails_showing_the_screen(browser: Browser, tmp_path: Path) -> None:
+def test_a_missing_text_fails_showing_the_screen_and_a_page_without_an_app_is_read(
+    browser: Browser, tmp_path: Path
+) -> None:
     port = free_port()
     argv = textual_serve_argv(python_command("-m", "tests.deliver_app"), port)
     with (
@@ -133,5 +144,7 @@ def test_a_missing_text_fails_showing_the_screen(browser: Browser, tmp_path: Pat
         terminal.wait_for("Press d")
         with pytest.raises(AssertionError) as failure:
             terminal.wait_for("not on any screen", timeout=0.5)
+        with TerminalPage.opened(browser, f"{served.url}/no-such-page", terminal=False) as page:
+            assert "404" in page.text() and not page.has_terminal()
     assert "'not on any screen' did not appear within 0.5 s" in str(failure.value)
     assert "Press d to download the notes" in str(failure.value)
