@@ -13,7 +13,9 @@ from trainer.engine.session import Session
 from trainer.llm.settings import LlmSettings
 from trainer.sessions.backends import BackendFactory, make_backends
 from trainer.sessions.results import Results
+from trainer.store.errors import AttemptInProgress
 from trainer.store.recorder import StoreRecorder
+from trainer.store.repository import attempt_in_progress_message
 
 
 def backend_record(llm: LlmSettings, seed: int) -> dict[str, Any]:
@@ -33,7 +35,13 @@ def open_session(
 ) -> Session:
     """A session not yet started: on the offline backend, or on a model when ``llm``
     says so (the model code, and the openai SDK with it, is imported only then), or on
-    the front end's own ``backends``; recorded into ``results`` if given."""
+    the front end's own ``backends``; recorded into ``results`` if given.
+
+    A recorded certification attempt is refused (``AttemptInProgress``) while another
+    of the trainee's attempts is being played by a live process: said here, before a
+    buyer is set up, and checked again under the store's lock when the call starts."""
+    if mode == "certification" and results is not None:
+        refuse_second_attempt(results)
     if backends is not None:
         buyer, assessor = backends(setup, seed)
     else:
@@ -43,3 +51,12 @@ def open_session(
         described = backend_record(llm or LlmSettings("offline"), seed)
         recorder = StoreRecorder(results.store, results.ledger, results.trainee, described, seed)
     return Session(setup, buyer, assessor, recorder=recorder, mode=mode, clock=clock)
+
+
+def refuse_second_attempt(results: Results) -> None:
+    """One certification attempt at a time per trainee, hosted or not: a second live
+    attempt could probe the buyer for the first, and a rule a trainee could dodge by
+    opening a terminal beside the browser would be no rule."""
+    busy = results.store.attempt_in_progress(results.trainee)
+    if busy is not None:
+        raise AttemptInProgress(attempt_in_progress_message(results.trainee, busy))

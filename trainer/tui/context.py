@@ -103,7 +103,9 @@ class AppContext:
         from trainer.reports.session_export import export_session
 
         ledger = ledger_for(self.store, self.settings.org_key)
-        return export_session(self.store, ledger, stored, fmt, lambda: self.library)
+        return export_session(
+            self.store, ledger, stored, fmt, lambda: self.library, self.settings.hosted
+        )
 
     def resume_session(self, session_id: str) -> tuple[Session, list[str]]:
         """An interrupted session of this trainee, claimed and restored as ``trainer
