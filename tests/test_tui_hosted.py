@@ -2,7 +2,7 @@
 5): the trainee is who the host says, nothing to read but the call (no unearned fact in
 the debrief, a hint or an export; no host path on any screen), exports downloaded, only
 the trainee's own History, an idle timeout that leaves the call resumable, and one
-certification attempt in progress per trainee."""
+certification attempt in progress per trainee (hosted only; see the last test)."""
 
 from __future__ import annotations
 
@@ -435,7 +435,7 @@ async def test_the_store_refuses_the_second_attempt_under_its_lock(tmp_path: Pat
     live = os.getppid()
     await asyncio.to_thread(attempt_elsewhere, tmp_path / "store", "Ana", live)
     store = Store.open(tmp_path / "store")
-    results = Results(store, Ledger(store, None), "Ana")
+    results = Results(store, Ledger(store, None), "Ana", one_attempt_at_a_time=True)
     setup = open_library(None).resolve(SCENARIO)
     with pytest.raises(AttemptInProgress, match="one attempt at a time"):
         open_session(setup, "certification", 2**62 + 2, results=results)
@@ -445,7 +445,7 @@ async def test_the_store_refuses_the_second_attempt_under_its_lock(tmp_path: Pat
         await session.start()
     # another trainee, practice, and an attempt whose process is gone are not held up
     for trainee, mode in (("Bo", "certification"), ("Ana", "practice")):
-        other = Results(store, Ledger(store, None), trainee)
+        other = Results(store, Ledger(store, None), trainee, one_attempt_at_a_time=True)
         await open_session(setup, mode, 2**62 + 3, results=other).start()  # type: ignore[arg-type]
 
 
@@ -453,8 +453,26 @@ async def test_an_interrupted_attempt_does_not_block_a_new_one(tmp_path: Path) -
     await asyncio.to_thread(attempt_elsewhere, tmp_path / "store", "Ana", DEAD_PID)
     store = Store.open(tmp_path / "store")
     assert store.attempt_in_progress("Ana") is None
-    results = Results(store, Ledger(store, None), "Ana")
+    results = Results(store, Ledger(store, None), "Ana", one_attempt_at_a_time=True)
     setup = open_library(None).resolve(SCENARIO)
     session = open_session(setup, "certification", 2**62 + 4, results=results)
     await session.start()
     assert session.recorder.header["attempt"] == 2  # type: ignore[attr-defined]
+
+
+async def test_on_a_trainees_own_machine_two_attempts_may_run_at_once(tmp_path: Path) -> None:
+    """Not hosted, the rule does not apply: the attempt limit, counted under the lock,
+    is what holds processes racing on a shared store (tests/test_store_durability.py)."""
+    live = os.getppid()
+    await asyncio.to_thread(attempt_elsewhere, tmp_path / "store", "Ana", live)
+    store = Store.open(tmp_path / "store")
+    results = Results(store, Ledger(store, None), "Ana")
+    setup = open_library(None).resolve(SCENARIO)
+    session = open_session(setup, "certification", 2**62 + 5, results=results)
+    await session.start()
+    assert session.recorder.header["attempt"] == 2  # type: ignore[attr-defined]
+    app = TrainerApp(context(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("c", "enter", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen) and app.screen.mode == "certification"

@@ -294,11 +294,16 @@ class Store:
     # ---------------------------------------------------------------- sessions: writing
 
     def begin_session(
-        self, new: NewSession | Record, max_attempts: int | None = None
+        self,
+        new: NewSession | Record,
+        max_attempts: int | None = None,
+        one_at_a_time: bool = False,
     ) -> SessionHeader:
         """Store a new session's header and its summary. In certification mode, check and
         count the attempt under the same lock, so two processes cannot both take the last
-        attempt. Returns the header as stored (with ``attempt`` set)."""
+        attempt; ``one_at_a_time`` (hosted), refuse it while another of the trainee's
+        attempts is being played by a live process. Returns the header as stored (with
+        ``attempt`` set)."""
         trainee = str(new["trainee"])
         slug = trainee_slug(trainee)
         given = cast(Mapping[str, Any], new)
@@ -317,7 +322,7 @@ class Store:
             remove_stale_temp_files(self.layout.trainee_dir(slug))
             summaries = self._summaries_locked(slug, trainee)
             if header["mode"] == "certification":
-                busy = self._attempt_in_progress(slug, summaries)
+                busy = self._attempt_in_progress(slug, summaries) if one_at_a_time else None
                 if busy is not None:
                     raise AttemptInProgress(attempt_in_progress_message(trainee, busy))
                 used = attempts_used(summaries, str(header["scenario"]))

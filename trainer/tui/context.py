@@ -94,7 +94,8 @@ class AppContext:
 
     def results(self) -> Results:
         """Where this trainee's sessions are recorded."""
-        return Results(self.store, ledger_for(self.store, self.settings.org_key), self.trainee)
+        ledger = ledger_for(self.store, self.settings.org_key)
+        return Results(self.store, ledger, self.trainee, self.settings.hosted)
 
     def export(self, stored: StoredSession, fmt: ExportFormat) -> SessionExport:
         """A stored session as ``trainer export`` writes it (the ledger's word on a

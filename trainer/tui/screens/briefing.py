@@ -136,6 +136,8 @@ class BriefingScreen(Screen[None]):
         """Why no attempt can start now: another of this trainee's attempts is being
         played in another window or terminal (one at a time)."""
         context = app_context(self.app)
+        if not context.settings.hosted:
+            return None
         try:
             busy = context.store.attempt_in_progress(context.trainee)
         except StoreError:
