@@ -78,6 +78,7 @@ USER_FACING: dict[type[TrainerError], int] = {
     store_errors.StoreBusy: 1,
     store_errors.NewerStore: 1,
     store_errors.AttemptsUsed: 1,
+    store_errors.AttemptInProgress: 1,
     store_errors.SessionBusy: 1,
     store_errors.LedgerDamaged: 1,
     SessionNotFound: 1,

@@ -14,6 +14,7 @@ Update the baselines after an intended change with
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -228,6 +229,32 @@ def test_settings(app: TrainerApp, snap_compare: SnapCompare, size: tuple[int, i
         await pilot.pause()
         await press(pilot, "s")
         assert isinstance(pilot.app.screen, SettingsScreen)
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_settings_hosted(app: TrainerApp, snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    """Hosted (``trainer host``): the name read-only, no path of the host's."""
+    app.context.settings = replace(app.context.settings, hosted=True)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        await press(pilot, "s")
+        assert isinstance(pilot.app.screen, SettingsScreen)
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_debrief_hosted(app: TrainerApp, snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    """Hosted: the missed facts as a count and their hints, never their words."""
+    app.context.settings = replace(app.context.settings, hosted=True)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await practice_and_end(pilot)
         await steady(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

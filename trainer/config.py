@@ -32,6 +32,7 @@ from trainer.urls import UrlProblem, check_url
 
 APP_NAME = "trainer"
 DEFAULT_XAPI_HOME = "https://trainer.invalid"
+DEFAULT_IDLE_MINUTES = 20.0
 
 
 class ConfigError(InputError, ValueError):
@@ -57,15 +58,11 @@ class EnvVar:
 _CONFIG_SECTION = "The config file"
 _MODEL_SECTION = "A buyer played by a language model"
 _RESULTS_SECTION = "Results: history, certification, reports"
+_HOSTED_SECTION = "Hosted mode"
 
 CONFIG_FILE = EnvVar("TRAINER_CONFIG", "the config file to read", _CONFIG_SECTION)
 STORE = EnvVar("TRAINER_STORE", "the results folder (--store)", _RESULTS_SECTION)
 TRAINEE = EnvVar("TRAINER_TRAINEE", "who is training (--trainee)", _RESULTS_SECTION)
-HOSTED = EnvVar(
-    "TRAINER_HOSTED",
-    "hosted mode, set by the host for each trainee, never by hand",
-    "Terminal users: the same host over SSH",
-)
 ORG_KEY = EnvVar("TRAINER_ORG_KEY", "the organisation key that signs records", _CONFIG_SECTION)
 XAPI_HOMEPAGE = EnvVar("TRAINER_XAPI_HOMEPAGE", "the base of xAPI ids", _CONFIG_SECTION)
 JUDGE_FILE = EnvVar(
@@ -92,12 +89,21 @@ OPENAI_API_KEY = EnvVar(
     "OPENAI_API_KEY", "the model endpoint's API key (read from here only)", _MODEL_SECTION
 )
 OPENAI_BASE_URL = EnvVar("OPENAI_BASE_URL", "the model endpoint (--base-url)", _MODEL_SECTION)
+HOSTED = EnvVar(
+    "TRAINER_HOSTED",
+    "1 when trainer host runs the app for a trainee (not set by hand)",
+    _HOSTED_SECTION,
+)
+IDLE_MINUTES = EnvVar(
+    "TRAINER_IDLE_MINUTES",
+    "minutes without a key or click before a hosted session ends (default 20)",
+    _HOSTED_SECTION,
+)
 
 ENVIRONMENT: tuple[EnvVar, ...] = (
     CONFIG_FILE,
     STORE,
     TRAINEE,
-    HOSTED,
     ORG_KEY,
     XAPI_HOMEPAGE,
     JUDGE_FILE,
@@ -110,6 +116,8 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     LRS_PASSWORD,
     OPENAI_API_KEY,
     OPENAI_BASE_URL,
+    HOSTED,
+    IDLE_MINUTES,
 )
 """Every environment variable the product reads. (The OpenAI SDK may read more of its own,
 such as an organisation id; the trainer never does.)"""
@@ -257,6 +265,30 @@ class Settings:
     org_key: bytes | None
     xapi_homepage: str
     exports: Path = field(default_factory=default_exports)
+    hosted: bool = False
+    """Run by ``trainer host`` for one trainee in a browser: the trainee is who the host
+    says, hidden facts never shown unearned, exports downloaded, not saved on the host."""
+    idle_minutes: float = DEFAULT_IDLE_MINUTES
+    """A hosted session with no key or mouse event for this long ends (its turns kept)."""
+
+
+def hosted_settings() -> tuple[bool, float]:
+    """Whether the app runs hosted and its idle timeout, from the environment ``trainer
+    host`` sets for each app process; a timeout that is not a positive number is a
+    ``ConfigError`` naming the variable."""
+    hosted = (HOSTED.get() or "").strip() not in ("", "0")
+    raw = (IDLE_MINUTES.get() or "").strip()
+    if not raw:
+        return hosted, DEFAULT_IDLE_MINUTES
+    try:
+        minutes = float(raw)
+    except ValueError:
+        minutes = -1.0
+    if not 0 < minutes < float("inf"):
+        raise ConfigError(
+            f"{IDLE_MINUTES.name}: {raw!r} is not a number of minutes above 0, like 20"
+        )
+    return hosted, minutes
 
 
 def login_name() -> str:
@@ -272,9 +304,15 @@ def resolve_settings(
     """Flags (the arguments) over environment over the config file over defaults."""
     sources = sources or Sources.read()
     file = sources.file
+    hosted, idle_minutes = hosted_settings()
+    if hosted and not (TRAINEE.get() or "").strip():
+        # hosted, the trainee is who the host says: never a config file's or a login name
+        raise ConfigError(
+            f"{HOSTED.name} is set but {TRAINEE.name} is not: start it with trainer host"
+        )
     store_value = store or STORE.get() or file.store
     trainee_value, source = first_set(
-        ("--trainee", trainee),
+        ("--trainee", None if hosted else trainee),
         (TRAINEE.name, TRAINEE.get()),
         (f"trainee in {sources.path}", file.trainee),
         ("your login name", login_name()),
@@ -298,6 +336,8 @@ def resolve_settings(
         trainee=(trainee_value or "").strip(),
         org_key=key_value.encode("utf-8") if key_value else None,
         xapi_homepage=homepage.rstrip("/"),
+        hosted=hosted,
+        idle_minutes=idle_minutes,
     )
 
 

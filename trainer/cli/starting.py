@@ -37,7 +37,7 @@ def recorded_into(args: argparse.Namespace) -> Results | None:
         raise UserError("the trainee name is empty; pass --trainee NAME", 2)
     store, ledger = open_store(settings)
     print_notices(store)
-    return Results(store, ledger, settings.trainee)
+    return Results(store, ledger, settings.trainee, settings.hosted)
 
 
 def run_new(args: argparse.Namespace) -> int:

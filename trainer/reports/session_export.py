@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from trainer.content.library import Library
 from trainer.engine.ports import ENDINGS
+from trainer.engine.unearned import Unearned
 from trainer.store.ledger import Ledger
 from trainer.store.records import SessionHeader
 from trainer.store.repository import Store, StoredSession
@@ -99,10 +100,54 @@ def _apply(document: dict[str, Any], confirmation: Confirmation) -> None:
 
 
 def session_json(
-    stored: StoredSession, status: str | None = None, confirmation: Confirmation | None = None
+    stored: StoredSession,
+    status: str | None = None,
+    confirmation: Confirmation | None = None,
+    unearned: Unearned | None = None,
 ) -> str:
     document = session_document(stored, status, confirmation)
+    if unearned is not None:
+        document = withheld(document, unearned)
     return json_text(document)
+
+
+def earned_ids(stored: StoredSession) -> set[str]:
+    """Every fact the buyer said in the session, on its main line or a branch the
+    trainee later abandoned (they heard it all the same)."""
+    earned: set[str] = set()
+    for turn in stored.engine_records(stored.turns):
+        earned.update(str(fact) for fact in turn.get("disclosed_now") or ())
+    return earned
+
+
+def unearned_of(library: Library, stored: StoredSession) -> Unearned:
+    """The facts of the session's persona the trainee did not earn, as far as the
+    content still loads, and the words of every unmet fact objective the record holds
+    (so a page about a persona since deleted still names none)."""
+    loaded = library.personas.get(str(stored.header.get("persona")))
+    earned = earned_ids(stored)
+    outcome = stored.header.get("outcome")
+    labels: list[str] = []
+    objectives = outcome.get("objectives") if isinstance(outcome, Mapping) else None
+    for objective in objectives if isinstance(objectives, list) else ():
+        if (
+            isinstance(objective, Mapping)
+            and objective.get("kind") == "fact"
+            and not objective.get("met")
+            and isinstance(objective.get("label"), str)
+        ):
+            labels.append(str(objective["label"]))
+    if loaded is None:
+        return Unearned((), tuple(labels))
+    found = Unearned.of(loaded.persona, earned)
+    return Unearned(found.facts, tuple(labels))
+
+
+def withheld(document: dict[str, Any], unearned: Unearned) -> dict[str, Any]:
+    """The document with no unearned fact's words in any of its strings."""
+    value = unearned.withhold_value(document)
+    assert isinstance(value, dict)
+    return value
 
 
 def _quote(text: str) -> str:
@@ -143,11 +188,17 @@ def session_markdown(
     buyer_name: str | None = None,
     confirmation: Confirmation | None = None,
     criteria: dict[str, str] | None = None,
+    unearned: Unearned | None = None,
 ) -> str:
     """``facts`` maps hidden-fact ids to their text, ``criteria`` the rubric's criterion
     ids to their names, and ``buyer_name`` names the persona, when the content still
-    loads; ids stand in otherwise (a page about a deleted scenario still says something)."""
+    loads; ids stand in otherwise (a page about a deleted scenario still says something).
+    ``unearned`` (hosted) names the facts the trainee did not earn: the page gives their
+    hints, never their words."""
     doc = session_document(stored, status, confirmation)
+    if unearned is not None:
+        doc = withheld(doc, unearned)
+        facts = {**(facts or {}), **unearned.words()}
     facts = {key: _md(text) for key, text in (facts or {}).items()}
     names = {key: _md(name) for key, name in (criteria or {}).items()}
     buyer = _md(buyer_name or doc.get("persona") or "buyer")
@@ -252,19 +303,21 @@ def export_session(
     stored: StoredSession,
     fmt: ExportFormat,
     library: Callable[[], Library],
+    hosted: bool = False,
 ) -> SessionExport:
     """The one way a session is exported, for ``trainer export``, the debrief and History
     alike: its live status, what the ledger says of a certification, and (for Markdown)
-    the content's words. ``library`` is called only for Markdown, so a JSON export opens
-    no content."""
+    the content's words. ``library`` is called only for Markdown (or ``hosted``), so a
+    JSON export opens no content. ``hosted``: no fact the trainee did not earn is in it."""
     status = store.live_status(stored.header)
     folder = stored.path.parent.parent.name
     confirmation = read_ledger(store, ledger).confirm_header(folder, stored.header)
+    unearned = unearned_of(library(), stored) if hosted else None
     if fmt == "json":
-        body = session_json(stored, status, confirmation)
+        body = session_json(stored, status, confirmation, unearned)
     else:
         buyer, facts, criteria = content_words(library(), stored.header)
-        body = session_markdown(stored, facts, status, buyer, confirmation, criteria)
+        body = session_markdown(stored, facts, status, buyer, confirmation, criteria, unearned)
     scenario = printable(str(stored.header.get("scenario") or "session"))
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in scenario).strip(".")
     suffix = "json" if fmt == "json" else "md"

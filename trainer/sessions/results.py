@@ -18,6 +18,9 @@ class Results:
     store: Store
     ledger: Ledger
     trainee: str
+    one_attempt_at_a_time: bool = False
+    """Refuse a certification attempt while another of the trainee's is being played
+    by a live process: set when the trainer runs for a host (``Settings.hosted``)."""
 
 
 def ledger_for(store: Store, org_key: bytes | None) -> Ledger:

@@ -26,6 +26,11 @@ class AttemptsUsed(StoreError):
     """The trainee has used every certification attempt the scenario allows."""
 
 
+class AttemptInProgress(StoreError):
+    """The trainee already has a certification attempt being played by another live
+    process (another browser, another terminal): one attempt at a time."""
+
+
 class SessionNotFound(StoreError):
     """No stored session matches the id (or the prefix) given, or several do.
 

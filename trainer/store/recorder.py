@@ -111,6 +111,8 @@ class StoreRecorder:
     seed: int | None = None
     header: SessionHeader = field(default_factory=lambda: cast(SessionHeader, {}))
     certification: AttemptResult | None = None
+    one_attempt_at_a_time: bool = False
+    """Hosted: the store refuses an attempt while another of the trainee's is live."""
 
     async def session_started(self, session: Session) -> None:
         setup = session.setup
@@ -139,7 +141,9 @@ class StoreRecorder:
                 await asyncio.to_thread(self.ledger.prepare)
             except StoreError as exc:
                 raise StoreError(f"{str(exc).rstrip('.')}; no attempt was started") from None
-        self.header = await asyncio.to_thread(self.store.begin_session, header, limit)
+        self.header = await asyncio.to_thread(
+            self.store.begin_session, header, limit, self.one_attempt_at_a_time
+        )
 
     def resume(self, header: SessionHeader | Record) -> None:
         """Attach to a stored session being continued (its header is already stored):

@@ -12,7 +12,7 @@ import json
 import os
 import socket
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +26,7 @@ from trainer.config import STORE
 from trainer.engine.attempts import attempts_used
 from trainer.store.atomic import UnreadableFile, read_json_file, write_json_atomically
 from trainer.store.errors import (
+    AttemptInProgress,
     AttemptsUsed,
     NewerStore,
     NoStore,
@@ -293,11 +294,16 @@ class Store:
     # ---------------------------------------------------------------- sessions: writing
 
     def begin_session(
-        self, new: NewSession | Record, max_attempts: int | None = None
+        self,
+        new: NewSession | Record,
+        max_attempts: int | None = None,
+        one_at_a_time: bool = False,
     ) -> SessionHeader:
         """Store a new session's header and its summary. In certification mode, check and
         count the attempt under the same lock, so two processes cannot both take the last
-        attempt. Returns the header as stored (with ``attempt`` set)."""
+        attempt; ``one_at_a_time`` (hosted), refuse it while another of the trainee's
+        attempts is being played by a live process. Returns the header as stored (with
+        ``attempt`` set)."""
         trainee = str(new["trainee"])
         slug = trainee_slug(trainee)
         given = cast(Mapping[str, Any], new)
@@ -316,6 +322,9 @@ class Store:
             remove_stale_temp_files(self.layout.trainee_dir(slug))
             summaries = self._summaries_locked(slug, trainee)
             if header["mode"] == "certification":
+                busy = self._attempt_in_progress(slug, summaries) if one_at_a_time else None
+                if busy is not None:
+                    raise AttemptInProgress(attempt_in_progress_message(trainee, busy))
                 used = attempts_used(summaries, str(header["scenario"]))
                 if max_attempts is not None and used >= max_attempts:
                     raise AttemptsUsed(
@@ -336,6 +345,34 @@ class Store:
 
             self._with_db(self.layout.index(slug), write_summary)
         return header
+
+    def attempt_in_progress(self, trainee: str) -> SessionHeader | None:
+        """The trainee's certification attempt that another live process is playing now
+        (another browser or terminal), if any. Read without the lock, to say so before a
+        call is set up; ``begin_session`` checks again under it."""
+        slug = trainee_slug(trainee)
+        return self._attempt_in_progress(slug, self.sessions(trainee))
+
+    def _attempt_in_progress(
+        self, slug: str, summaries: Sequence[Mapping[str, object]]
+    ) -> SessionHeader | None:
+        """Of the open certification attempts in ``summaries``, the first owned by
+        another live process, by its header: resuming claims a session in its header, so
+        the index's owner may be an earlier process's."""
+        for summary in summaries:
+            if summary.get("mode") != "certification" or summary.get("status") not in (
+                "open",
+                "in progress",
+                "interrupted",
+            ):
+                continue
+            try:
+                header = self.load_header(self.layout.session(slug, str(summary.get("id"))))
+            except StoreError:
+                continue  # a file that will not read is not a call anyone is playing
+            if header.get("status") == "open" and self.owned_elsewhere(dict(header)):
+                return header
+        return None
 
     def append_turn(self, trainee: str, session_id: str, record: Record) -> None:
         """Persist one committed turn (fsynced before this returns)."""
@@ -684,6 +721,17 @@ class Store:
 
 _HEADER_START = b'{"session":'
 _DECODER = json.JSONDecoder()
+
+
+def attempt_in_progress_message(trainee: str, header: Mapping[str, object]) -> str:
+    """Why another attempt cannot start, naming the one in progress."""
+    started = str(header.get("started_at") or "")[:16].replace("T", " ")
+    return (
+        f"{trainee} already has a certification attempt in progress: "
+        f"{header.get('title') or header.get('scenario')}, started {started} UTC "
+        f"(session {str(header.get('id'))[:8]}), in another window or terminal. Finish it "
+        "there, or close that window and resume it from History; one attempt at a time"
+    )
 
 
 def summary_of(header: SessionHeader | Mapping[str, Any]) -> SummaryRecord:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from trainer.engine.ports import Mode
+from trainer.errors import StoreError
 from trainer.llm.settings import LlmSettings
 from trainer.text import printable
 from trainer.tui.context import AppContext, app_context
@@ -74,6 +75,11 @@ def _start(app: App[object], scenario_id: str, mode: Mode) -> None:
     app.post_message(OpenBriefing(app_context(app).library.resolve(scenario_id), mode))
 
 
+IDLE_CHECK_SECONDS = 15.0
+"""How often a hosted app looks at how long it has been idle."""
+IDLE_MESSAGE = "Ended after a long time without a key or a click; your turns are saved."
+
+
 class TrainerApp(App[None]):
     CSS_PATH = "trainer.tcss"
     TITLE = "Trainer"
@@ -87,9 +93,33 @@ class TrainerApp(App[None]):
     def __init__(self, context: AppContext | None = None) -> None:
         super().__init__()
         self.context = context or AppContext.from_environment()
+        self.last_input = self.context.clock()
+        """When the trainee last pressed a key or used the mouse (the context's clock)."""
 
     def on_mount(self) -> None:
         self.push_screen(LibraryScreen())
+        if self.context.settings.hosted:
+            self.set_interval(IDLE_CHECK_SECONDS, self.end_if_idle)
+
+    # ---------------------------------------------------------------- idle timeout
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key and mouse event reaches the app first: each one is the trainee
+        still there."""
+        if isinstance(event, events.Key | events.MouseEvent):
+            self.last_input = self.context.clock()
+        await super().on_event(event)
+
+    def end_if_idle(self) -> bool:
+        """Hosted, a session nobody has touched for ``idle_minutes`` ends, so a tab left
+        open does not hold one of the host's places. Nothing is lost: every committed
+        turn is already on disk, and the call is left open, as a closed terminal leaves
+        it, for History to resume (a certification attempt counts, as it would)."""
+        idle = self.context.clock() - self.last_input
+        if idle < self.context.settings.idle_minutes * 60:
+            return False
+        self.exit(message=IDLE_MESSAGE)
+        return True
 
     # ---------------------------------------------------------------- navigation
 
@@ -99,7 +129,11 @@ class TrainerApp(App[None]):
 
     @on(StartCall)
     def start_call(self, message: StartCall) -> None:
-        call = ConversationScreen(message.setup, message.mode, message.resumed, message.notes)
+        try:
+            call = ConversationScreen(message.setup, message.mode, message.resumed, message.notes)
+        except StoreError as exc:  # another attempt in progress, a store that cannot open
+            self.notify(printable(str(exc)), title="Not started", severity="error", timeout=12)
+            return
         self._show(call, message.replace)
 
     @on(OpenDebrief)

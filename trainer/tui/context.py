@@ -94,7 +94,8 @@ class AppContext:
 
     def results(self) -> Results:
         """Where this trainee's sessions are recorded."""
-        return Results(self.store, ledger_for(self.store, self.settings.org_key), self.trainee)
+        ledger = ledger_for(self.store, self.settings.org_key)
+        return Results(self.store, ledger, self.trainee, self.settings.hosted)
 
     def export(self, stored: StoredSession, fmt: ExportFormat) -> SessionExport:
         """A stored session as ``trainer export`` writes it (the ledger's word on a
@@ -103,7 +104,9 @@ class AppContext:
         from trainer.reports.session_export import export_session
 
         ledger = ledger_for(self.store, self.settings.org_key)
-        return export_session(self.store, ledger, stored, fmt, lambda: self.library)
+        return export_session(
+            self.store, ledger, stored, fmt, lambda: self.library, self.settings.hosted
+        )
 
     def resume_session(self, session_id: str) -> tuple[Session, list[str]]:
         """An interrupted session of this trainee, claimed and restored as ``trainer

@@ -16,6 +16,7 @@ from trainer.engine.attempts import WHAT_COUNTS, Attempts, attempts_used
 from trainer.engine.certification import min_turns, next_step_required
 from trainer.engine.ports import Mode
 from trainer.store.errors import StoreError
+from trainer.store.repository import attempt_in_progress_message
 from trainer.text import printable
 from trainer.tui.context import app_context
 from trainer.tui.navigation import StartCall
@@ -119,6 +120,10 @@ class BriefingScreen(Screen[None]):
         if not attempts.left:
             self.notify(attempts.none_left(), severity="error", timeout=8)
             return
+        busy = self.attempt_elsewhere()
+        if busy is not None:
+            self.notify(printable(busy), title="Not started", severity="error", timeout=12)
+            return
         question = ConfirmScreen(
             f"Start certification {attempts.heading().lower()}?",
             f"{WHAT_COUNTS} No feedback, hints or rewinds until the call ends.",
@@ -126,6 +131,18 @@ class BriefingScreen(Screen[None]):
             no="Not yet",
         )
         self.app.push_screen(question, self.answered)
+
+    def attempt_elsewhere(self) -> str | None:
+        """Why no attempt can start now: another of this trainee's attempts is being
+        played in another window or terminal (one at a time)."""
+        context = app_context(self.app)
+        if not context.settings.hosted:
+            return None
+        try:
+            busy = context.store.attempt_in_progress(context.trainee)
+        except StoreError:
+            return None  # the store's own refusal comes when the call starts
+        return None if busy is None else attempt_in_progress_message(context.trainee, busy)
 
     def answered(self, start: bool | None) -> None:
         if start:

@@ -38,6 +38,7 @@ from trainer.engine.session import (
     Turn,
     TurnCommitted,
 )
+from trainer.errors import StoreError
 from trainer.sessions.backends import close_backends
 from trainer.sessions.recording import recording
 from trainer.text import printable
@@ -201,7 +202,14 @@ class ConversationScreen(Screen[None]):
         self.title = self.setup.scenario.title
         self.sub_title = "certification" if not self.practice else "practice"
         resumed = bool(self.session.opening)
-        opening = self.session.opening if resumed else await self.session.start()
+        try:
+            opening = self.session.opening if resumed else await self.session.start()
+        except StoreError as exc:
+            # the store would not begin the session (another attempt started meanwhile in
+            # another window, a ledger that cannot take a record): no call, no attempt
+            self.app.notify(printable(str(exc)), title="Not started", severity="error", timeout=12)
+            self.app.pop_screen()
+            return
         transcript = self.query_one(Transcript)
         if not self.practice:
             transcript.note(

@@ -17,11 +17,12 @@ from trainer.engine.highlights import best_turn, weakest_turn
 from trainer.engine.ports import ENDINGS
 from trainer.engine.score_words import score_parts
 from trainer.engine.session import Session
+from trainer.engine.unearned import Unearned, stand_in
 from trainer.sessions.recording import certification_of
 from trainer.text import criterion_average, printable
 from trainer.tui.causes import why
 from trainer.tui.context import app_context
-from trainer.tui.exports import save_export
+from trainer.tui.exports import deliver_export
 from trainer.tui.navigation import OpenBriefing, StartCall
 from trainer.tui.widgets.chart import chart, side_by_side
 from trainer.words import plural
@@ -30,11 +31,20 @@ if TYPE_CHECKING:
     from trainer.reports.session_export import ExportFormat
 
 
-def score_text(session: Session) -> Text:
+def unearned(session: Session) -> Unearned:
+    """The facts this call did not earn: what a hosted debrief never names."""
+    return Unearned(session.missed_facts)
+
+
+def score_text(session: Session, hosted: bool = False) -> Text:
+    """The score and its working; ``hosted``, an objective not met names no fact."""
     breakdown = session.score()
+    lines = score_parts(breakdown)
+    if hosted:
+        lines = unearned(session).withhold_all(lines)
     text = Text()
     text.append(f"Session score {breakdown.score}/100", style="bold")
-    for line in score_parts(breakdown):
+    for line in lines:
         text.append("\n" + printable(line))
     text.append(
         f"\n{ENDINGS[session.ended_by].capitalize()} after {plural(len(session.turns), 'turn')}."
@@ -77,7 +87,9 @@ def turns_text(session: Session) -> Text:
     return text
 
 
-def missed_text(session: Session) -> Text:
+def missed_text(session: Session, hosted: bool = False) -> Text:
+    """How many facts the call learned, and each one missed with its hint; ``hosted``,
+    a missed fact is its hint only (the content, and so the fact, stays on the host)."""
     missed = session.missed_facts
     text = Text(
         f"Facts you learned: {len(session.earned_facts)} of "
@@ -85,6 +97,9 @@ def missed_text(session: Session) -> Text:
         style="bold",
     )
     for fact in missed:
+        if hosted:
+            text.append(f"• missed: {printable(stand_in(fact))}\n")
+            continue
         text.append(f"• missed: {fact.fact}")
         if fact.hint:
             text.append(f" ({fact.hint})", style="dim")
@@ -133,21 +148,25 @@ class DebriefScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         session = self.session
         certification = certification_of(session)
+        hosted = app_context(self.app).settings.hosted
         yield Header()
         with VerticalScroll(id="debrief"):
-            yield Static(score_text(session), id="score")
+            yield Static(score_text(session, hosted), id="score")
             if certification is not None:
                 verdict = "PASSED" if certification.passed else "NOT PASSED"
+                reasons = list(certification.reasons)
+                if hosted:
+                    reasons = unearned(session).withhold_all(reasons)
                 text = Text()
                 text.append(f"Certification: {verdict}", style="bold")
-                for reason in certification.reasons:
-                    text.append(f"\n  - {reason}")
+                for reason in reasons:
+                    text.append(f"\n  - {printable(reason)}")
                 yield Static(text, id="certification")
             yield Static(criteria_table(session), id="criteria")
             if len(session.turns) > 1:
                 yield Static(state_charts(session), id="charts")
             yield Static(turns_text(session), id="best-worst")
-            yield Static(missed_text(session), id="missed")
+            yield Static(missed_text(session, hosted), id="missed")
             if session.mode == "certification" and session.turns:
                 yield Static(turn_by_turn(session), id="turn-by-turn")
         yield Footer()
@@ -169,8 +188,8 @@ class DebriefScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_export(self, fmt: ExportFormat) -> None:
-        """The session as ``trainer export`` writes it, into the exports folder."""
+        """The session as ``trainer export`` writes it, into the exports folder (hosted,
+        to the browser as a download)."""
         context = app_context(self.app)
         stored = context.store.find_session(self.session.id, context.trainee)
-        export = context.export(stored, fmt)
-        save_export(self, context.settings.exports, export.name, export.body)
+        deliver_export(self, context, context.export(stored, fmt))

@@ -19,7 +19,7 @@ from trainer.store.restore import stored_turns
 from trainer.store.signed import ShownSummary
 from trainer.text import one_line, printable
 from trainer.tui.context import app_context
-from trainer.tui.exports import save_export
+from trainer.tui.exports import deliver_export
 from trainer.tui.navigation import StartCall
 from trainer.tui.widgets.chart import chart
 from trainer.tui.widgets.turns import YOU, exchange_text, verdict_words
@@ -68,10 +68,10 @@ class TranscriptScreen(Screen[None]):
         self.stored = stored
 
     def action_export(self, fmt: ExportFormat) -> None:
-        """The session as ``trainer export`` writes it, into the exports folder."""
+        """The session as ``trainer export`` writes it, into the exports folder (hosted,
+        to the browser as a download)."""
         context = app_context(self.app)
-        export = context.export(self.stored, fmt)
-        save_export(self, context.settings.exports, export.name, export.body)
+        deliver_export(self, context, context.export(self.stored, fmt))
 
     def compose(self) -> ComposeResult:
         library = app_context(self.app).library

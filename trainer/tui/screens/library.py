@@ -110,7 +110,14 @@ class LibraryScreen(Screen[None]):
             )
         problems = context.library.problems
         text = Text()
-        if problems:
+        if problems and context.settings.hosted:
+            # the content's files are the host's: a trainee is not shown their paths
+            text.append(
+                f"{len(problems)} file(s) could not be loaded; "
+                "the host's manager can see which with trainer validate.",
+                style="bold red",
+            )
+        elif problems:
             text.append(f"{len(problems)} file(s) could not be loaded:\n", style="bold red")
             for problem in problems:
                 text.append(f"{problem}\n")

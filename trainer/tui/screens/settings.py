@@ -1,5 +1,9 @@
 """Who is training, where results go, which backend plays the buyer, and a check of the
-endpoint (the same checks as ``trainer doctor``)."""
+endpoint (the same checks as ``trainer doctor``).
+
+Hosted (``trainer host``), the trainee is who the host's link says: the name is shown,
+not offered for change, and nothing of the host is shown (no store, exports or config
+path, no endpoint, no endpoint check)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from trainer.config import OPENAI_BASE_URL, STORE, TRAINEE, config_path
-from trainer.text import name_problem
+from trainer.text import name_problem, printable
 from trainer.tui.context import app_context
 
 
@@ -24,23 +28,35 @@ class SettingsScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
+    @property
+    def hosted(self) -> bool:
+        return app_context(self.app).settings.hosted
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="settings"):
-            yield Static(Text("Trainee name (Enter to use it for this run)", style="bold"))
-            yield Input(id="trainee")
+            if not self.hosted:
+                yield Static(Text("Trainee name (Enter to use it for this run)", style="bold"))
+                yield Input(id="trainee")
             yield Static(id="current")
             yield Static(id="checks")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Settings"
-        box = self.query_one(Input)
-        box.value = app_context(self.app).trainee
-        box.focus()
+        if not self.hosted:
+            box = self.query_one(Input)
+            box.value = app_context(self.app).trainee
+            box.focus()
         self.show_current()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hosted, the endpoint is the host's business: no check from a browser."""
+        return not (action == "check" and self.hosted)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.hosted:  # no box is shown; a name is never taken from the browser
+            return
         name = event.value.strip()
         problem = name_problem(name)
         if problem is not None:
@@ -56,6 +72,9 @@ class SettingsScreen(Screen[None]):
     def show_current(self) -> None:
         context = app_context(self.app)
         llm = context.llm.describe()
+        if context.settings.hosted:
+            self.query_one("#current", Static).update(hosted_text(context.trainee, llm))
+            return
         text = Text()
         for label, value in (
             ("Trainee", context.trainee),
@@ -78,6 +97,8 @@ class SettingsScreen(Screen[None]):
 
     def action_check(self) -> None:
         context = app_context(self.app)
+        if context.settings.hosted:
+            return
         if context.llm.backend == "offline":
             self.query_one("#checks", Static).update(Text("The offline buyer needs no endpoint."))
             return
@@ -96,3 +117,22 @@ class SettingsScreen(Screen[None]):
             if check.fix:
                 text.append(f"     fix: {check.fix}\n", style="yellow")
         self.query_one("#checks", Static).update(text)
+
+
+def hosted_text(trainee: str, llm: dict[str, object]) -> Text:
+    """What a hosted trainee may see of the settings: who they train as (their link says,
+    so it cannot change here), who plays the buyer, and where exports go."""
+    text = Text()
+    for label, value in (
+        ("Trainee", trainee),
+        ("Backend", f"{llm['buyer']} buyer, {llm['assessor']} assessment"),
+        ("Exports", "downloaded by your browser"),
+    ):
+        text.append(f"{label:<14}", style="bold")
+        text.append(f"{printable(value)}\n")
+    text.append(
+        "\nYou are training as the person your link was made for; the name cannot be "
+        "changed here. Ask whoever gave you the link if it is not you.",
+        style="dim",
+    )
+    return text
