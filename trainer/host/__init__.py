@@ -1,0 +1,7 @@
+"""The team host: the Textual app served in the browser, one process per trainee's session.
+
+A front end beside ``trainer.tui``, not on top of it: it starts the app as a process
+(``python -m trainer.tui``) and never imports it. ``invites`` (links and their hashed
+tokens) needs nothing beyond the standard library and the store's file helpers, so
+``trainer host invite`` works without the ``host`` extra; ``server`` needs textual-serve.
+"""
