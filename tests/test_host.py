@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import json
 import logging
 import re
+import signal
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,7 +25,6 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-import trainer.host.invites as invites_module
 from tests.cli_helpers import run
 from trainer.config import STORE, TRAINEE
 from trainer.host.invites import InviteError, Invites, host_folder
@@ -55,13 +57,13 @@ def test_tokens_are_compared_in_constant_time(
     first = invites.invite("Ana")
     invites.invite("Ben")
     calls: list[tuple[str, str]] = []
-    real = invites_module.hmac.compare_digest
+    real = hmac.compare_digest
 
     def spy(a: str, b: str) -> bool:
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(invites_module.hmac, "compare_digest", spy)
+    monkeypatch.setattr(hmac, "compare_digest", spy)
     assert invites.trainee_for(first.token) == "Ana"
     # every stored hash is compared, whichever matches, so the time says nothing
     assert len(calls) == 2
@@ -326,3 +328,45 @@ async def test_a_closed_websocket_frees_its_slot(
         assert process is not None and process.returncode is not None
         async with client.get(f"http://127.0.0.1:{server.port}/t/{token}") as response:
             assert response.status == 200
+
+
+def children_of(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text(encoding="ascii").split()
+        found.extend(int(child) for child in text)
+    return found
+
+
+@pytest.mark.slow
+async def test_sigterm_ends_every_app_and_the_host_waits_for_them(tmp_path: Path) -> None:
+    """``trainer host serve`` as a process: SIGTERM stops it, each app ends first."""
+    store = tmp_path / "data" / "store"
+    token = Invites(host_folder(store)).invite("Ana").token
+    host = subprocess.Popen(
+        [sys.executable, "-m", "trainer", "host", "serve", "--port", "0", "--store", str(store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert host.stderr is not None
+        line = await asyncio.to_thread(host.stderr.readline)
+        address = re.search(rb"serving on (http://127\.0\.0\.1:\d+)", line)
+        assert address is not None, line
+        base = address.group(1).decode()
+        async with aiohttp.ClientSession() as client:
+            socket = await client.ws_connect(f"{base}/t/{token}/ws{SIZE}")
+            await first_screen(socket)
+            (app,) = children_of(host.pid)
+            host.send_signal(signal.SIGTERM)
+            message = await socket.receive(timeout=30)
+            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+            assert await asyncio.to_thread(host.wait, 30) == 0
+        assert not Path(f"/proc/{app}").exists()  # ended and reaped by the host
+        _, err = host.communicate(timeout=5)
+        output = line + err
+        assert b"ending 1 session" in output and token.encode() not in output
+    finally:
+        if host.poll() is None:
+            host.kill()
+            host.wait()

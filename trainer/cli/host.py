@@ -25,6 +25,7 @@ from trainer.urls import UrlProblem, check_url
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 INSTALL_HINT = "pip install 'trainer[host]'"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 SERVER_PACKAGES = frozenset({"textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2"})
 
 
@@ -171,6 +172,13 @@ def run_serve(args: argparse.Namespace) -> int:
     invites = Invites(host_folder(settings.store))
     if not invites.list():
         print("trainer host: no invites yet; trainer host invite NAME makes one", file=sys.stderr)
+    if args.host not in LOOPBACK:
+        print(
+            f"trainer host: listening on {one_line(args.host)}, beyond this machine: links "
+            "carry their token in plain HTTP unless a TLS proxy is in front "
+            "(README: Run it for your team)",
+            file=sys.stderr,
+        )
     content: list[Path] | None = args.content
     server = HostServer(
         invites,
