@@ -249,6 +249,21 @@ async def test_a_good_link_serves_the_page_and_bad_ones_are_refused(
     assert server.started == 0 and not server.sessions
 
 
+async def test_unreadable_invites_refuse_every_link_and_say_why_in_the_log(
+    servers: list[HostServer], paths: tuple[Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    server = await start_server(servers, paths)
+    token = server.invites.invite("Ana").token
+    server.invites.path.write_text("{damaged", encoding="utf-8")
+    async with (
+        aiohttp.ClientSession() as client,
+        client.get(f"http://127.0.0.1:{server.port}/t/{token}") as response,
+    ):
+        assert response.status == 403
+    assert "not an invites file" in caplog.text and token not in caplog.text
+    assert server.started == 0
+
+
 @pytest.mark.slow
 async def test_a_link_starts_the_app_as_its_trainee_and_the_host_waits_for_it(
     servers: list[HostServer],

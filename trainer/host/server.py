@@ -44,6 +44,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from trainer.config import CONTENT, STORE, TRAINEE
+from trainer.errors import TrainerError
 from trainer.host.invites import Invites
 
 log = logging.getLogger("trainer.host")
@@ -309,6 +310,9 @@ class HostServer(Server):
         self.sessions[service.app_service_id] = HostedSession(trainee, service)
         try:
             await websocket.prepare(request)
+            if not self.accepting:  # the host began to stop while the socket opened
+                await websocket.close()
+                return websocket
             await service.start(
                 to_int(request.query.get("width", "80"), 80),
                 to_int(request.query.get("height", "24"), 24),
@@ -327,7 +331,13 @@ class HostServer(Server):
         return websocket
 
     def _trainee(self, request: web.Request) -> str | None:
-        return self.invites.trainee_for(request.match_info["token"])
+        """The link's trainee; None (refused) for a wrong token, and also when the invites
+        cannot be read, which is logged (the file's problem, never the token)."""
+        try:
+            return self.invites.trainee_for(request.match_info["token"])
+        except TrainerError as error:
+            log.warning("refused a link: %s", error)
+            return None
 
     def _has_room(self) -> bool:
         return self.accepting and len(self.sessions) < self.max_sessions

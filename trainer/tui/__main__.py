@@ -13,12 +13,11 @@ import sys
 
 from trainer.errors import TrainerError
 from trainer.text import printable
+from trainer.tui.app import TrainerApp
+from trainer.tui.context import AppContext
 
 
 def main() -> int:
-    from trainer.tui.app import TrainerApp
-    from trainer.tui.context import AppContext
-
     try:
         context = AppContext.from_environment()
     except TrainerError as exc:
