@@ -484,3 +484,29 @@ def test_a_key_not_in_the_file_is_refused(
     assert done.returncode == 255
     assert "Permission denied (publickey)" in done.stderr
     assert "STAND-IN" not in done.stdout
+
+
+def test_trainer_host_invite_with_an_ssh_key_writes_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`trainer host invite NAME --ssh-key FILE` is the manager's way in: one line for NAME
+    in the given authorized_keys, printed; a private key is refused with exit 1; and
+    --authorized-keys alone is a wrong command line."""
+    from tests.cli_helpers import run
+
+    private = make_key(tmp_path, "ana")
+    public = private.with_name("ana.pub")
+    keys = tmp_path / "authorized_keys"
+    code, out, err = run(
+        capsys, "host", "invite", "Ana", "--ssh-key", str(public), "--authorized-keys", str(keys)
+    )
+    assert code == 0, err
+    assert out.strip() == keys.read_text().strip()
+    assert out.startswith("restrict,pty,command=") and out.strip().endswith("trainer:Ana")
+    code, _, err = run(
+        capsys, "host", "invite", "Bo", "--ssh-key", str(private), "--authorized-keys", str(keys)
+    )
+    assert code == 1 and "private key" in err
+    assert keys.read_text().count("\n") == 1
+    code, _, err = run(capsys, "host", "invite", "Bo", "--authorized-keys", str(keys))
+    assert code == 2 and "--ssh-key" in err

@@ -133,15 +133,25 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
 def add_store_options(parser: argparse.ArgumentParser) -> None:
     """``--store`` and ``--trainee``: whose results, kept where (``cli.storage`` reads them)."""
     group = parser.add_argument_group("results")
-    group.add_argument(
-        "--store",
-        metavar="DIR",
-        help=f"results folder (default: ${STORE.name}, the config file, or your data folder)",
-    )
+    _add_store(group)
     group.add_argument(
         "--trainee",
         metavar="NAME",
         help=f"who is training (default: ${TRAINEE.name}, the config file, or your login)",
+    )
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    """``--store`` alone: for a command that serves or administers every trainee's results
+    (``trainer host``), where a ``--trainee`` would mean nothing."""
+    _add_store(parser.add_argument_group("results"))
+
+
+def _add_store(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
+        "--store",
+        metavar="DIR",
+        help=f"results folder (default: ${STORE.name}, the config file, or your data folder)",
     )
 
 

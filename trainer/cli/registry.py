@@ -87,6 +87,11 @@ COMMANDS: tuple[Command, ...] = (
         "trainer.cli.calibrate",
         "measure how well the assessors agree with human-labelled turns",
     ),
+    Command(
+        "host",
+        "trainer.cli.host",
+        "serve the trainer in trainees' browsers from this machine; invite, revoke, list links",
+    ),
     Command("judge", "trainer.cli.judge", "check labelled turns; train the offline judge on them"),
     Command("new", "trainer.cli.new", "start a persona or scenario file from a commented template"),
     Command("preview", "trainer.cli.preview", "show how a persona reacts to each kind of turn"),
