@@ -19,7 +19,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,9 +134,14 @@ def _split(args: Sequence[str]) -> tuple[list[str], list[str]]:
     return list(args), []
 
 
-def _config(folder: Path, host_key: Path, authorized_keys: Path) -> str:
+def _config(
+    folder: Path, host_key: Path, authorized_keys: Path, environment: Mapping[str, str]
+) -> str:
     return "\n".join(
         [
+            # A service account's own settings (its store, its folders), as its login would
+            # have them; a forced command's ``env`` adds the trainee on top.
+            *(f'SetEnv "{name}={value}"' for name, value in environment.items()),
             "ListenAddress 127.0.0.1",
             f"HostKey {host_key}",
             f"PidFile {folder / 'sshd.pid'}",
@@ -164,8 +169,10 @@ def _config(folder: Path, host_key: Path, authorized_keys: Path) -> str:
 
 
 @contextmanager
-def running_sshd(folder: Path) -> Iterator[SshServer]:
-    """sshd on a free loopback port, configured in ``folder``; stopped on exit."""
+def running_sshd(folder: Path, environment: Mapping[str, str] | None = None) -> Iterator[SshServer]:
+    """sshd on a free loopback port, configured in ``folder``; stopped on exit.
+    ``environment``: variables every session gets (sshd's ``SetEnv``), so a test can give
+    the real app a store and a HOME of its own instead of the account's."""
     if not PRIVSEP_DIR.exists() and os.geteuid() == 0:
         PRIVSEP_DIR.mkdir(mode=0o755, parents=True, exist_ok=True)
     folder.mkdir(parents=True, exist_ok=True)
@@ -173,7 +180,9 @@ def running_sshd(folder: Path) -> Iterator[SshServer]:
     authorized_keys = folder / "authorized_keys"
     authorized_keys.touch(mode=0o600)
     config = folder / "sshd_config"
-    config.write_text(_config(folder, host_key, authorized_keys), encoding="utf-8")
+    config.write_text(
+        _config(folder, host_key, authorized_keys, environment or {}), encoding="utf-8"
+    )
     for _ in range(3):  # a port taken between free_port() and sshd's bind: try another
         server = SshServer(free_port(), authorized_keys, folder)
         process = subprocess.Popen(

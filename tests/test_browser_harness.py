@@ -29,7 +29,6 @@ from tests.browser import (
 from trainer.config import STORE, TRAINEE
 
 REPO = Path(__file__).resolve().parents[1]
-SCREENSHOT = REPO / "docs" / "images" / "browser.png"
 TITLE = "Cold call to a cold-chain operations director"
 OPENING = (
     "Thanks for taking the call, Dana. Do you have two minutes, and tell me if it isn't relevant?"
@@ -90,8 +89,6 @@ def test_a_practice_call_in_the_browser(
         assert "Dana Okafor" in library and "Practise" in library
         shot = terminal.screenshot(tmp_path / "library.png")
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        SCREENSHOT.write_bytes(shot.read_bytes())
         to_library = time.monotonic() - started
 
         terminal.press("f1")
