@@ -16,7 +16,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,9 +79,14 @@ class Host:
                 self.process.wait()
 
 
-def start_host(store: Path, max_sessions: int, timeout: float = 60.0) -> Host:
-    """Start the host on the store; it reads its invites file on every request, so
-    trainees may be invited before or after."""
+def start_host(
+    store: Path,
+    max_sessions: int,
+    timeout: float = 60.0,
+    environment: Mapping[str, str] | None = None,
+) -> Host:
+    """Start the host on the store (in ``environment``, else this process's); it reads
+    its invites file on every request, so trainees may be invited before or after."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -98,6 +103,7 @@ def start_host(store: Path, max_sessions: int, timeout: float = 60.0) -> Host:
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env=None if environment is None else dict(environment),
     )
     assert process.stderr is not None
     line = process.stderr.readline()
@@ -189,28 +195,30 @@ class Call:
         return len(self.turns)
 
 
-async def play_call(client: Client, lines: list[str], call: Call, *, end: bool = True) -> Call:
+async def play_call(
+    client: Client, lines: list[str], call: Call, *, end: bool = True, timeout: float = 60.0
+) -> Call:
     """Open the link, start the library's first scenario, play ``lines`` a turn each
     (typed, then Enter, then wait for the turn to be counted), then end the call (Ctrl+E)
     and wait for the debrief. ``call`` is filled as it goes, so a caller whose host dies
-    mid-call still knows which turns were answered."""
+    mid-call still knows which turns were answered. ``timeout``: for each screen."""
     started = time.perf_counter()
     await client.open()
-    await client.until_shown(LIBRARY)
+    await client.until_shown(LIBRARY, timeout)
     call.to_library = time.perf_counter() - started
     await client.keys(ENTER)  # the highlighted scenario: practise it
-    await client.until_shown(BRIEFING)
+    await client.until_shown(BRIEFING, timeout)
     await client.keys(ENTER)  # start the call
-    await client.until_shown(counter(0))
+    await client.until_shown(counter(0), timeout)
     for number, line in enumerate(lines, start=1):
         await client.keys(line)
         sent = time.perf_counter()
         await client.keys(ENTER)
-        await client.until_shown(counter(number))
+        await client.until_shown(counter(number), timeout)
         call.turns.append(time.perf_counter() - sent)
     if end:
         await client.keys(CTRL_E)
-        await client.until_shown(DEBRIEF)
+        await client.until_shown(DEBRIEF, timeout)
         call.ended = True
     return call
 
@@ -220,11 +228,21 @@ async def play_call(client: Client, lines: list[str], call: Call, *, end: bool =
 
 def rss_kib(pid: int) -> int | None:
     """A process's resident set, from ``/proc`` (None once it has gone)."""
+    return _proc_field(f"/proc/{pid}/status", "VmRSS:")
+
+
+def pss_kib(pid: int) -> int | None:
+    """A process's proportional set (shared pages divided among their users): what one
+    more app process costs, where RSS counts the interpreter's shared pages in each."""
+    return _proc_field(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def _proc_field(path: str, name: str) -> int | None:
     try:
-        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
-    except (FileNotFoundError, ProcessLookupError):
+        text = Path(path).read_text(encoding="ascii")
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
         return None
-    for row in status.splitlines():
-        if row.startswith("VmRSS:"):
+    for row in text.splitlines():
+        if row.startswith(name):
             return int(row.split()[1])
     return None
