@@ -19,6 +19,9 @@ loop, and changes what a connection may start:
 - Shutdown (SIGINT or SIGTERM) stops accepting, asks every app to quit (Textual's ``quit``
   packet), waits for each process, and only then lets the server go: the engine commits a
   turn only once its reply is whole, so an app ending loses no completed turn.
+- A host that dies at once (``kill -9``) cannot end its apps: each one's web driver
+  (``driver.py``) sees its pipes close and quits as Ctrl+Q does, so its call is left
+  ``interrupted`` and resumable rather than held ``in progress`` by an orphan.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ log = logging.getLogger("trainer.host")
 
 APP_COMMAND: tuple[str, ...] = (sys.executable, "-m", "trainer.tui")
 """The app, as the web driver runs it (bare ``trainer`` opens the TUI only on a terminal)."""
+DRIVER = "trainer.host.driver:HostedWebDriver"
+"""Textual's web driver, made to quit its app when the host dies (``driver.py``)."""
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -94,6 +99,7 @@ class HostedAppService(AppService):
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment: dict[str, str] = super()._build_environment(width=width, height=height)
         environment.update(self._extra_environment)
+        environment["TEXTUAL_DRIVER"] = DRIVER
         environment[TRAINEE.name] = self.trainee
         environment[HOSTED.name] = "1"
         return environment
