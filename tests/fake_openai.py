@@ -422,6 +422,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def _chunk(self, data: bytes, chunked: bool = True) -> None:
+        self.fake.chunk_times.append(time.monotonic())
         self._write(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
 
     # -- requests --
@@ -602,6 +603,10 @@ class FakeOpenAI:
         self.unsupported_formats: set[str] = set()
         self.requests: list[Recorded] = []
         self.connections = 0  # TCP connections accepted so far
+        self.chunk_times: list[float] = []
+        """When each streamed event was handed to the socket (``time.monotonic``), so a test
+        can tell a stream written event by event from one written at once, without a
+        timing threshold."""
         self._queue: deque[Behaviour] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
