@@ -90,7 +90,7 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     store, ledger = opened
     if args.all:
-        listed = list(store.all_sessions())
+        listed = list(store.all_sessions(count_turns=True))
     else:
         listed = [(settings.trainee, store.sessions(settings.trainee))]
     signed = read_ledger(store, ledger)

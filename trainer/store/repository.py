@@ -608,13 +608,14 @@ class Store:
                 summaries = self._summaries_locked(slug, trainee)
         return summaries
 
-    def all_sessions(self) -> Iterator[tuple[str, list[SummaryRecord]]]:
+    def all_sessions(self, count_turns: bool = False) -> Iterator[tuple[str, list[SummaryRecord]]]:
         """Every trainee's name and summaries (for reports): one index file and one
         folder listing each, and the session files of what a kill left out of the
-        index. Writes nothing."""
+        index. ``count_turns`` reads an open session's file for its turns so far, as a
+        listing shows them (a cohort report does not need them). Writes nothing."""
         for slug in self.trainee_slugs():
             name, summaries = self._read_summaries(slug)
-            yield name, [self._with_live_status(slug, s, count_turns=False) for s in summaries]
+            yield name, [self._with_live_status(slug, s, count_turns) for s in summaries]
 
     def _with_live_status(
         self, slug: str, summary: SummaryRecord, count_turns: bool = True
