@@ -144,7 +144,7 @@ def test_serve_without_the_extra_says_how_to_install_it(
     monkeypatch.setitem(sys.modules, "textual_serve.app_service", None)
     code, _, err = run(capsys, "host", "serve", "--store", str(tmp_path / "store"))
     assert code == 2
-    assert "pip install 'trainer[host]'" in err and "Traceback" not in err
+    assert "pip install -e '.[host]'" in err and "Traceback" not in err
 
 
 def test_serve_refuses_a_public_url_with_credentials(

@@ -25,7 +25,7 @@ from trainer.text import json_text, one_line
 from trainer.urls import UrlProblem, check_url
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
-INSTALL_HINT = "pip install 'trainer[host]'"
+INSTALL_HINT = "pip install -e '.[host]' in the trainer checkout (the host extra: textual-serve)"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 SERVER_PACKAGES = frozenset({"textual_serve", "aiohttp", "aiohttp_jinja2", "jinja2"})
 
