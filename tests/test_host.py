@@ -181,7 +181,10 @@ async def servers(paths: tuple[Path, Path]) -> AsyncIterator[list[HostServer]]:
 
 
 async def start_server(
-    servers: list[HostServer], paths: tuple[Path, Path], max_sessions: int = 4
+    servers: list[HostServer],
+    paths: tuple[Path, Path],
+    max_sessions: int = 4,
+    revoke_check: float = 5.0,
 ) -> HostServer:
     store, folder = paths
     server = HostServer(
@@ -190,6 +193,7 @@ async def start_server(
         port=0,
         max_sessions=max_sessions,
         grace=5.0,
+        revoke_check=revoke_check,
     )
     await server.start()
     servers.append(server)
@@ -343,6 +347,36 @@ async def test_a_closed_websocket_frees_its_slot(
         assert process is not None and process.returncode is not None
         async with client.get(f"http://127.0.0.1:{server.port}/t/{token}") as response:
             assert response.status == 200
+
+
+async def test_revoking_a_link_ends_the_session_it_has_open(
+    servers: list[HostServer], paths: tuple[Path, Path]
+) -> None:
+    """A revoke made while the trainee plays ends that app too (it is asked to quit, so
+    the call is left interrupted and resumable), not only the next connection; another
+    trainee's session goes on."""
+    server = await start_server(servers, paths, revoke_check=0.2)
+    ana = server.invites.invite("Ana").token
+    bo = server.invites.invite("Bo").token
+    base = f"http://127.0.0.1:{server.port}"
+    async with aiohttp.ClientSession() as client:
+        ana_socket = await client.ws_connect(f"{base}/t/{ana}/ws{SIZE}")
+        bo_socket = await client.ws_connect(f"{base}/t/{bo}/ws{SIZE}")
+        await first_screen(ana_socket)
+        await first_screen(bo_socket)
+        processes = {s.trainee: s.service.process for s in server.sessions.values()}
+        server.invites.revoke("Ana")
+        async with asyncio.timeout(30):
+            while "Ana" in {s.trainee for s in server.sessions.values()}:
+                await asyncio.sleep(0.05)
+        ana_process, bo_process = processes["Ana"], processes["Bo"]
+        assert ana_process is not None and ana_process.returncode is not None
+        assert bo_process is not None and bo_process.returncode is None
+        assert [s.trainee for s in server.sessions.values()] == ["Bo"]
+        async with asyncio.timeout(10):
+            while not ana_socket.closed:
+                await ana_socket.receive()
+        await bo_socket.close()
 
 
 def children_of(pid: int) -> list[int]:

@@ -135,6 +135,11 @@ class Invites:
                 found = record["name"]
         return found
 
+    def link_hashes(self) -> frozenset[str]:
+        """The hashes of the links that open a session now (for the host to end the
+        sessions of a link revoked or replaced while they run)."""
+        return frozenset(record["token_sha256"] for record in self._read().values())
+
     # ---------------------------------------------------------------- the file
 
     def _locked(self) -> AbstractContextManager[None]:

@@ -48,7 +48,7 @@ from textual_serve.server import Server, to_int
 
 from trainer.config import CONTENT, HOSTED, STORE, TRAINEE
 from trainer.errors import TrainerError
-from trainer.host.invites import Invites
+from trainer.host.invites import Invites, token_hash
 
 log = logging.getLogger("trainer.host")
 
@@ -62,6 +62,8 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_MAX_SESSIONS = 20
 QUIT_GRACE = 10.0
+REVOKE_CHECK = 5.0
+"""How often (seconds) the host looks for running sessions whose link no longer works."""
 """Seconds an app has to quit when asked, then to end on SIGTERM, before it is killed."""
 
 PAGE_HEADERS = {
@@ -144,9 +146,11 @@ class HostedAppService(AppService):
 
 @dataclass(frozen=True)
 class HostedSession:
-    """A running app: whose it is, and the service that relays it."""
+    """A running app: whose it is, the hash of the link it was opened with (never the
+    token), and the service that relays it."""
 
     trainee: str
+    link: str
     service: HostedAppService
 
 
@@ -163,6 +167,7 @@ class HostServer(Server):
         max_sessions: int = DEFAULT_MAX_SESSIONS,
         public_url: str | None = None,
         grace: float = QUIT_GRACE,
+        revoke_check: float = REVOKE_CHECK,
     ) -> None:
         super().__init__(
             shlex.join(APP_COMMAND), host=host, port=port, title="Trainer", public_url=public_url
@@ -176,6 +181,9 @@ class HostServer(Server):
         self.started = 0
         """App processes started since the host began (the tests count refusals by it)."""
         self.accepting = True
+        self.revoke_check = revoke_check
+        """Seconds between looks for running sessions whose link was revoked or replaced."""
+        self._watch: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._public_url_given = public_url is not None
 
@@ -226,9 +234,33 @@ class HostServer(Server):
             self.port = int(sockets[0].getsockname()[1])
             if not self._public_url_given:
                 self.public_url = f"http://{self.host}:{self.port}"
+        self._watch = asyncio.create_task(self._end_revoked_sessions())
+
+    async def _end_revoked_sessions(self) -> None:
+        """A revoke (or a new invite, which replaces the link) ends the sessions already
+        running on the old link within ``revoke_check`` seconds, not only new ones: the
+        app is asked to quit, so its call is left interrupted and nothing played is lost."""
+        while True:
+            await asyncio.sleep(self.revoke_check)
+            if not self.sessions:
+                continue
+            try:
+                valid = self.invites.link_hashes()
+            except TrainerError as error:
+                log.warning("cannot check the links of running sessions: %s", error)
+                continue
+            for session in list(self.sessions.values()):
+                if session.link not in valid:
+                    log.info("session of %s ended: its link was revoked", session.trainee)
+                    await session.service.end(self.grace)
 
     async def close(self) -> None:
         """Stop listening, end every app (``on_shutdown``), wait for the handlers."""
+        if self._watch is not None:
+            self._watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch
+            self._watch = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -308,7 +340,8 @@ class HostServer(Server):
         )
         # The slot is taken before the first await, so two connections cannot both see
         # the last free one.
-        self.sessions[service.app_service_id] = HostedSession(trainee, service)
+        link = token_hash(request.match_info["token"])
+        self.sessions[service.app_service_id] = HostedSession(trainee, link, service)
         try:
             await websocket.prepare(request)
             if not self.accepting:  # the host began to stop while the socket opened
