@@ -40,7 +40,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -52,6 +51,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+
+from tests.browser import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_RALPH = REPO / ".ci" / ".ralph-venv" / "bin" / "ralph"
@@ -179,13 +180,6 @@ def find_ralph() -> Path:
     return ralph
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _tail(path: Path, lines: int = 40) -> str:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -264,7 +258,7 @@ def _start(
     log = root / "ralph.log"
     log.touch()
     for _attempt in range(3):  # another process may take the free port before Ralph does
-        port = _free_port()
+        port = free_port()
         lrs = Lrs(f"http://127.0.0.1:{port}", username, password, log)
         command = [str(ralph), "runserver", "-b", "fs", "--fs-default-directory-path"]
         command += [str(root / "store"), "-h", "127.0.0.1", "-p", str(port)]

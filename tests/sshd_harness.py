@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import socket
 import subprocess
 import threading
 import time
@@ -25,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.browser import free_port
 
 SSHD = Path("/usr/sbin/sshd")
 PRIVSEP_DIR = Path("/run/sshd")
@@ -48,13 +49,6 @@ def make_key(directory: Path, name: str) -> Path:
         timeout=COMMAND_TIMEOUT,
     )
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -27,11 +27,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import os
 import shlex
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +38,7 @@ from filelock import FileLock, Timeout
 
 from trainer.config import HOSTED, TRAINEE
 from trainer.errors import InputError
+from trainer.store.atomic import replace_atomically
 from trainer.text import name_problem
 
 APP_MODULE = "trainer.tui"
@@ -314,32 +313,4 @@ def _append(target: Path, line: str, key: PublicKey) -> None:
     if text and not text.endswith("\n"):
         text += "\n"
     payload = (text + line + "\n").encode("utf-8")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            if owner is not None and hasattr(os, "fchown"):
-                # Not root: the file was ours and stays ours.
-                with contextlib.suppress(PermissionError):
-                    os.fchown(handle.fileno(), owner.st_uid, owner.st_gid)
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    _fsync_directory(target.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory handles
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some filesystems refuse directory fsync
-        pass
-    finally:
-        os.close(fd)
+    replace_atomically(target, payload, mode=0o600, owner=owner)

@@ -9,6 +9,7 @@ Locking is the caller's job (``trainer.store.shard``): a storage is one read-mod
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -88,20 +89,31 @@ def write_json_atomically(path: Path, data: Mapping[str, Any]) -> None:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        replace_atomically(path, payload)
     except OSError as exc:
         raise _not_written(path, exc) from None
+
+
+def replace_atomically(
+    path: Path, payload: bytes, mode: int = FILE_MODE, owner: os.stat_result | None = None
+) -> None:
+    """Replace ``path`` with ``payload``: a temporary file in the same folder, written
+    with ``mode`` (and ``owner``'s uid and gid when we may), fsynced and renamed over it,
+    then the folder fsynced; a crash leaves the old content or the new. ``OSError`` as
+    it comes, and no temporary file left behind."""
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), FILE_MODE)
+            os.fchmod(handle.fileno(), mode)
+            if owner is not None and hasattr(os, "fchown"):
+                with contextlib.suppress(PermissionError):  # not root: it stays ours
+                    os.fchown(handle.fileno(), owner.st_uid, owner.st_gid)
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, path)
-    except BaseException as exc:
+    except BaseException:
         Path(temp_name).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise _not_written(path, exc) from None
         raise
     fsync_directory(path.parent)
 
